@@ -1,0 +1,25 @@
+import type { Role } from "@/lib/schemas/common";
+
+/** The permission list of seed 001. */
+export const permissions = [
+  "read:conversations",
+  "write:messages",
+  "assign:conversations",
+  "manage:customers",
+  "manage:tickets",
+  "view:analytics",
+  "manage:agents",
+  "system:admin",
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  admin: permissions,
+  supervisor: ["read:conversations", "write:messages", "assign:conversations", "manage:customers", "manage:tickets", "view:analytics"],
+  agent: ["read:conversations", "write:messages", "manage:customers", "manage:tickets"],
+  viewer: ["read:conversations", "view:analytics"],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return rolePermissions[role].includes(permission);
+}

@@ -1,0 +1,40 @@
+import { ObjectId } from "mongodb";
+import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import type { NextRequest } from "next/server";
+import { forbidden, redirect } from "next/navigation";
+import { findSessionUser } from "@/lib/db/users";
+import type { UserDoc } from "@/lib/schemas/user";
+import { authOptions } from "./options";
+import { can, type Permission } from "./permissions";
+
+export type SessionUser = UserDoc & { orgId: ObjectId };
+
+/**
+ * The signed-in user, re-read from the database: a deactivated user's JWT stops working at once,
+ * and a role change applies on the next request.
+ */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(authOptions);
+  return activeUser(session?.user?.id, session?.user?.orgId);
+}
+
+/** The same for API routes, decoded from the request's session cookie (no global request state). */
+export async function getRequestUser(req: NextRequest): Promise<SessionUser | null> {
+  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
+  return activeUser(token?.uid, token?.orgId);
+}
+
+async function activeUser(userId: string | undefined, orgId: string | undefined): Promise<SessionUser | null> {
+  if (!userId || !orgId) return null;
+  const user = await findSessionUser(userId, orgId);
+  return user && user.active ? user : null;
+}
+
+/** For pages: redirect to sign-in when signed out, render the 403 page when the role forbids. */
+export async function requirePageUser(permission?: Permission): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  if (permission && !can(user.role, permission)) forbidden();
+  return user;
+}

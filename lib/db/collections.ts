@@ -1,0 +1,60 @@
+import type { Collection, Document } from "mongodb";
+import { getDb } from "./client";
+import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
+import type { AiAgentDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc, LeadScoreDoc } from "@/lib/schemas/ai";
+import type { TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
+import type { ConsentEventDoc, ContactDoc } from "@/lib/schemas/contact";
+import type { ConversationDoc } from "@/lib/schemas/conversation";
+import type { CampaignDoc, CampaignRecipientDoc } from "@/lib/schemas/marketing";
+import type { MessageDoc, OrphanStatusDoc } from "@/lib/schemas/message";
+import type { OrganizationDoc } from "@/lib/schemas/organization";
+import type { ApiKeyDoc, LoginThrottleDoc, TicketDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";
+import type { SettingsDoc } from "@/lib/schemas/settings";
+import type { CannedResponseDoc, TemplateDoc } from "@/lib/schemas/template";
+import type { UserDoc } from "@/lib/schemas/user";
+import type { WebhookEventDoc } from "@/lib/schemas/webhook-event";
+import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
+
+/** Every collection, by name, with its document type. Tenant-owned ones carry `orgId`. */
+export type Docs = {
+  organizations: OrganizationDoc;
+  users: UserDoc;
+  settings: SettingsDoc;
+  activity_logs: ActivityLogDoc;
+  login_throttles: LoginThrottleDoc;
+  whatsapp_accounts: WhatsappAccountDoc;
+  contacts: ContactDoc;
+  consent_events: ConsentEventDoc;
+  conversations: ConversationDoc;
+  messages: MessageDoc;
+  orphan_statuses: OrphanStatusDoc;
+  webhook_events: WebhookEventDoc;
+  whatsapp_templates: TemplateDoc;
+  canned_responses: CannedResponseDoc;
+  ai_agents: AiAgentDoc;
+  ai_runs: AiRunDoc;
+  conversation_analytics: ConversationAnalyticsDoc;
+  knowledge_articles: KnowledgeArticleDoc;
+  lead_scores: LeadScoreDoc;
+  customer_journeys: CustomerJourneyDoc;
+  campaigns: CampaignDoc;
+  campaign_recipients: CampaignRecipientDoc;
+  triggers: TriggerDoc;
+  workflow_executions: WorkflowExecutionDoc;
+  api_keys: ApiKeyDoc;
+  webhook_endpoints: WebhookEndpointDoc;
+  tickets: TicketDoc;
+};
+export type CollectionName = keyof Docs;
+
+/** Collections that are not owned by one organization; everything else goes through `scoped()`. */
+export const globalCollections = ["organizations", "login_throttles"] as const satisfies readonly CollectionName[];
+
+/**
+ * Unscoped access. Use it only where no organization is known yet (sign-in by email, mapping a
+ * webhook's phone number id to its account, scripts); request code uses `scoped(orgId)`.
+ */
+export async function rawCollection<K extends CollectionName>(name: K): Promise<Collection<Docs[K] & Document>> {
+  const db = await getDb();
+  return db.collection<Docs[K] & Document>(name);
+}

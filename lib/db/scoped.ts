@@ -1,0 +1,89 @@
+import type {
+  AggregateOptions,
+  AnyBulkWriteOperation,
+  Collection,
+  BulkWriteOptions,
+  CountDocumentsOptions,
+  Document,
+  Filter,
+  FindOneAndUpdateOptions,
+  FindOptions,
+  InsertOneOptions,
+  ObjectId,
+  OptionalUnlessRequiredId,
+  UpdateFilter,
+  UpdateOptions,
+  WithId,
+} from "mongodb";
+import { rawCollection, type CollectionName, type Docs } from "./collections";
+
+type TenantName = Exclude<CollectionName, "organizations" | "login_throttles">;
+type Doc<K extends TenantName> = Docs[K] & Document;
+type NewDoc<K extends TenantName> = Omit<Docs[K], "orgId"> & { orgId?: never };
+
+/**
+ * Organization scoping that no query can bypass by accident: every filter, insert, update and
+ * pipeline of the returned collection is pinned to `orgId` (set last, so a caller's filter cannot
+ * override it). Request code never sees a raw Collection.
+ */
+export function scoped(orgId: ObjectId) {
+  function pin<T>(filter: Filter<T> = {}): Filter<T> {
+    return { ...filter, orgId } as Filter<T>;
+  }
+  return function collection<K extends TenantName>(name: K) {
+    const col = async () => (await rawCollection(name)) as unknown as Collection<Doc<K>>;
+    return {
+      name,
+      async findOne(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
+        return (await col()).findOne(pin(filter), options) as Promise<WithId<Doc<K>> | null>;
+      },
+      async find(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
+        return (await col()).find(pin(filter), options);
+      },
+      async countDocuments(filter: Filter<Doc<K>> = {}, options?: CountDocumentsOptions) {
+        return (await col()).countDocuments(pin(filter), options);
+      },
+      async insertOne(doc: NewDoc<K>, options?: InsertOneOptions) {
+        return (await col()).insertOne({ ...doc, orgId } as unknown as OptionalUnlessRequiredId<Doc<K>>, options);
+      },
+      async insertMany(docs: NewDoc<K>[], options?: BulkWriteOptions) {
+        return (await col()).insertMany(
+          docs.map((d) => ({ ...d, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>),
+          options,
+        );
+      },
+      async updateOne(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
+        return (await col()).updateOne(pin(filter), update, options);
+      },
+      async updateMany(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
+        return (await col()).updateMany(pin(filter), update, options);
+      },
+      async findOneAndUpdate(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options: FindOneAndUpdateOptions = {}) {
+        return (await col()).findOneAndUpdate(pin(filter), update, { ...options, includeResultMetadata: false });
+      },
+      async deleteOne(filter: Filter<Doc<K>>) {
+        return (await col()).deleteOne(pin(filter));
+      },
+      async deleteMany(filter: Filter<Doc<K>>) {
+        return (await col()).deleteMany(pin(filter));
+      },
+      async aggregate<T extends Document = Document>(pipeline: Document[], options?: AggregateOptions) {
+        return (await col()).aggregate<T>([{ $match: { orgId } }, ...pipeline], options);
+      },
+      /** Each operation's filter is pinned; inserts get orgId. */
+      async bulkWrite(ops: AnyBulkWriteOperation<Doc<K>>[], options?: BulkWriteOptions) {
+        const pinned = ops.map((op) => {
+          if ("insertOne" in op) return { insertOne: { document: { ...op.insertOne.document, orgId } } };
+          if ("updateOne" in op) return { updateOne: { ...op.updateOne, filter: pin(op.updateOne.filter) } };
+          if ("updateMany" in op) return { updateMany: { ...op.updateMany, filter: pin(op.updateMany.filter) } };
+          if ("replaceOne" in op) return { replaceOne: { ...op.replaceOne, filter: pin(op.replaceOne.filter), replacement: { ...op.replaceOne.replacement, orgId } } };
+          if ("deleteOne" in op) return { deleteOne: { ...op.deleteOne, filter: pin(op.deleteOne.filter) } };
+          return { deleteMany: { ...op.deleteMany, filter: pin(op.deleteMany.filter) } };
+        }) as AnyBulkWriteOperation<Doc<K>>[];
+        return (await col()).bulkWrite(pinned, options);
+      },
+    };
+  };
+}
+
+export type Scoped = ReturnType<typeof scoped>;

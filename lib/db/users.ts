@@ -1,0 +1,70 @@
+import { ObjectId } from "mongodb";
+import { ApiError } from "@/lib/api/errors";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/schemas/common";
+import type { Availability, UserDoc } from "@/lib/schemas/user";
+import { rawCollection } from "./collections";
+import { scoped } from "./scoped";
+
+export async function findUserByEmail(email: string): Promise<UserDoc | null> {
+  // Emails are unique across organizations (sign-in happens before an organization is known).
+  return (await rawCollection("users")).findOne({ email: email.toLowerCase() });
+}
+
+/** The user behind a session, re-read on every request so deactivation and role changes apply at once. */
+export async function findSessionUser(userId: string, orgId: string): Promise<UserDoc | null> {
+  if (!ObjectId.isValid(userId) || !ObjectId.isValid(orgId)) return null;
+  return scoped(new ObjectId(orgId))("users").findOne({ _id: new ObjectId(userId) });
+}
+
+export async function getUserOrThrow(orgId: ObjectId, id: ObjectId): Promise<UserDoc> {
+  const user = await scoped(orgId)("users").findOne({ _id: id });
+  if (!user) throw new ApiError("not_found", "User not found");
+  return user;
+}
+
+export async function listUsers(orgId: ObjectId): Promise<UserDoc[]> {
+  return (await scoped(orgId)("users").find({}, { sort: { active: -1, name: 1 } })).toArray() as Promise<UserDoc[]>;
+}
+
+export async function createUser(
+  orgId: ObjectId,
+  input: { email: string; name: string; role: Role; password: string; createdBy: ObjectId | null },
+): Promise<UserDoc> {
+  const now = new Date();
+  const doc = {
+    _id: new ObjectId(),
+    email: input.email.toLowerCase(),
+    name: input.name,
+    role: input.role,
+    passwordHash: await hashPassword(input.password),
+    active: true,
+    availability: "offline" as Availability,
+    maxConversations: null,
+    lastLoginAt: null,
+    createdBy: input.createdBy,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await scoped(orgId)("users").insertOne(doc);
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new ApiError("conflict", `A user with the email ${doc.email} already exists`);
+    throw err;
+  }
+  return { ...doc, orgId };
+}
+
+export async function updateUser(orgId: ObjectId, id: ObjectId, patch: Partial<Pick<UserDoc, "name" | "role" | "active" | "maxConversations" | "availability">>) {
+  const updated = await scoped(orgId)("users").findOneAndUpdate(
+    { _id: id },
+    { $set: { ...patch, updatedAt: new Date() } },
+    { returnDocument: "after" },
+  );
+  if (!updated) throw new ApiError("not_found", "User not found");
+  return updated as UserDoc;
+}
+
+export async function countActiveAdmins(orgId: ObjectId): Promise<number> {
+  return scoped(orgId)("users").countDocuments({ role: "admin", active: true });
+}

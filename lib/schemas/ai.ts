@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { objectId, tenantFields } from "./common";
+
+export const aiAgentTypes = ["conversation", "analysis", "content", "campaign", "trigger"] as const;
+
+/** An AI agent configuration (seed 000 ai_agents). Models are configuration, never hard-coded. */
+export const aiAgentDoc = z.object({
+  ...tenantFields,
+  name: z.string(),
+  type: z.enum(aiAgentTypes),
+  model: z.string(),
+  temperature: z.number().min(0).max(2),
+  maxOutputTokens: z.number().int().positive(),
+  systemPrompt: z.string(),
+  active: z.boolean(),
+  /** Below this the conversation agent hands over instead of answering. */
+  confidenceThreshold: z.number().min(0).max(1),
+  /** Consecutive AI replies without resolution before a handover. */
+  maxConsecutiveReplies: z.number().int().positive(),
+});
+export type AiAgentDoc = z.infer<typeof aiAgentDoc>;
+
+/** One model call (every call is logged): the run log behind the agents page metrics. */
+export const aiRunDoc = z.object({
+  _id: objectId,
+  orgId: objectId,
+  agentId: objectId.nullable(),
+  agentType: z.enum(aiAgentTypes),
+  provider: z.enum(["gemini", "offline"]),
+  model: z.string(),
+  conversationId: objectId.nullable(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  latencyMs: z.number(),
+  costUsd: z.number(),
+  outcome: z.enum(["replied", "asked", "acted", "handover", "analysed", "suggested", "error", "skipped"]),
+  error: z.string().nullable(),
+  toolCalls: z.array(z.object({ name: z.string(), args: z.record(z.string(), z.unknown()) })),
+  knowledgeArticleIds: z.array(objectId),
+  createdAt: z.date(),
+});
+export type AiRunDoc = z.infer<typeof aiRunDoc>;
+
+export const conversationAnalyticsDoc = z.object({
+  ...tenantFields,
+  conversationId: objectId,
+  sentiment: z.number().min(-1).max(1),
+  intents: z.array(z.string()),
+  topics: z.array(z.string()),
+  summary: z.string(),
+  satisfaction: z.number().min(1).max(5).nullable(),
+  analyzedAt: z.date(),
+});
+export type ConversationAnalyticsDoc = z.infer<typeof conversationAnalyticsDoc>;
+
+export const knowledgeArticleDoc = z.object({
+  ...tenantFields,
+  title: z.string(),
+  body: z.string(),
+  /** Lowercased stems for the portable keyword ranking. */
+  keywords: z.array(z.string()),
+  active: z.boolean(),
+});
+export type KnowledgeArticleDoc = z.infer<typeof knowledgeArticleDoc>;
+
+/** One per contact (unique): seed 000 lead_scoring, filled by the scoring job. */
+export const leadScoreDoc = z.object({
+  ...tenantFields,
+  contactId: objectId,
+  score: z.number(),
+  factors: z.record(z.string(), z.number()),
+  confidence: z.number(),
+});
+export type LeadScoreDoc = z.infer<typeof leadScoreDoc>;
+
+/** One per contact (unique): seed 000 customer_journey. */
+export const customerJourneyDoc = z.object({
+  ...tenantFields,
+  contactId: objectId,
+  stage: z.enum(["awareness", "interest", "consideration", "purchase", "retention"]),
+  touchpoints: z.array(z.object({ type: z.string(), at: z.date(), data: z.record(z.string(), z.unknown()) })),
+  lastInteractionAt: z.date().nullable(),
+});
+export type CustomerJourneyDoc = z.infer<typeof customerJourneyDoc>;

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { objectId, tenantFields } from "./common";
+
+/** API keys are stored as a sha256 hash with a visible prefix; the secret is shown once. */
+export const apiKeyDoc = z.object({
+  ...tenantFields,
+  name: z.string(),
+  prefix: z.string(),
+  hash: z.string(),
+  permissions: z.array(z.string()),
+  lastUsedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  createdBy: objectId.nullable(),
+});
+export type ApiKeyDoc = z.infer<typeof apiKeyDoc>;
+
+/** Outbound webhooks: events this product posts to customers' systems, signed with their secret. */
+export const webhookEndpointDoc = z.object({
+  ...tenantFields,
+  url: z.string(),
+  secret: z.string(),
+  events: z.array(z.string()),
+  active: z.boolean(),
+});
+export type WebhookEndpointDoc = z.infer<typeof webhookEndpointDoc>;
+
+export const ticketDoc = z.object({
+  ...tenantFields,
+  number: z.string(),
+  contactId: objectId,
+  conversationId: objectId.nullable(),
+  subject: z.string(),
+  status: z.enum(["open", "pending", "resolved", "closed"]),
+  priority: z.enum(["low", "normal", "high", "urgent"]),
+  assigneeId: objectId.nullable(),
+});
+export type TicketDoc = z.infer<typeof ticketDoc>;
+
+/** Failed sign-ins per account or per IP; the lock lives in the database so every instance sees it. */
+export const loginThrottleDoc = z.object({
+  _id: objectId,
+  key: z.string(),
+  failures: z.number().int(),
+  windowStartedAt: z.date(),
+  lockedUntil: z.date().nullable(),
+  updatedAt: z.date(),
+});
+export type LoginThrottleDoc = z.infer<typeof loginThrottleDoc>;

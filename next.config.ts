@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // forbidden() renders app/forbidden.tsx with a real 403 status.
+  experimental: { authInterrupts: true },
+  serverExternalPackages: ["mongodb"],
+  poweredByHeader: false,
+  // Tests and benchmarks build into their own folder so a running `npm run dev` is not disturbed.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+};
+
+export default nextConfig;

@@ -1,0 +1,44 @@
+/**
+ * npm run dev: the one command for a fresh machine. Starts the local database (see
+ * scripts/lib/local-db.ts), applies indexes, seeds demo data when empty, then runs `next dev`.
+ */
+import { spawn } from "node:child_process";
+import { describeDb, startLocalDatabase } from "./lib/local-db";
+import { loadDevEnv } from "./lib/dev-env";
+
+async function main() {
+  const port = Number(process.env.PORT ?? 3000);
+  loadDevEnv(port);
+  const db = await startLocalDatabase({ persistent: true });
+  process.env.MONGODB_URI = db.uri;
+  console.log(`[dev] database: ${describeDb(db)}`);
+
+  const { ensureIndexes } = await import("@/lib/db/indexes");
+  const { isEmpty, seedDemoData, demoUsers, DEMO_PASSWORD } = await import("./seed/demo-data");
+  await ensureIndexes();
+  if (await isEmpty()) {
+    const r = await seedDemoData();
+    console.log(`[dev] seeded demo data: ${r.users} users, ${r.contacts} contacts, ${r.conversations} conversations`);
+  }
+  const { closeClient } = await import("@/lib/db/client");
+  await closeClient();
+
+  console.log(`[dev] open ${process.env.APP_URL} and sign in as ${demoUsers[0]!.email} / ${DEMO_PASSWORD}`);
+  const next = spawn("npx", ["next", "dev", "--port", String(port)], { stdio: "inherit", env: process.env });
+  const shutdown = async () => {
+    next.kill("SIGTERM");
+    await db.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  next.on("exit", async (code) => {
+    await db.stop();
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch((err) => {
+  console.error(`[dev] ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});
