@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, inject } from "vitest";
+
+/**
+ * Every test file gets an isolated database on the local server, with indexes applied, dropped at
+ * the end. A guard refuses to run against anything but a local server.
+ */
+const uri = inject("mongoUri");
+const host = new URL(uri.replace(/^mongodb(\+srv)?:/, "http:")).hostname;
+if (!["127.0.0.1", "localhost", "::1"].includes(host) && process.env.ALLOW_REMOTE_TEST_DB !== "true") {
+  throw new Error(`Refusing to run tests against a non-local database (${host}). Set ALLOW_REMOTE_TEST_DB=true to override.`);
+}
+process.env.MONGODB_URI = uri;
+process.env.MONGODB_DB = `test_${randomBytes(6).toString("hex")}`;
+process.env.NEXTAUTH_SECRET ??= "test-secret-0123456789abcdef";
+process.env.APP_URL ??= "http://127.0.0.1:3999";
+process.env.LOG_LEVEL ??= "silent";
+
+beforeAll(async () => {
+  const { resetEnvCache } = await import("@/lib/env");
+  resetEnvCache();
+  const { ensureIndexes } = await import("@/lib/db/indexes");
+  await ensureIndexes();
+});
+
+afterAll(async () => {
+  const { getDb, closeClient } = await import("@/lib/db/client");
+  await (await getDb()).dropDatabase();
+  await closeClient();
+});
