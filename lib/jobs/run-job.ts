@@ -1,0 +1,75 @@
+import { ObjectId } from "mongodb";
+import { ZodError } from "zod";
+import { rawCollection } from "@/lib/db/collections";
+import { log } from "@/lib/log";
+import { PermanentJobError } from "./define-job";
+import { enqueue } from "./enqueue";
+import { getJob } from "./registry";
+
+export type RunOutcome =
+  /** Done: answer 2xx. */
+  | { status: "completed" }
+  /** Will never succeed (unknown job, bad payload, PermanentJobError): answer 2xx so it is not retried. */
+  | { status: "failed"; error: string }
+  /** Transient: answer 5xx so the driver retries; `final` when no retries are left. */
+  | { status: "retry"; error: string; final: boolean };
+
+/**
+ * Runs one delivery of a job, whatever driver delivered it, and records it in workflow_executions
+ * (one document per delivery id, updated on each attempt).
+ */
+export async function runJob(name: string, payload: unknown, delivery: { messageId: string; attempt: number }): Promise<RunOutcome> {
+  const started = Date.now();
+  const executions = await rawCollection("workflow_executions");
+  const job = getJob(name);
+  const orgId = extractOrgId(payload);
+  const record = async (status: "running" | "completed" | "failed" | "retrying" | "dead", error: string | null) => {
+    const now = new Date();
+    const done = status !== "running";
+    await executions.updateOne(
+      { messageId: delivery.messageId },
+      {
+        $set: { status, attempts: delivery.attempt, error, durationMs: done ? now.getTime() - started : null, completedAt: done ? now : null },
+        $setOnInsert: { _id: new ObjectId(), orgId, job: name, messageId: delivery.messageId, payload: asRecord(payload), startedAt: now },
+      },
+      { upsert: true },
+    );
+  };
+
+  if (!job) {
+    await record("failed", `Unknown job "${name}"`);
+    return { status: "failed", error: `Unknown job "${name}"` };
+  }
+  const parsed = job.schema.safeParse(payload);
+  if (!parsed.success) {
+    const error = `Invalid payload: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`;
+    await record("failed", error);
+    return { status: "failed", error };
+  }
+  await record("running", null);
+  try {
+    await job.handle(parsed.data, { ...delivery, enqueue });
+    await record("completed", null);
+    return { status: "completed" };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    if (err instanceof PermanentJobError || err instanceof ZodError) {
+      await record("failed", error);
+      log.warn("job.failed", { job: name, messageId: delivery.messageId, error });
+      return { status: "failed", error };
+    }
+    const final = delivery.attempt > job.retries;
+    await record(final ? "dead" : "retrying", error);
+    log.error(final ? "job.dead" : "job.retrying", { job: name, messageId: delivery.messageId, attempt: delivery.attempt, err });
+    return { status: "retry", error, final };
+  }
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : { value: v };
+}
+
+function extractOrgId(payload: unknown): ObjectId | null {
+  const id = (payload as { orgId?: unknown } | null)?.orgId;
+  return typeof id === "string" && ObjectId.isValid(id) ? new ObjectId(id) : null;
+}
