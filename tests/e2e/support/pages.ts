@@ -1,0 +1,39 @@
+import { expect, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "demo-password-1";
+export const demo = {
+  admin: "admin@example.com",
+  supervisor: "supervisor@example.com",
+  agent: "agent1@example.com",
+  agent2: "agent2@example.com",
+  viewer: "viewer@example.com",
+};
+
+/** The sign-in page as a person uses it. */
+export class SignInPage {
+  constructor(private readonly page: Page) {}
+  async goto() {
+    await this.page.goto("/sign-in");
+  }
+  async signIn(email: string, password: string) {
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Password").fill(password);
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+  }
+  error() {
+    return this.page.getByRole("alert");
+  }
+}
+
+/** Signs in and waits for the signed-in shell. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  const signInPage = new SignInPage(page);
+  await signInPage.goto();
+  await signInPage.signIn(email, password);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+}
