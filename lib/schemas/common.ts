@@ -1,10 +1,18 @@
-import { ObjectId } from "mongodb";
+import type { ObjectId } from "mongodb";
 import { z } from "zod";
 
+/**
+ * Schemas are shared with client components, so this folder never imports the mongodb runtime
+ * (type imports only). ObjectIds are recognised by BSON's own type tag; `idParam` (string -> ObjectId)
+ * lives server-side in lib/api/params.ts.
+ */
+export const objectId = z.custom<ObjectId>(
+  (v) => typeof v === "object" && v !== null && (v as { _bsontype?: unknown })._bsontype === "ObjectId",
+  "must be an ObjectId",
+);
+
 /** ObjectId in the database, 24-hex string at the API boundary (docs/architecture.md, "Ids"). */
-export const objectId = z.instanceof(ObjectId);
 export const idString = z.string().regex(/^[a-f0-9]{24}$/i, "must be a 24-character hex id");
-export const idParam = idString.transform((s) => new ObjectId(s));
 
 /** Fields every tenant-owned document carries. */
 export const tenantFields = {

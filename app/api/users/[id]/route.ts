@@ -3,7 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { withOrg } from "@/lib/api/with-org";
 import { diff, recordActivity } from "@/lib/db/audit";
 import { countActiveAdmins, getUserOrThrow, updateUser } from "@/lib/db/users";
-import { idParam } from "@/lib/schemas/common";
+import { idParam } from "@/lib/api/params";
 import { toUserResponse, updateUserBody } from "@/lib/schemas/user";
 
 export const runtime = "nodejs";
