@@ -37,6 +37,12 @@ export const aiRunDoc = z.object({
   error: z.string().nullable(),
   toolCalls: z.array(z.object({ name: z.string(), args: z.record(z.string(), z.unknown()) })),
   knowledgeArticleIds: z.array(objectId),
+  /** 1.. for each model call of one agent run; 0 for a guardrail decision taken without calling the model. */
+  turn: z.number().int().min(0),
+  /** Why a run handed over or was skipped (guardrail or model), for the run log. */
+  reason: z.string().nullable(),
+  /** The model's text or JSON answer, truncated, for inspection. */
+  output: z.string().nullable(),
   createdAt: z.date(),
 });
 export type AiRunDoc = z.infer<typeof aiRunDoc>;
