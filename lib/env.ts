@@ -31,6 +31,8 @@ const envSchema = z.object({
   WHATSAPP_GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "WHATSAPP_GRAPH_API_VERSION looks like v23.0").default("v23.0"),
   /** Max webhook body in bytes; Meta documents payloads up to 3 MB. */
   WHATSAPP_WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(3 * 1024 * 1024),
+  /** Largest media file stored in GridFS (inbound downloads and composer uploads). */
+  MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
 
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalUrl,
