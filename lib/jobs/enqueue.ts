@@ -29,7 +29,8 @@ export async function enqueue(job: JobName, payload: unknown, options: EnqueueOp
 }
 
 export async function enqueueBatch(items: { job: JobName; payload: unknown; options?: EnqueueOptions }[]): Promise<EnqueueResult[]> {
+  if (items.length === 0) return [];
   const d = await getDriver();
-  // QStash's batch endpoint takes up to 100 messages per call; the driver may override with a real batch.
+  if (d.publishBatch) return d.publishBatch(items);
   return Promise.all(items.map((i) => d.publish(i.job, i.payload, i.options ?? {})));
 }

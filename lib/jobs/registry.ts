@@ -1,10 +1,13 @@
 import type { Job } from "./define-job";
+import { retentionJob } from "./retention";
 
 /**
  * Every job, by name. A job lives in its own file under lib/jobs/ (or next to its domain) and is
  * added here; the job route, the drivers and `npm run schedules:sync` know jobs only through this map.
  */
-export const jobs = {} satisfies Record<string, Job>;
+export const jobs = {
+  retention: retentionJob,
+} satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;
 

@@ -30,7 +30,7 @@ export async function runJob(name: string, payload: unknown, delivery: { message
       { messageId: delivery.messageId },
       {
         $set: { status, attempts: delivery.attempt, error, durationMs: done ? now.getTime() - started : null, completedAt: done ? now : null },
-        $setOnInsert: { _id: new ObjectId(), orgId, job: name, messageId: delivery.messageId, payload: asRecord(payload), startedAt: now },
+        $setOnInsert: { _id: new ObjectId(), orgId, job: name, messageId: delivery.messageId, payload: asRecord(payload), startedAt: now, retriedAs: null },
       },
       { upsert: true },
     );
@@ -45,6 +45,10 @@ export async function runJob(name: string, payload: unknown, delivery: { message
     const error = `Invalid payload: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`;
     await record("failed", error);
     return { status: "failed", error };
+  }
+  // QStash delivers at least once: a redelivery of a message that already completed is a no-op.
+  if ((await executions.findOne({ messageId: delivery.messageId }, { projection: { status: 1 } }))?.status === "completed") {
+    return { status: "completed" };
   }
   await record("running", null);
   try {

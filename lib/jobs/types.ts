@@ -12,4 +12,6 @@ export type EnqueueResult = { messageId: string; deduplicated: boolean };
 export type JobDriver = {
   name: "qstash" | "in-process";
   publish(job: string, payload: unknown, options: EnqueueOptions): Promise<EnqueueResult>;
+  /** Many messages in few calls (QStash's batch endpoint); results in input order. */
+  publishBatch?(items: { job: string; payload: unknown; options?: EnqueueOptions }[]): Promise<EnqueueResult[]>;
 };

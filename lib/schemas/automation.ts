@@ -29,5 +29,7 @@ export const workflowExecutionDoc = z.object({
   durationMs: z.number().nullable(),
   startedAt: z.date(),
   completedAt: z.date().nullable(),
+  /** Set when an admin re-enqueued this failed run: the new delivery's message id. */
+  retriedAs: z.string().nullable(),
 });
 export type WorkflowExecutionDoc = z.infer<typeof workflowExecutionDoc>;

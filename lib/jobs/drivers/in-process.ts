@@ -6,10 +6,46 @@ import type { EnqueueOptions, JobDriver } from "../types";
 /**
  * The simplest local run: no QStash at all. Work runs in this process after the HTTP response
  * (Next's `after()` inside a request, a timer elsewhere), with retries and exponential backoff.
- * Deduplication is per process, which is all a single dev server needs.
+ * Deduplication and flow control are per process, which is all a single dev server needs.
  */
 const DEDUP_WINDOW_MS = 10 * 60 * 1000;
 const seen = new Map<string, number>();
+
+type Flow = NonNullable<EnqueueOptions["flowControl"]>;
+const flows = new Map<string, { active: number; starts: number[]; waiters: (() => void)[] }>();
+
+function flowState(key: string) {
+  let s = flows.get(key);
+  if (!s) flows.set(key, (s = { active: 0, starts: [], waiters: [] }));
+  return s;
+}
+
+/** Waits for a slot under the key's parallelism and rate, as QStash's flow control would. */
+async function acquire(fc: Flow) {
+  const s = flowState(fc.key);
+  const periodMs = (fc.periodSeconds ?? 1) * 1000;
+  for (;;) {
+    const now = Date.now();
+    s.starts = s.starts.filter((t) => t > now - periodMs);
+    const parallelOk = !fc.parallelism || s.active < fc.parallelism;
+    const rateOk = !fc.rate || s.starts.length < fc.rate;
+    if (parallelOk && rateOk) {
+      s.active++;
+      s.starts.push(now);
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      s.waiters.push(resolve);
+      if (!rateOk) setTimeout(resolve, s.starts[s.starts.length - fc.rate!]! + periodMs - now + 1);
+    });
+  }
+}
+
+function release(fc: Flow) {
+  const s = flowState(fc.key);
+  s.active--;
+  for (const wake of s.waiters.splice(0)) wake();
+}
 
 function schedule(fn: () => Promise<void>, delayMs: number) {
   const run = () => void fn().catch((err) => log.error("job.in_process_crashed", { err }));
@@ -31,8 +67,15 @@ export const inProcessDriver: JobDriver = {
       seen.set(key, now);
     }
     const messageId = `local-${randomUUID()}`;
+    const fc = options.flowControl;
     const attemptRun = async (attempt: number): Promise<void> => {
-      const outcome = await runJob(job, payload, { messageId, attempt });
+      if (fc) await acquire(fc);
+      let outcome;
+      try {
+        outcome = await runJob(job, payload, { messageId, attempt });
+      } finally {
+        if (fc) release(fc);
+      }
       if (outcome.status === "retry" && !outcome.final) {
         schedule(() => attemptRun(attempt + 1), Math.min(2 ** attempt * 1000, 60_000));
       }

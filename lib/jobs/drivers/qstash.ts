@@ -1,27 +1,63 @@
-import { Client } from "@upstash/qstash";
+import { Client, type PublishRequest } from "@upstash/qstash";
 import { env } from "@/lib/env";
 import { getJob } from "../registry";
-import type { EnqueueOptions, JobDriver } from "../types";
+import type { EnqueueOptions, EnqueueResult, JobDriver } from "../types";
 
-/** Production driver: QStash (or the local QStash-compatible server at QSTASH_URL) delivers to /api/jobs/[name]. */
-export function qstashDriver(): JobDriver {
+/** QStash's batch endpoint takes at most 100 messages per call. */
+const BATCH_SIZE = 100;
+
+/** The QStash client for this deployment (Upstash, or the local QStash-compatible server at QSTASH_URL). */
+export function qstashClient(): Client {
   const e = env();
-  const client = new Client({ token: e.QSTASH_TOKEN!, ...(e.QSTASH_URL ? { baseUrl: e.QSTASH_URL } : {}) });
+  // devMode false: never let QSTASH_DEV redirect production traffic to the SDK's dev server.
+  return new Client({ token: e.QSTASH_TOKEN!, ...(e.QSTASH_URL ? { baseUrl: e.QSTASH_URL } : {}), devMode: false, enableTelemetry: false });
+}
+
+/** The URL QStash delivers a job to; the job route checks the signature's `sub` against the same URL. */
+export function jobUrl(job: string): string {
+  return new URL(`/api/jobs/${job}`, env().APP_URL).toString();
+}
+
+function request(job: string, payload: unknown, o: EnqueueOptions) {
+  const fc = o.flowControl;
+  return {
+    url: jobUrl(job),
+    body: payload,
+    retries: getJob(job)?.retries,
+    ...(o.delaySeconds ? { delay: o.delaySeconds } : {}),
+    ...(o.deduplicationId ? { deduplicationId: o.deduplicationId } : {}),
+    ...(fc
+      ? {
+          flowControl: {
+            key: fc.key,
+            ...(fc.parallelism ? { parallelism: fc.parallelism } : {}),
+            ...(fc.rate ? { rate: fc.rate, period: fc.periodSeconds ?? 1 } : {}),
+          } as PublishRequest["flowControl"],
+        }
+      : {}),
+  };
+}
+
+function result(res: { messageId: string; deduplicated?: boolean }): EnqueueResult {
+  return { messageId: res.messageId, deduplicated: res.deduplicated ?? false };
+}
+
+/** Production driver: QStash delivers each message to /api/jobs/[name], signed. */
+export function qstashDriver(): JobDriver {
+  const client = qstashClient();
   return {
     name: "qstash",
-    async publish(job: string, payload: unknown, o: EnqueueOptions) {
-      const fc = o.flowControl;
-      const res = await client.publishJSON({
-        url: new URL(`/api/jobs/${job}`, e.APP_URL).toString(),
-        body: payload,
-        retries: getJob(job)?.retries,
-        ...(o.delaySeconds ? { delay: o.delaySeconds } : {}),
-        ...(o.deduplicationId ? { deduplicationId: o.deduplicationId } : {}),
-        ...(fc
-          ? { flowControl: { key: fc.key, parallelism: fc.parallelism ?? 1000, ...(fc.rate ? { rate: fc.rate, period: fc.periodSeconds ?? 1 } : {}) } }
-          : {}),
-      });
-      return { messageId: res.messageId, deduplicated: res.deduplicated ?? false };
+    async publish(job, payload, options) {
+      return result(await client.publishJSON(request(job, payload, options)));
+    },
+    async publishBatch(items) {
+      const out: EnqueueResult[] = [];
+      for (let i = 0; i < items.length; i += BATCH_SIZE) {
+        const chunk = items.slice(i, i + BATCH_SIZE);
+        const res = await client.batchJSON(chunk.map((it) => request(it.job, it.payload, it.options ?? {})));
+        out.push(...res.map((r) => result(r as { messageId: string; deduplicated?: boolean })));
+      }
+      return out;
     },
   };
 }

@@ -1,0 +1,77 @@
+import { ObjectId, type Document, type Filter } from "mongodb";
+import { z } from "zod";
+import { rawCollection, type Docs } from "@/lib/db/collections";
+import { scoped } from "@/lib/db/scoped";
+import { log } from "@/lib/log";
+import { defaultSettings } from "@/lib/schemas/settings";
+import { defineJob } from "./define-job";
+import { enqueueBatch } from "./enqueue";
+
+/** Small batches keep each delete short on a single-writer database; a run stops after MAX_BATCHES. */
+export const RETENTION_BATCH = 500;
+const MAX_BATCHES = 10;
+
+/** What expires, and the time field it expires by. */
+const targets = [
+  { name: "webhook_events", field: "receivedAt" },
+  { name: "workflow_executions", field: "startedAt" },
+  { name: "ai_runs", field: "createdAt" },
+] as const;
+type Target = (typeof targets)[number]["name"];
+
+/** Deletes up to one batch older than `cutoff`; returns how many were deleted. */
+async function purgeBatch<K extends Target>(orgId: ObjectId | null, name: K, field: string, cutoff: Date): Promise<number> {
+  type D = Docs[K] & Document;
+  const old = { [field]: { $lt: cutoff } } as Filter<D>;
+  if (orgId) {
+    const col = scoped(orgId)(name);
+    const ids = (await (await col.find(old, { projection: { _id: 1 }, limit: RETENTION_BATCH })).toArray()).map((d) => d._id);
+    if (ids.length) await col.deleteMany({ _id: { $in: ids } } as Filter<D>);
+    return ids.length;
+  }
+  // Records no organization owns (webhook envelopes for unknown numbers, system jobs).
+  const col = await rawCollection(name);
+  const ids = (await col.find({ ...old, orgId: null } as Filter<D>, { projection: { _id: 1 }, limit: RETENTION_BATCH }).toArray()).map((d) => d._id);
+  if (ids.length) await col.deleteMany({ _id: { $in: ids }, orgId: null } as Filter<D>);
+  return ids.length;
+}
+
+/**
+ * Retention without TTL indexes (FerretDB has none): deletes webhook envelopes, job records and AI
+ * run logs older than the organization's `retentionDays`, in bounded batches, re-enqueuing itself
+ * while more remain. Without `orgId` it fans out: one run per organization plus one (`orgId: null`)
+ * for records no organization owns, which keep the default retention.
+ */
+export const retentionJob = defineJob({
+  name: "retention",
+  schema: z.object({ orgId: z.string().regex(/^[a-f\d]{24}$/i).nullable().optional() }),
+  retries: 3,
+  async handle({ orgId }, ctx) {
+    if (orgId === undefined) {
+      const orgs = await (await rawCollection("organizations")).find({}, { projection: { _id: 1 } }).toArray();
+      const scopes = [...orgs.map((o) => o._id.toHexString()), null];
+      // Keyed by this delivery: a redelivered fan-out enqueues nothing twice.
+      await enqueueBatch(scopes.map((id) => ({ job: "retention", payload: { orgId: id }, options: { deduplicationId: `retention:${ctx.messageId}:${id ?? "none"}` } })));
+      return { fannedOut: scopes.length };
+    }
+    const oid = orgId === null ? null : new ObjectId(orgId);
+    const settings = oid ? await scoped(oid)("settings").findOne({}) : null;
+    const days = settings?.retentionDays ?? defaultSettings.retentionDays;
+    const cutoff = new Date(Date.now() - days * 24 * 3600 * 1000);
+    const deleted: Record<string, number> = {};
+    let more = false;
+    for (const t of targets) {
+      let total = 0;
+      for (let i = 0; i < MAX_BATCHES; i++) {
+        const n = await purgeBatch(oid, t.name, t.field, cutoff);
+        total += n;
+        if (n < RETENTION_BATCH) break;
+        if (i === MAX_BATCHES - 1) more = true;
+      }
+      deleted[t.name] = total;
+    }
+    log.info("retention.purged", { orgId, cutoff, deleted, more });
+    if (more) await ctx.enqueue("retention", { orgId });
+    return { deleted, more };
+  },
+});
