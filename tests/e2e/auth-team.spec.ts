@@ -69,7 +69,9 @@ test.describe("sign-in and team management", () => {
 
   test("an agent sets their availability from the header", async ({ page }) => {
     await signIn(page, demo.agent2);
+    const saved = page.waitForResponse((r) => r.url().endsWith("/api/me/availability") && r.ok());
     await page.getByLabel("Availability").selectOption("away");
+    await saved;
     await page.reload();
     await expect(page.getByLabel("Availability")).toHaveValue("away");
   });

@@ -21,7 +21,8 @@ export class SignInPage {
     await this.page.getByRole("button", { name: "Sign in" }).click();
   }
   error() {
-    return this.page.getByRole("alert");
+    // Scoped to the form: Next's route announcer is also a role=alert element.
+    return this.page.getByRole("form", { name: "Sign in" }).getByRole("alert");
   }
 }
 
