@@ -21,6 +21,27 @@ export const templateDoc = z.object({
 });
 export type TemplateDoc = z.infer<typeof templateDoc>;
 
+/** A template as the API returns it (GET /api/templates): the composer lists the approved ones. */
+export const templateResponse = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  language: z.string(),
+  category: z.string(),
+  status: z.string(),
+  qualityScore: z.string().nullable(),
+  rejectedReason: z.string().nullable(),
+  parameterFormat: z.enum(["positional", "named"]),
+  components: z.array(z.record(z.string(), z.unknown())),
+  syncedAt: z.string(),
+});
+export type TemplateResponse = z.infer<typeof templateResponse>;
+
+export const listTemplatesQuery = z.object({
+  status: z.enum(["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "DELETED"]).optional(),
+  accountId: z.string().regex(/^[a-f0-9]{24}$/i, "must be a 24-character hex id").optional(),
+});
+
 /** Saved replies agents insert with `/shortcut` (managed by supervisors). */
 export const cannedResponseDoc = z.object({
   ...tenantFields,
