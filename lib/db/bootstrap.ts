@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { ensureDefaultAgents } from "@/lib/ai/agents";
 import { env } from "@/lib/env";
 import { defaultSettings } from "@/lib/schemas/settings";
 import { rawCollection } from "./collections";
@@ -27,6 +28,7 @@ export async function ensureDefaultOrganization(): Promise<ObjectId> {
     { $setOnInsert: { ...defaultSettings, _id: new ObjectId(), updatedAt: now, updatedBy: null } },
     { upsert: true },
   );
+  await ensureDefaultAgents(orgId, now);
   const e = env();
   if (e.WHATSAPP_PHONE_NUMBER_ID) {
     await (await rawCollection("whatsapp_accounts")).updateOne(

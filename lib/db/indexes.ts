@@ -71,6 +71,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, createdAt: -1 }, name: "org_time" },
     { key: { orgId: 1, agentId: 1, createdAt: -1 }, name: "org_agent_time" },
     { key: { orgId: 1, conversationId: 1, createdAt: -1 }, name: "org_conversation_time" },
+    // The run log pages by _id (time-ordered) as its cursor.
+    { key: { orgId: 1, _id: -1 }, name: "org_id" },
   ],
   conversation_analytics: [{ key: { orgId: 1, conversationId: 1 }, name: "org_conversation_unique", unique: true }],
   knowledge_articles: [

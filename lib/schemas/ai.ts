@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { objectId, tenantFields } from "./common";
+import { idString, objectId, tenantFields } from "./common";
 
 export const aiAgentTypes = ["conversation", "analysis", "content", "campaign", "trigger"] as const;
 
@@ -88,3 +88,109 @@ export const customerJourneyDoc = z.object({
   lastInteractionAt: z.date().nullable(),
 });
 export type CustomerJourneyDoc = z.infer<typeof customerJourneyDoc>;
+
+// --- API shapes (knowledge base, agents page, run log) ---
+
+const articleTitle = z.string().trim().min(1, "is required").max(200);
+const articleBody = z.string().trim().min(1, "is required").max(20_000);
+export const createKnowledgeArticleBody = z.strictObject({ title: articleTitle, body: articleBody, active: z.boolean().default(true) });
+export const updateKnowledgeArticleBody = z
+  .strictObject({ title: articleTitle.optional(), body: articleBody.optional(), active: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, "Nothing to update");
+export const knowledgeArticleResponse = z.object({
+  id: idString,
+  title: z.string(),
+  body: z.string(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type KnowledgeArticleResponse = z.infer<typeof knowledgeArticleResponse>;
+
+export const updateAiAgentBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    /** Empty: GEMINI_MODEL. */
+    model: z.string().trim().max(100).regex(/^[\w.-]*$/, "may contain letters, digits, '.', '-' and '_'").optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxOutputTokens: z.number().int().min(16).max(65_536).optional(),
+    systemPrompt: z.string().trim().min(1, "is required").max(20_000).optional(),
+    confidenceThreshold: z.number().min(0).max(1).optional(),
+    maxConsecutiveReplies: z.number().int().min(1).max(50).optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, "Nothing to update");
+
+export const agentMetrics = z.object({
+  requests: z.number(),
+  successRate: z.number().nullable(),
+  avgLatencyMs: z.number().nullable(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  costUsd: z.number(),
+});
+export type AgentMetrics = z.infer<typeof agentMetrics>;
+
+export const aiAgentResponse = z.object({
+  id: idString,
+  name: z.string(),
+  type: z.enum(aiAgentTypes),
+  model: z.string(),
+  temperature: z.number(),
+  maxOutputTokens: z.number(),
+  systemPrompt: z.string(),
+  confidenceThreshold: z.number(),
+  maxConsecutiveReplies: z.number(),
+  active: z.boolean(),
+  updatedAt: z.string(),
+  metrics: agentMetrics,
+});
+export type AiAgentResponse = z.infer<typeof aiAgentResponse>;
+
+/** The test console: a conversation typed by the admin, run through the agent without sending. */
+export const agentTestBody = z.strictObject({
+  messages: z
+    .array(z.strictObject({ from: z.enum(["customer", "agent", "ai"]), text: z.string().trim().min(1).max(4096) }))
+    .min(1, "Type at least one message")
+    .max(50),
+});
+
+export const aiRunResponse = z.object({
+  id: idString,
+  agentId: idString.nullable(),
+  agentType: z.enum(aiAgentTypes),
+  provider: z.enum(["gemini", "offline"]),
+  model: z.string(),
+  conversationId: idString.nullable(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  latencyMs: z.number(),
+  costUsd: z.number(),
+  outcome: aiRunDoc.shape.outcome,
+  error: z.string().nullable(),
+  reason: z.string().nullable(),
+  output: z.string().nullable(),
+  turn: z.number(),
+  toolCalls: z.array(z.object({ name: z.string(), args: z.record(z.string(), z.unknown()) })),
+  knowledgeArticleIds: z.array(idString),
+  createdAt: z.string(),
+});
+export type AiRunResponse = z.infer<typeof aiRunResponse>;
+
+export const listAiRunsQuery = z.object({
+  cursor: z.string().regex(/^[a-f0-9]{24}$/i, "is not a valid cursor").optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  agentType: z.enum(aiAgentTypes).optional(),
+  outcome: aiRunDoc.shape.outcome.optional(),
+  conversationId: idString.optional(),
+});
+
+export const conversationAnalyticsResponse = z.object({
+  sentiment: z.number(),
+  intents: z.array(z.string()),
+  topics: z.array(z.string()),
+  summary: z.string(),
+  satisfaction: z.number().nullable(),
+  analyzedAt: z.string(),
+});
+export type ConversationAnalyticsResponse = z.infer<typeof conversationAnalyticsResponse>;

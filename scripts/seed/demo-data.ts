@@ -12,6 +12,7 @@ import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { DeliveryStatus, MessageDoc } from "@/lib/schemas/message";
 import type { Role } from "@/lib/schemas/common";
 import { searchTokens } from "@/lib/search/tokens";
+import { seedKnowledge } from "./demo-knowledge";
 
 export const DEMO_PASSWORD = "demo-password-1";
 export const demoUsers: { email: string; name: string; role: Role }[] = [
@@ -120,7 +121,9 @@ export async function seedDemoData(now = new Date()) {
   for (const c of conversations) {
     await db("contacts").updateOne({ _id: c.contactId }, { $set: { lastInboundAt: c.lastCustomerMessageAt }, $inc: { conversationCount: 1 } });
   }
-  return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length };
+  // ensureDefaultOrganization seeded the AI agents; the knowledge base gives them answers.
+  const articles = await seedKnowledge(orgId);
+  return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles };
 }
 
 type DemoMessage = {

@@ -1,0 +1,106 @@
+import { ObjectId } from "mongodb";
+import { isDuplicateKeyError } from "@/lib/api/errors";
+import { recordActivity, type Actor } from "@/lib/db/audit";
+import { scoped } from "@/lib/db/scoped";
+import { log } from "@/lib/log";
+import type { ConversationDoc } from "@/lib/schemas/conversation";
+import { searchTokens } from "@/lib/search/tokens";
+import type { ActionExecutor } from "./conversation-agent";
+import type { ToolArgs } from "./conversation-tools";
+
+/** The AI as it appears in the audit log. */
+export const aiActor: Actor = { id: null, name: "AI agent" };
+
+/** Statuses in which the AI may act on a conversation (nobody human has it). */
+export const AI_STATUSES = ["open", "ai_handled"] as const;
+
+/** The action tools, applied to the conversation and its contact (the ai-reply job's executor). */
+export function conversationActionExecutor(orgId: ObjectId, conversation: Pick<ConversationDoc, "_id" | "contactId">): ActionExecutor {
+  const db = scoped(orgId);
+  return async (name, args) => {
+    const now = new Date();
+    switch (name) {
+      case "add_tags": {
+        const tags = [...new Set((args as ToolArgs<"add_tags">).tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+        await db("conversations").updateOne({ _id: conversation._id }, { $addToSet: { tags: { $each: tags } }, $set: { updatedAt: now } });
+        await db("contacts").updateOne({ _id: conversation.contactId }, { $addToSet: { tags: { $each: tags } }, $set: { updatedAt: now } });
+        return { ok: true, tags };
+      }
+      case "set_priority": {
+        const { priority } = args as ToolArgs<"set_priority">;
+        const before = await db("conversations").findOneAndUpdate({ _id: conversation._id }, { $set: { priority, updatedAt: now } }, { returnDocument: "before" });
+        if (before && before.priority !== priority) {
+          await recordActivity(orgId, aiActor, { action: "conversation.priority_changed", entityType: "conversation", entityId: conversation._id, before: { priority: before.priority }, after: { priority } });
+        }
+        return { ok: true, priority };
+      }
+      case "update_contact": {
+        const patch = Object.fromEntries(Object.entries(args as ToolArgs<"update_contact">).filter(([, v]) => v !== undefined)) as ToolArgs<"update_contact">;
+        if (!Object.keys(patch).length) return { ok: false, error: "nothing to update" };
+        const contact = await db("contacts").findOne({ _id: conversation.contactId });
+        if (!contact) return { ok: false, error: "contact not found" };
+        const next = { ...contact, ...patch };
+        await db("contacts").updateOne(
+          { _id: contact._id },
+          { $set: { ...patch, searchTokens: searchTokens(next.name, next.phone, next.email, next.company), updatedAt: now } },
+        );
+        if (patch.name) {
+          await db("conversations").updateMany({ contactId: contact._id }, { $set: { "contact.name": patch.name, updatedAt: now } });
+        }
+        const before = Object.fromEntries(Object.keys(patch).map((k) => [k, contact[k as keyof typeof patch] ?? null]));
+        await recordActivity(orgId, aiActor, { action: "contact.updated", entityType: "contact", entityId: contact._id, before, after: patch });
+        return { ok: true, updated: Object.keys(patch) };
+      }
+    }
+  };
+}
+
+/**
+ * Hands the conversation to the humans: back to `open` and unassigned with the reason, a system
+ * message in the thread, then auto-assignment. Idempotent per trigger (the system message key).
+ */
+export async function handOver(orgId: ObjectId, conversationId: ObjectId, reason: string, triggerKey: string): Promise<boolean> {
+  const db = scoped(orgId);
+  const now = new Date();
+  const conversation = await db("conversations").findOneAndUpdate(
+    { _id: conversationId, status: { $in: [...AI_STATUSES] }, assigneeId: null },
+    { $set: { status: "open", "ai.handoverReason": reason, updatedAt: now } },
+    { returnDocument: "after" },
+  );
+  if (!conversation) return false;
+  try {
+    await db("messages").insertOne({
+      _id: new ObjectId(),
+      conversationId,
+      contactId: conversation.contactId,
+      accountId: conversation.accountId,
+      key: `system:ai-handover:${triggerKey}`,
+      waMessageId: null,
+      direction: "outbound",
+      sender: "system",
+      senderUserId: null,
+      type: "system",
+      text: `AI handed over to a human: ${reason}`,
+      payload: { event: "ai_handover", reason },
+      media: null,
+      replyTo: null,
+      reactions: [],
+      edited: null,
+      revokedAt: null,
+      forwarded: "no",
+      status: null,
+      statusHistory: [],
+      error: null,
+      pricing: null,
+      waConversation: null,
+      sentAt: now,
+      searchTokens: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
+  log.info("ai.handover", { orgId: orgId.toHexString(), conversationId: conversationId.toHexString(), reason });
+  return true;
+}
