@@ -6,7 +6,6 @@ export const navItems: { href: string; label: string; permission?: Permission }[
   { href: "/team", label: "Team", permission: "manage:agents" },
   { href: "/settings/audit-log", label: "Audit log", permission: "system:admin" },
   { href: "/settings/templates", label: "Templates", permission: "system:admin" },
-  { href: "/settings/templates", label: "Templates", permission: "system:admin" },
   { href: "/settings/jobs", label: "Background jobs", permission: "system:admin" },
   { href: "/settings/ai-agents", label: "AI agents", permission: "system:admin" },
   { href: "/settings/knowledge", label: "Knowledge base", permission: "system:admin" },
