@@ -98,6 +98,9 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { messageId: 1 }, name: "message_unique", unique: true },
     { key: { status: 1, startedAt: -1 }, name: "status_time" },
     { key: { job: 1, startedAt: -1 }, name: "job_time" },
+    // The admin page (org + status, newest first) and retention (org, oldest first).
+    { key: { orgId: 1, startedAt: -1 }, name: "org_time" },
+    { key: { orgId: 1, status: 1, startedAt: -1 }, name: "org_status_time" },
   ],
   api_keys: [
     { key: { hash: 1 }, name: "hash_unique", unique: true },

@@ -8,7 +8,7 @@ import { defineJob } from "./define-job";
 import { enqueueBatch } from "./enqueue";
 
 /** Small batches keep each delete short on a single-writer database; a run stops after MAX_BATCHES. */
-export const RETENTION_BATCH = 500;
+const DEFAULT_BATCH = 500;
 const MAX_BATCHES = 10;
 
 /** What expires, and the time field it expires by. */
@@ -20,18 +20,18 @@ const targets = [
 type Target = (typeof targets)[number]["name"];
 
 /** Deletes up to one batch older than `cutoff`; returns how many were deleted. */
-async function purgeBatch<K extends Target>(orgId: ObjectId | null, name: K, field: string, cutoff: Date): Promise<number> {
+async function purgeBatch<K extends Target>(orgId: ObjectId | null, name: K, field: string, cutoff: Date, limit: number): Promise<number> {
   type D = Docs[K] & Document;
   const old = { [field]: { $lt: cutoff } } as Filter<D>;
   if (orgId) {
     const col = scoped(orgId)(name);
-    const ids = (await (await col.find(old, { projection: { _id: 1 }, limit: RETENTION_BATCH })).toArray()).map((d) => d._id);
+    const ids = (await (await col.find(old, { projection: { _id: 1 }, limit })).toArray()).map((d) => d._id);
     if (ids.length) await col.deleteMany({ _id: { $in: ids } } as Filter<D>);
     return ids.length;
   }
   // Records no organization owns (webhook envelopes for unknown numbers, system jobs).
   const col = await rawCollection(name);
-  const ids = (await col.find({ ...old, orgId: null } as Filter<D>, { projection: { _id: 1 }, limit: RETENTION_BATCH }).toArray()).map((d) => d._id);
+  const ids = (await col.find({ ...old, orgId: null } as Filter<D>, { projection: { _id: 1 }, limit }).toArray()).map((d) => d._id);
   if (ids.length) await col.deleteMany({ _id: { $in: ids }, orgId: null } as Filter<D>);
   return ids.length;
 }
@@ -44,14 +44,18 @@ async function purgeBatch<K extends Target>(orgId: ObjectId | null, name: K, fie
  */
 export const retentionJob = defineJob({
   name: "retention",
-  schema: z.object({ orgId: z.string().regex(/^[a-f\d]{24}$/i).nullable().optional() }),
+  schema: z.object({
+    orgId: z.string().regex(/^[a-f\d]{24}$/i).nullable().optional(),
+    /** Documents per delete; a run handles at most 10 batches per collection before re-enqueuing. */
+    batchSize: z.number().int().min(1).max(5000).default(DEFAULT_BATCH),
+  }),
   retries: 3,
-  async handle({ orgId }, ctx) {
+  async handle({ orgId, batchSize }, ctx) {
     if (orgId === undefined) {
       const orgs = await (await rawCollection("organizations")).find({}, { projection: { _id: 1 } }).toArray();
       const scopes = [...orgs.map((o) => o._id.toHexString()), null];
       // Keyed by this delivery: a redelivered fan-out enqueues nothing twice.
-      await enqueueBatch(scopes.map((id) => ({ job: "retention", payload: { orgId: id }, options: { deduplicationId: `retention:${ctx.messageId}:${id ?? "none"}` } })));
+      await enqueueBatch(scopes.map((id) => ({ job: "retention", payload: { orgId: id, batchSize }, options: { deduplicationId: `retention:${ctx.messageId}:${id ?? "none"}` } })));
       return { fannedOut: scopes.length };
     }
     const oid = orgId === null ? null : new ObjectId(orgId);
@@ -63,15 +67,15 @@ export const retentionJob = defineJob({
     for (const t of targets) {
       let total = 0;
       for (let i = 0; i < MAX_BATCHES; i++) {
-        const n = await purgeBatch(oid, t.name, t.field, cutoff);
+        const n = await purgeBatch(oid, t.name, t.field, cutoff, batchSize);
         total += n;
-        if (n < RETENTION_BATCH) break;
+        if (n < batchSize) break;
         if (i === MAX_BATCHES - 1) more = true;
       }
       deleted[t.name] = total;
     }
     log.info("retention.purged", { orgId, cutoff, deleted, more });
-    if (more) await ctx.enqueue("retention", { orgId });
+    if (more) await ctx.enqueue("retention", { orgId, batchSize });
     return { deleted, more };
   },
 });

@@ -1,5 +1,6 @@
 import { ObjectId } from "mongodb";
 import { ZodError } from "zod";
+import { isDuplicateKeyError } from "@/lib/api/errors";
 import { rawCollection } from "@/lib/db/collections";
 import { log } from "@/lib/log";
 import { PermanentJobError } from "./define-job";
@@ -23,17 +24,22 @@ export async function runJob(name: string, payload: unknown, delivery: { message
   const executions = await rawCollection("workflow_executions");
   const job = getJob(name);
   const orgId = extractOrgId(payload);
+  let inserted = false;
   const record = async (status: "running" | "completed" | "failed" | "retrying" | "dead", error: string | null) => {
     const now = new Date();
     const done = status !== "running";
-    await executions.updateOne(
-      { messageId: delivery.messageId },
-      {
-        $set: { status, attempts: delivery.attempt, error, durationMs: done ? now.getTime() - started : null, completedAt: done ? now : null },
-        $setOnInsert: { _id: new ObjectId(), orgId, job: name, messageId: delivery.messageId, payload: asRecord(payload), startedAt: now, retriedAs: null },
-      },
-      { upsert: true },
-    );
+    const state = { status, attempts: delivery.attempt, error, durationMs: done ? now.getTime() - started : null, completedAt: done ? now : null };
+    if (!inserted) {
+      inserted = true;
+      // Insert-then-update instead of an upsert: FerretDB drops null fields from $setOnInsert (orgId, retriedAs).
+      try {
+        await executions.insertOne({ _id: new ObjectId(), orgId, job: name, messageId: delivery.messageId, payload: asRecord(payload), startedAt: now, retriedAs: null, ...state });
+        return;
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+    await executions.updateOne({ messageId: delivery.messageId }, { $set: state });
   };
 
   if (!job) {

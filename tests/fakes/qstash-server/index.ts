@@ -38,6 +38,8 @@ export type QstashStats = {
   cancelled: number;
   pending: number;
   active: number;
+  /** REST calls received, by "METHOD /v2/route" (e.g. "POST /v2/batch"). */
+  apiCalls: Record<string, number>;
 };
 
 export type DeliveryRecord = {
@@ -200,6 +202,7 @@ export async function startQstashServer(opts: QstashServerOptions): Promise<Qsta
   const flowState = new Map<string, { active: number; starts: number[] }>();
   const deliveryLog: DeliveryRecord[] = [];
   const stats = { published: 0, deduplicated: 0, deliveries: 0, delivered: 0, retried: 0, failed: 0, cancelled: 0 };
+  const apiCalls: Record<string, number> = {};
   const inflight = new Set<Promise<void>>();
   let stopped = false;
   let wakeTimer: NodeJS.Timeout | undefined;
@@ -453,6 +456,8 @@ export async function startQstashServer(opts: QstashServerOptions): Promise<Qsta
     const url = new URL(req.url ?? "/", "http://qstash.local");
     const path = url.pathname;
     const method = req.method ?? "GET";
+    const call = `${method} /v2/${path.split("/")[2] ?? ""}`;
+    apiCalls[call] = (apiCalls[call] ?? 0) + 1;
 
     if (method === "POST" && path.startsWith("/v2/publish/")) {
       const destination = parseDestination(path.slice("/v2/publish/".length) + url.search);
@@ -543,7 +548,7 @@ export async function startQstashServer(opts: QstashServerOptions): Promise<Qsta
     stats() {
       let active = 0;
       for (const m of messages.values()) if (m.state === "active") active++;
-      return { ...stats, pending: pending.filter((m) => m.state === "pending").length, active };
+      return { ...stats, pending: pending.filter((m) => m.state === "pending").length, active, apiCalls: { ...apiCalls } };
     },
     deliveries: () => deliveryLog.map((d) => ({ ...d })),
     deadLetters: () =>

@@ -4,6 +4,8 @@ import { outcomeResponse } from "@/lib/jobs/outcome-response";
 import { runJob } from "@/lib/jobs/run-job";
 import { getSchedule } from "@/lib/jobs/schedules";
 
+export const runtime = "nodejs";
+
 const handler = withCron(async ({ params, delivery }) => {
   const schedule = getSchedule(String(params.name));
   if (!schedule) throw new ApiError("not_found", `No schedule named "${params.name}"`);

@@ -2,6 +2,8 @@ import { withQstash } from "@/lib/api/with-qstash";
 import { outcomeResponse } from "@/lib/jobs/outcome-response";
 import { runJob } from "@/lib/jobs/run-job";
 
+export const runtime = "nodejs";
+
 // POST /api/jobs/[name]: run one QStash delivery of a registered job (signature checked first)
 export const POST = withQstash(async ({ params, rawBody, delivery }) => {
   let payload: unknown;

@@ -1,0 +1,57 @@
+import type { Filter, ObjectId } from "mongodb";
+import { ApiError } from "@/lib/api/errors";
+import { recordActivity, type Actor } from "@/lib/db/audit";
+import { rawCollection } from "@/lib/db/collections";
+import type { WorkflowExecutionDoc } from "@/lib/schemas/automation";
+import type { ListExecutionsQuery } from "@/lib/schemas/job-execution";
+import { enqueue } from "./enqueue";
+import type { JobName } from "./registry";
+
+/**
+ * An organization's admins see its own runs and the system runs no organization owns (schedule
+ * fan-outs, retention of unmapped webhook envelopes): `orgId` is pinned to exactly those two values,
+ * which `scoped()` cannot express, hence the raw collection.
+ */
+function visibleTo(orgId: ObjectId): Filter<WorkflowExecutionDoc> {
+  return { orgId: { $in: [orgId, null] } };
+}
+
+export async function listExecutions(orgId: ObjectId, q: ListExecutionsQuery): Promise<WorkflowExecutionDoc[]> {
+  const filter: Filter<WorkflowExecutionDoc> = { ...visibleTo(orgId), ...(q.status ? { status: q.status } : {}), ...(q.job ? { job: q.job } : {}) };
+  return (await rawCollection("workflow_executions")).find(filter, { sort: { startedAt: -1 }, limit: q.limit }).toArray();
+}
+
+/**
+ * Re-enqueues a failed or dead run's recorded payload as a new message (new message id, full retry
+ * budget). Claimed first, so a double click enqueues once; released again if the enqueue fails.
+ */
+export async function retryExecution(orgId: ObjectId, actor: Actor, id: ObjectId) {
+  const executions = await rawCollection("workflow_executions");
+  const claimed = await executions.findOneAndUpdate(
+    { ...visibleTo(orgId), _id: id, status: { $in: ["failed", "dead"] }, retriedAs: null },
+    { $set: { retriedAs: "pending" } },
+    { returnDocument: "after", includeResultMetadata: false },
+  );
+  if (!claimed) {
+    const existing = await executions.findOne({ ...visibleTo(orgId), _id: id });
+    if (!existing) throw new ApiError("not_found", "No such job run");
+    if (existing.retriedAs) throw new ApiError("conflict", "This run was already retried");
+    throw new ApiError("conflict", `Only failed or dead runs can be retried (this one is ${existing.status})`);
+  }
+  let messageId: string;
+  try {
+    ({ messageId } = await enqueue(claimed.job as JobName, claimed.payload));
+  } catch (err) {
+    await executions.updateOne({ _id: id }, { $set: { retriedAs: null } });
+    throw err;
+  }
+  const after = await executions.findOneAndUpdate({ _id: id }, { $set: { retriedAs: messageId } }, { returnDocument: "after", includeResultMetadata: false });
+  await recordActivity(orgId, actor, {
+    action: "job.retried",
+    entityType: "job",
+    entityId: id,
+    before: { status: claimed.status, messageId: claimed.messageId },
+    after: { job: claimed.job, messageId },
+  });
+  return { execution: after!, messageId };
+}

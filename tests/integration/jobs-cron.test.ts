@@ -1,0 +1,67 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GET as cronGet, POST as cronPost } from "@/app/api/cron/[name]/route";
+import { rawCollection } from "@/lib/db/collections";
+import { resetEnvCache } from "@/lib/env";
+import { signQstashJwt } from "../fakes/qstash-server";
+import { request, routeParams } from "../support/factories";
+import { QSTASH_KEYS, useQstashEnv } from "../support/jobs";
+
+const APP = "http://127.0.0.1:3999";
+const SECRET = "cron-secret-0123456789";
+
+beforeAll(() => useQstashEnv({ appUrl: APP }));
+afterEach(() => {
+  process.env.CRON_SECRET = SECRET;
+  resetEnvCache();
+});
+process.env.CRON_SECRET = SECRET;
+
+const runs = async () => (await rawCollection("workflow_executions")).countDocuments({ job: "retention" });
+
+describe("GET|POST /api/cron/[name]", () => {
+  it("runs the scheduled job for Vercel cron's bearer secret, once per schedule and minute", async () => {
+    const res = await cronGet(await request(null, "/api/cron/retention", { headers: { authorization: `Bearer ${SECRET}` } }), routeParams({ name: "retention" }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "completed" });
+    const record = await (await rawCollection("workflow_executions")).findOne({ job: "retention", messageId: { $regex: /^cron:retention:/ } });
+    expect(record).toMatchObject({ status: "completed", attempts: 1, payload: {} });
+  });
+
+  it("runs the scheduled job for a QStash schedule's signed delivery", async () => {
+    const signature = signQstashJwt({ key: QSTASH_KEYS.currentSigningKey, url: `${APP}/api/cron/retention`, body: "" });
+    const res = await cronPost(
+      await request(null, "/api/cron/retention", { method: "POST", headers: { "upstash-signature": signature, "upstash-message-id": "msg_cron_signed", "upstash-retried": "0" } }),
+      routeParams({ name: "retention" }),
+    );
+    expect(res.status).toBe(200);
+    expect(await (await rawCollection("workflow_executions")).findOne({ messageId: "msg_cron_signed" })).toMatchObject({ job: "retention", status: "completed" });
+  });
+
+  const unauthorized = { error: { code: "unauthorized", message: "Invalid or missing cron secret" } };
+  const cases: { name: string; headers: () => Record<string, string>; secret?: string | null }[] = [
+    { name: "no credentials", headers: () => ({}) },
+    { name: "a wrong secret", headers: () => ({ authorization: "Bearer not-the-secret" }) },
+    { name: "the secret without the Bearer scheme", headers: () => ({ authorization: SECRET }) },
+    { name: "a QStash signature for another URL", headers: () => ({ "upstash-signature": signQstashJwt({ key: QSTASH_KEYS.currentSigningKey, url: `${APP}/api/jobs/retention`, body: "" }) }) },
+    { name: "a QStash signature with a wrong key", headers: () => ({ "upstash-signature": signQstashJwt({ key: "sig_wrong", url: `${APP}/api/cron/retention`, body: "" }) }) },
+    { name: "an unset CRON_SECRET (fails closed)", headers: () => ({ authorization: "Bearer " }), secret: null },
+    { name: "an unset CRON_SECRET with 'Bearer undefined'", headers: () => ({ authorization: "Bearer undefined" }), secret: null },
+  ];
+  it.each(cases)("answers 401 and runs nothing for $name", async (c) => {
+    if (c.secret === null) {
+      delete process.env.CRON_SECRET;
+      resetEnvCache();
+    }
+    const before = await runs();
+    const res = await cronGet(await request(null, "/api/cron/retention", { headers: c.headers() }), routeParams({ name: "retention" }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(unauthorized);
+    expect(await runs()).toBe(before);
+  });
+
+  it("answers 404 for a schedule that is not declared", async () => {
+    const res = await cronGet(await request(null, "/api/cron/nope", { headers: { authorization: `Bearer ${SECRET}` } }), routeParams({ name: "nope" }));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: 'No schedule named "nope"' } });
+  });
+});
