@@ -4,46 +4,34 @@ import type { AgentMetrics, AiAgentDoc } from "@/lib/schemas/ai";
 
 export const METRICS_DAYS = 30;
 
-type Row = { _id: { agentId: ObjectId | null; agentType: AiAgentDoc["type"]; outcome: string }; count: number; latency: number; prompt: number; completion: number; cost: number };
-
 /**
  * Per-agent figures from the run log over the last METRICS_DAYS: model calls only (turn >= 1).
- * Grouped by outcome in the database and combined here: FerretDB has no $cond for a conditional sum.
- * Runs made before an agent was saved (agentId null) count for the agent of their type.
+ * Summed here over a projected cursor: FerretDB v1's $group returns 0 for `$sum` of a field across
+ * several documents, so the portable path does not use it. Runs made before an agent was saved
+ * (agentId null) count for the agent of their type.
  */
 export async function agentMetrics(orgId: ObjectId, agents: Pick<AiAgentDoc, "_id" | "type">[], now = new Date()): Promise<Map<string, AgentMetrics>> {
   const since = new Date(now.getTime() - METRICS_DAYS * 86_400_000);
-  const rows = await (
-    await scoped(orgId)("ai_runs").aggregate<Row>([
-      { $match: { createdAt: { $gte: since }, turn: { $gte: 1 } } },
-      {
-        $group: {
-          _id: { agentId: "$agentId", agentType: "$agentType", outcome: "$outcome" },
-          count: { $sum: 1 },
-          latency: { $sum: "$latencyMs" },
-          prompt: { $sum: "$promptTokens" },
-          completion: { $sum: "$completionTokens" },
-          cost: { $sum: "$costUsd" },
-        },
-      },
-    ])
-  ).toArray();
-  const out = new Map<string, AgentMetrics & { errors: number; latencyTotal: number }>();
-  for (const a of agents) out.set(a._id.toHexString(), { requests: 0, successRate: null, avgLatencyMs: null, promptTokens: 0, completionTokens: 0, costUsd: 0, errors: 0, latencyTotal: 0 });
+  const totals = new Map<string, AgentMetrics & { errors: number; latencyTotal: number }>();
+  for (const a of agents) totals.set(a._id.toHexString(), { requests: 0, successRate: null, avgLatencyMs: null, promptTokens: 0, completionTokens: 0, costUsd: 0, errors: 0, latencyTotal: 0 });
   const firstOfType = new Map(agents.map((a) => [a.type, a._id.toHexString()] as const).reverse());
-  for (const r of rows) {
-    const key = r._id.agentId?.toHexString() ?? firstOfType.get(r._id.agentType);
-    const m = key ? out.get(key) : undefined;
+  const runs = await scoped(orgId)("ai_runs").find(
+    { createdAt: { $gte: since }, turn: { $gte: 1 }, agentType: { $in: [...new Set(agents.map((a) => a.type))] } },
+    { projection: { agentId: 1, agentType: 1, outcome: 1, latencyMs: 1, promptTokens: 1, completionTokens: 1, costUsd: 1 } },
+  );
+  for await (const r of runs) {
+    const key = r.agentId?.toHexString() ?? firstOfType.get(r.agentType);
+    const m = key ? totals.get(key) : undefined;
     if (!m) continue;
-    m.requests += r.count;
-    m.latencyTotal += r.latency;
-    m.promptTokens += r.prompt;
-    m.completionTokens += r.completion;
-    m.costUsd += r.cost;
-    if (r._id.outcome === "error") m.errors += r.count;
+    m.requests += 1;
+    m.latencyTotal += r.latencyMs;
+    m.promptTokens += r.promptTokens;
+    m.completionTokens += r.completionTokens;
+    m.costUsd += r.costUsd;
+    if (r.outcome === "error") m.errors += 1;
   }
   return new Map(
-    [...out].map(([k, { errors, latencyTotal, ...m }]) => [
+    [...totals].map(([k, { errors, latencyTotal, ...m }]) => [
       k,
       { ...m, successRate: m.requests ? (m.requests - errors) / m.requests : null, avgLatencyMs: m.requests ? Math.round(latencyTotal / m.requests) : null },
     ]),

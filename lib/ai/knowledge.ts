@@ -22,6 +22,8 @@ const STOPWORDS = new Set(
 export function stem(word: string): string {
   let w = word;
   for (const suffix of ["ingly", "edly", "ing", "ies", "ied", "es", "ed", "ly", "s"]) {
+    // "boxes" -> "box" but "times" -> "time"
+    if (suffix === "es" && !/(s|x|z|ch|sh)es$/.test(w)) continue;
     if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
       w = suffix === "ies" || suffix === "ied" ? `${w.slice(0, -suffix.length)}y` : w.slice(0, -suffix.length);
       break;
