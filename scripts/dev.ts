@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { describeDb, startLocalDatabase } from "./lib/local-db";
 import { loadDevEnv } from "./lib/dev-env";
+import { primeDevSimulator, startDevSimulator } from "./lib/dev-simulator";
 
 async function main() {
   const port = Number(process.env.PORT ?? 3000);
@@ -12,6 +13,8 @@ async function main() {
   const db = await startLocalDatabase({ persistent: true });
   process.env.MONGODB_URI = db.uri;
   console.log(`[dev] database: ${describeDb(db)}`);
+  const simulator = process.env.WHATSAPP_ACCESS_TOKEN ? null : await startDevSimulator(process.env.APP_URL!);
+  if (simulator) console.log(`[dev] WhatsApp: Graph API simulator at ${simulator.url} (set WHATSAPP_ACCESS_TOKEN to use Meta)`);
 
   const { ensureIndexes } = await import("@/lib/db/indexes");
   const { isEmpty, seedDemoData, demoUsers, DEMO_PASSWORD } = await import("./seed/demo-data");
@@ -20,19 +23,23 @@ async function main() {
     const r = await seedDemoData();
     console.log(`[dev] seeded demo data: ${r.users} users, ${r.contacts} contacts, ${r.conversations} conversations`);
   }
+  if (simulator) await primeDevSimulator(simulator).catch((err) => console.warn(`[dev] could not prime the simulator: ${err instanceof Error ? err.message : err}`));
   const { closeClient } = await import("@/lib/db/client");
   await closeClient();
 
   console.log(`[dev] open ${process.env.APP_URL} and sign in as ${demoUsers[0]!.email} / ${DEMO_PASSWORD}`);
+  if (simulator) console.log(`[dev] play the customer at ${process.env.APP_URL}/simulator`);
   const next = spawn("npx", ["next", "dev", "--port", String(port)], { stdio: "inherit", env: process.env });
   const shutdown = async () => {
     next.kill("SIGTERM");
+    await simulator?.stop();
     await db.stop();
     process.exit(0);
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
   next.on("exit", async (code) => {
+    await simulator?.stop();
     await db.stop();
     process.exit(code ?? 0);
   });
