@@ -1,5 +1,6 @@
 import type { Job } from "./define-job";
 import { retentionJob } from "./retention";
+import { mediaDownloadJob } from "@/lib/whatsapp/media-download-job";
 
 /**
  * Every job, by name. A job lives in its own file under lib/jobs/ (or next to its domain) and is
@@ -7,6 +8,7 @@ import { retentionJob } from "./retention";
  */
 export const jobs = {
   retention: retentionJob,
+  "media-download": mediaDownloadJob,
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;
