@@ -9,13 +9,15 @@ export const permissions = [
   "manage:tickets",
   "view:analytics",
   "manage:agents",
+  /** Saved replies of the inbox composer (`/shortcut`): supervisors and admins. */
+  "manage:canned_responses",
   "system:admin",
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  supervisor: ["read:conversations", "write:messages", "assign:conversations", "manage:customers", "manage:tickets", "view:analytics"],
+  supervisor: ["read:conversations", "write:messages", "assign:conversations", "manage:customers", "manage:tickets", "view:analytics", "manage:canned_responses"],
   agent: ["read:conversations", "write:messages", "manage:customers", "manage:tickets"],
   viewer: ["read:conversations", "view:analytics"],
 };

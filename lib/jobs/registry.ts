@@ -1,5 +1,7 @@
 import type { Job } from "./define-job";
 import { retentionJob } from "./retention";
+import { conversationAssignJob } from "@/lib/inbox/assign-job";
+import { wakeSnoozedJob } from "@/lib/inbox/wake-snoozed-job";
 import { mediaDownloadJob } from "@/lib/whatsapp/media-download-job";
 
 /**
@@ -8,6 +10,8 @@ import { mediaDownloadJob } from "@/lib/whatsapp/media-download-job";
  */
 export const jobs = {
   retention: retentionJob,
+  "conversation-assign": conversationAssignJob,
+  "wake-snoozed": wakeSnoozedJob,
   "media-download": mediaDownloadJob,
 } satisfies Record<string, Job>;
 

@@ -58,3 +58,50 @@ export const contactSnapshot = z.object({
   name: z.string().nullable(),
   phone: z.string().nullable(),
 });
+
+// --- API shapes (inbox contact panel: GET/PATCH /api/contacts/[id]) ---
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((s) => (s === "" ? null : s))
+    .nullable()
+    .optional();
+
+export const updateContactBody = z
+  .strictObject({
+    name: optionalText(100),
+    email: z
+      .union([z.literal(""), z.email("must be a valid email address").max(254)])
+      .transform((s) => (s === "" ? null : s.toLowerCase()))
+      .nullable()
+      .optional(),
+    company: optionalText(100),
+    tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(30, "at most 30 tags").optional(),
+    /** Replaces the whole map; keys are simple identifiers so they are safe as field paths. */
+    customFields: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_ -]{0,39}$/, "custom field names are 1-40 letters, digits, spaces, _ or -"), z.string().max(500))
+      .refine((r) => Object.keys(r).length <= 50, "at most 50 custom fields")
+      .optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, "Nothing to update");
+
+export const contactResponse = z.object({
+  id: idString,
+  name: z.string().nullable(),
+  profileName: z.string().nullable(),
+  phone: z.string().nullable(),
+  username: z.string().nullable(),
+  email: z.string().nullable(),
+  company: z.string().nullable(),
+  tags: z.array(z.string()),
+  customFields: z.record(z.string(), z.string()),
+  consent: z.object({ state: z.enum(consentStates), marketing: z.boolean(), changedAt: z.string().nullable(), source: z.string().nullable() }),
+  source: z.object({ kind: z.string(), referral: z.record(z.string(), z.unknown()).nullable(), at: z.string() }),
+  lastInboundAt: z.string().nullable(),
+  conversationCount: z.number(),
+  createdAt: z.string(),
+});
+export type ContactResponse = z.infer<typeof contactResponse>;

@@ -15,6 +15,8 @@ export const userDoc = z.object({
   availability: availabilitySchema,
   /** Auto-assignment cap; falls back to the org setting when unset. */
   maxConversations: z.number().int().nullable(),
+  /** Round-robin position of auto-assignment (lib/inbox/auto-assign.ts); absent until first assigned. */
+  lastAutoAssignedAt: z.date().nullable().optional(),
   lastLoginAt: z.date().nullable(),
   createdBy: objectId.nullable(),
 });

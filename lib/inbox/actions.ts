@@ -1,0 +1,298 @@
+import { ObjectId, type Document, type UpdateFilter } from "mongodb";
+import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
+import { onConversationResolved } from "@/lib/ai/ai-analyze-job";
+import { can } from "@/lib/auth/permissions";
+import { recordActivity, type Actor } from "@/lib/db/audit";
+import { scoped } from "@/lib/db/scoped";
+import { log } from "@/lib/log";
+import type { ConversationDoc } from "@/lib/schemas/conversation";
+import type { settableStatuses } from "@/lib/schemas/inbox";
+import type { MessageDoc } from "@/lib/schemas/message";
+import type { UserDoc } from "@/lib/schemas/user";
+import { searchTokens } from "@/lib/search/tokens";
+import { graphClientFor } from "@/lib/whatsapp/graph-client";
+import type { Viewer } from "./access";
+import { addSystemMessage, formatUtc } from "./system-message";
+
+export type ActingUser = Viewer & Pick<UserDoc, "name">;
+type ConversationUpdate = UpdateFilter<ConversationDoc & Document>;
+
+const MAX_SNOOZE_MS = 366 * 24 * 3600_000;
+
+/** An active team member who can hold conversations (viewers cannot). */
+async function assignableUser(orgId: ObjectId, id: ObjectId): Promise<UserDoc> {
+  const user = await scoped(orgId)("users").findOne({ _id: id });
+  if (!user || !user.active || user.role === "viewer") {
+    throw new ApiError("unprocessable_entity", "The assignee must be an active agent, supervisor or admin of this organization");
+  }
+  return user;
+}
+
+/**
+ * Assigns (or unassigns with null). Agents may take an unassigned conversation and release their
+ * own; assigning to someone else or taking someone else's needs `assign:conversations`. The write is
+ * conditional on the assignee read, so two people taking the same conversation at once get one winner.
+ */
+export async function assignConversation(
+  user: ActingUser,
+  actor: Actor,
+  conversation: ConversationDoc,
+  targetId: ObjectId | null,
+): Promise<ConversationDoc> {
+  const orgId = user.orgId;
+  const current = conversation.assigneeId;
+  if (current === null ? targetId === null : targetId !== null && current.equals(targetId)) return conversation;
+  const supervisor = can(user.role, "assign:conversations");
+  const selfTake = targetId !== null && targetId.equals(user._id) && current === null;
+  const selfRelease = targetId === null && current !== null && current.equals(user._id);
+  if (!supervisor && !selfTake && !selfRelease) {
+    throw new ApiError("forbidden", "Only supervisors and admins can assign conversations to others or reassign them");
+  }
+  const target = targetId ? await assignableUser(orgId, targetId) : null;
+  const status = nextStatusOnAssign(conversation.status, targetId !== null);
+  const now = new Date();
+  const updated = await scoped(orgId)("conversations").findOneAndUpdate(
+    { _id: conversation._id, assigneeId: current },
+    { $set: { assigneeId: targetId, status, updatedAt: now } },
+    { returnDocument: "after" },
+  );
+  if (!updated) throw new ApiError("conflict", "Someone else changed the assignment in the meantime; reload and try again");
+  const text = !target
+    ? `${user.name} unassigned the conversation`
+    : target._id.equals(user._id)
+      ? `${user.name} took the conversation`
+      : `${user.name} assigned the conversation to ${target.name}`;
+  await addSystemMessage(orgId, conversation, {
+    text,
+    payload: { event: target ? "assigned" : "unassigned", by: user._id.toHexString(), assigneeId: target?._id.toHexString() ?? null, assigneeName: target?.name ?? null },
+  });
+  await recordActivity(orgId, actor, {
+    action: target ? "conversation.assigned" : "conversation.unassigned",
+    entityType: "conversation",
+    entityId: conversation._id,
+    before: { assigneeId: current?.toHexString() ?? null, status: conversation.status },
+    after: { assigneeId: target?._id.toHexString() ?? null, status },
+  });
+  return updated as ConversationDoc;
+}
+
+export function nextStatusOnAssign(status: ConversationDoc["status"], assigned: boolean): ConversationDoc["status"] {
+  if (assigned && (status === "open" || status === "ai_handled")) return "assigned";
+  if (!assigned && status === "assigned") return "open";
+  return status;
+}
+
+const statusText: Record<(typeof settableStatuses)[number], string> = {
+  open: "reopened the conversation",
+  waiting: "marked the conversation as waiting for the customer",
+  resolved: "resolved the conversation",
+  closed: "closed the conversation",
+  snoozed: "snoozed the conversation",
+};
+
+/**
+ * Status changes. Closing rewrites `liveKey`, so the contact's next message starts a new
+ * conversation; reopening a closed one takes the live key back (409 if a newer one holds it).
+ */
+export async function setConversationStatus(
+  user: ActingUser,
+  actor: Actor,
+  conversation: ConversationDoc,
+  input: { status: (typeof settableStatuses)[number]; snoozedUntil?: Date },
+): Promise<ConversationDoc> {
+  const orgId = user.orgId;
+  const now = new Date();
+  if (input.status === "snoozed") {
+    const until = input.snoozedUntil!;
+    if (until.getTime() <= now.getTime()) throw new ApiError("unprocessable_entity", "snoozedUntil must be in the future");
+    if (until.getTime() - now.getTime() > MAX_SNOOZE_MS) throw new ApiError("unprocessable_entity", "snoozedUntil must be within a year");
+  }
+  const status: ConversationDoc["status"] = input.status === "open" ? (conversation.assigneeId ? "assigned" : "open") : input.status;
+  const snoozedUntil = input.status === "snoozed" ? input.snoozedUntil! : null;
+  if (status === conversation.status && (snoozedUntil?.getTime() ?? null) === (conversation.snoozedUntil?.getTime() ?? null)) return conversation;
+
+  const liveKey = `${conversation.contactId.toHexString()}:${conversation.accountId.toHexString()}`;
+  const set: Partial<ConversationDoc> = {
+    status,
+    snoozedUntil,
+    updatedAt: now,
+    resolvedAt: status === "resolved" ? now : status === "closed" ? (conversation.resolvedAt ?? now) : null,
+    liveKey: status === "closed" ? `closed:${conversation._id.toHexString()}` : liveKey,
+  };
+  let updated: ConversationDoc | null;
+  try {
+    updated = (await scoped(orgId)("conversations").findOneAndUpdate(
+      { _id: conversation._id, status: conversation.status },
+      { $set: set } as ConversationUpdate,
+      { returnDocument: "after" },
+    )) as ConversationDoc | null;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) {
+      throw new ApiError("conflict", "This contact already has a newer open conversation; continue there instead of reopening this one");
+    }
+    throw err;
+  }
+  if (!updated) throw new ApiError("conflict", "Someone else changed the status in the meantime; reload and try again");
+  const text = `${user.name} ${statusText[input.status]}${snoozedUntil ? ` until ${formatUtc(snoozedUntil)}` : ""}`;
+  await addSystemMessage(orgId, conversation, {
+    text,
+    payload: { event: input.status === "open" ? "reopened" : input.status, by: user._id.toHexString(), ...(snoozedUntil ? { until: snoozedUntil.toISOString() } : {}) },
+  });
+  await recordActivity(orgId, actor, {
+    action: `conversation.${input.status === "open" ? "reopened" : input.status}`,
+    entityType: "conversation",
+    entityId: conversation._id,
+    before: { status: conversation.status, snoozedUntil: conversation.snoozedUntil?.toISOString() ?? null },
+    after: { status, snoozedUntil: snoozedUntil?.toISOString() ?? null },
+  });
+  if (status === "resolved") await onConversationResolved(orgId, conversation._id);
+  return updated;
+}
+
+/** Priority, tags and the per-conversation AI switch. */
+export async function updateConversation(
+  user: ActingUser,
+  actor: Actor,
+  conversation: ConversationDoc,
+  patch: { priority?: ConversationDoc["priority"]; tags?: string[]; aiEnabled?: boolean },
+): Promise<ConversationDoc> {
+  const orgId = user.orgId;
+  const set: Record<string, unknown> = {};
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  const lines: { text: string; event: string }[] = [];
+  if (patch.priority && patch.priority !== conversation.priority) {
+    before.priority = conversation.priority;
+    set.priority = after.priority = patch.priority;
+    lines.push({ event: "priority", text: `${user.name} set the priority to ${patch.priority}` });
+  }
+  if (patch.tags) {
+    const tags = [...new Set(patch.tags.map((t) => t.toLowerCase()))];
+    const added = tags.filter((t) => !conversation.tags.includes(t));
+    const removed = conversation.tags.filter((t) => !tags.includes(t));
+    if (added.length || removed.length) {
+      before.tags = conversation.tags;
+      set.tags = after.tags = tags;
+      const parts = [added.length ? `added ${added.join(", ")}` : "", removed.length ? `removed ${removed.join(", ")}` : ""].filter(Boolean);
+      lines.push({ event: "tags", text: `${user.name} ${parts.join(" and ")} ${added.length + removed.length > 1 ? "tags" : "tag"}` });
+    }
+  }
+  if (patch.aiEnabled !== undefined && patch.aiEnabled !== conversation.ai.enabled) {
+    before.aiEnabled = conversation.ai.enabled;
+    set["ai.enabled"] = after.aiEnabled = patch.aiEnabled;
+    lines.push({ event: patch.aiEnabled ? "ai_on" : "ai_off", text: `${user.name} turned AI replies ${patch.aiEnabled ? "on" : "off"} for this conversation` });
+  }
+  if (lines.length === 0) return conversation;
+  const now = new Date();
+  const updated = await scoped(orgId)("conversations").findOneAndUpdate(
+    { _id: conversation._id },
+    { $set: { ...set, updatedAt: now } } as ConversationUpdate,
+    { returnDocument: "after" },
+  );
+  if (!updated) throw new ApiError("not_found", "Conversation not found");
+  for (const line of lines) {
+    await addSystemMessage(orgId, conversation, { text: line.text, payload: { event: line.event, by: user._id.toHexString() }, at: now });
+  }
+  await recordActivity(orgId, actor, { action: "conversation.updated", entityType: "conversation", entityId: conversation._id, before, after });
+  return updated as ConversationDoc;
+}
+
+/**
+ * Resets the unread counter and tells WhatsApp the customer's messages were read (blue ticks on
+ * their phone). The receipt is best effort: a Graph failure is logged, the inbox state still changes.
+ */
+export async function markConversationRead(user: ActingUser, actor: Actor, conversation: ConversationDoc): Promise<ConversationDoc> {
+  const orgId = user.orgId;
+  if (conversation.unreadCount === 0) return conversation;
+  const db = scoped(orgId);
+  const updated = await db("conversations").findOneAndUpdate(
+    { _id: conversation._id },
+    { $set: { unreadCount: 0, updatedAt: new Date() } },
+    { returnDocument: "after" },
+  );
+  const lastInbound = await db("messages").findOne(
+    { conversationId: conversation._id, direction: "inbound", waMessageId: { $ne: null } },
+    { sort: { sentAt: -1, _id: -1 }, projection: { waMessageId: 1 } },
+  );
+  if (lastInbound?.waMessageId) {
+    try {
+      await (await graphClientFor(orgId, conversation.accountId)).markAsRead(lastInbound.waMessageId);
+    } catch (err) {
+      log.warn("inbox.read_receipt_failed", { orgId: orgId.toHexString(), conversationId: conversation._id.toHexString(), err });
+    }
+  }
+  await recordActivity(orgId, actor, {
+    action: "conversation.read",
+    entityType: "conversation",
+    entityId: conversation._id,
+    before: { unreadCount: conversation.unreadCount },
+    after: { unreadCount: 0 },
+  });
+  return (updated as ConversationDoc | null) ?? conversation;
+}
+
+/**
+ * An internal note: a message of type `note` in the thread, never sent to WhatsApp. The client's
+ * idempotency key makes a double submit store one note.
+ */
+export async function addNote(
+  user: ActingUser,
+  actor: Actor,
+  conversation: ConversationDoc,
+  input: { idempotencyKey: string; text: string; mentions: string[] },
+): Promise<MessageDoc> {
+  const orgId = user.orgId;
+  const db = scoped(orgId);
+  const key = `out:${input.idempotencyKey}`;
+  const existing = await db("messages").findOne({ key });
+  if (existing) return existing;
+  const mentionIds = [...new Set(input.mentions)].map((id) => new ObjectId(id));
+  const mentioned = mentionIds.length
+    ? await (await db("users").find({ _id: { $in: mentionIds }, active: true }, { projection: { _id: 1, name: 1 } })).toArray()
+    : [];
+  if (mentioned.length !== mentionIds.length) throw new ApiError("unprocessable_entity", "mentions: every mentioned user must be an active member of this organization");
+  const now = new Date();
+  const note: Omit<MessageDoc, "orgId"> = {
+    _id: new ObjectId(),
+    conversationId: conversation._id,
+    contactId: conversation.contactId,
+    accountId: conversation.accountId,
+    key,
+    waMessageId: null,
+    direction: "outbound",
+    sender: "agent",
+    senderUserId: user._id,
+    type: "note",
+    text: input.text,
+    payload: { mentions: mentioned.map((m) => ({ id: m._id.toHexString(), name: m.name })) },
+    media: null,
+    replyTo: null,
+    reactions: [],
+    edited: null,
+    revokedAt: null,
+    forwarded: "no",
+    status: null,
+    statusHistory: [],
+    error: null,
+    pricing: null,
+    waConversation: null,
+    sentAt: now,
+    searchTokens: searchTokens(input.text),
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await db("messages").insertOne(note);
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return (await db("messages").findOne({ key }))!;
+    throw err;
+  }
+  await db("conversations").updateOne({ _id: conversation._id }, { $set: { updatedAt: now } });
+  await recordActivity(orgId, actor, {
+    action: "message.note_added",
+    entityType: "message",
+    entityId: note._id,
+    after: { conversationId: conversation._id.toHexString(), mentions: mentioned.map((m) => m._id.toHexString()) },
+  });
+  return { ...note, orgId };
+}

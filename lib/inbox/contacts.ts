@@ -1,0 +1,86 @@
+import type { ObjectId } from "mongodb";
+import { ApiError } from "@/lib/api/errors";
+import { recordActivity, type Actor } from "@/lib/db/audit";
+import { scoped } from "@/lib/db/scoped";
+import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
+import type { ConversationDoc } from "@/lib/schemas/conversation";
+import { searchTokens } from "@/lib/search/tokens";
+import { getOrgSettings, visibilityFilter, type Viewer } from "./access";
+import { toConversationResponse } from "./responses";
+
+export function toContactResponse(c: ContactDoc): ContactResponse {
+  return {
+    id: c._id.toHexString(),
+    name: c.name,
+    profileName: c.profileName,
+    phone: c.phone,
+    username: c.username,
+    email: c.email,
+    company: c.company,
+    tags: c.tags,
+    customFields: c.customFields,
+    consent: { ...c.consent, changedAt: c.consent.changedAt?.toISOString() ?? null },
+    source: { kind: c.source.kind, referral: c.source.referral, at: c.source.at.toISOString() },
+    lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
+    conversationCount: c.conversationCount,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+async function getContactOrThrow(orgId: ObjectId, id: ObjectId): Promise<ContactDoc> {
+  const contact = await scoped(orgId)("contacts").findOne({ _id: id });
+  if (!contact) throw new ApiError("not_found", "Contact not found");
+  return contact;
+}
+
+/** The contact panel: the contact, their conversations the user may see, lead score and journey stage when scored. */
+export async function getContactPanel(user: Viewer, id: ObjectId) {
+  const db = scoped(user.orgId);
+  const contact = await getContactOrThrow(user.orgId, id);
+  const settings = await getOrgSettings(user.orgId);
+  const [conversations, leadScore, journey] = await Promise.all([
+    (await db("conversations").find({ contactId: id, ...visibilityFilter(user, settings) }, { sort: { createdAt: -1 }, limit: 20 })).toArray(),
+    db("lead_scores").findOne({ contactId: id }),
+    db("customer_journeys").findOne({ contactId: id }),
+  ]);
+  return {
+    contact: toContactResponse(contact),
+    conversations: (conversations as ConversationDoc[]).map(toConversationResponse),
+    leadScore: leadScore ? { score: leadScore.score, confidence: leadScore.confidence, factors: leadScore.factors } : null,
+    journey: journey ? { stage: journey.stage, lastInteractionAt: journey.lastInteractionAt?.toISOString() ?? null } : null,
+  };
+}
+
+type ContactPatch = Partial<Pick<ContactDoc, "name" | "email" | "company" | "tags" | "customFields">>;
+
+/** Inline edits from the contact panel; a new name also updates the snapshot every conversation of the contact carries. */
+export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId, patch: ContactPatch): Promise<ContactDoc> {
+  const db = scoped(orgId);
+  const before = await getContactOrThrow(orgId, id);
+  const changed = Object.fromEntries(
+    Object.entries(patch).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof ContactPatch])),
+  ) as ContactPatch;
+  if (Object.keys(changed).length === 0) return before;
+  if (changed.tags) changed.tags = [...new Set(changed.tags)];
+  const next = { ...before, ...changed };
+  const now = new Date();
+  const updated = await db("contacts").findOneAndUpdate(
+    { _id: id },
+    { $set: { ...changed, searchTokens: searchTokens(next.name, next.phone, next.email, next.company), updatedAt: now } },
+    { returnDocument: "after" },
+  );
+  if ("name" in changed) {
+    await db("conversations").updateMany(
+      { contactId: id },
+      { $set: { "contact.name": next.name, searchTokens: searchTokens(next.name, next.phone), updatedAt: now } },
+    );
+  }
+  await recordActivity(orgId, actor, {
+    action: "contact.updated",
+    entityType: "contact",
+    entityId: id,
+    before: Object.fromEntries(Object.keys(changed).map((k) => [k, before[k as keyof ContactPatch] ?? null])),
+    after: changed,
+  });
+  return updated as ContactDoc;
+}
