@@ -94,9 +94,7 @@ export async function ensureDefaultAgents(orgId: ObjectId, now = new Date()) {
  */
 export async function loadAgent(orgId: ObjectId, type: AgentType): Promise<ResolvedAgent> {
   const found = await scoped(orgId)("ai_agents").findOne({ type }, { sort: { active: -1, updatedAt: -1 } });
-  if (!found) return { ...defaultAgents[type], _id: null };
-  const { orgId: _o, createdAt: _c, updatedAt: _u, ...agent } = found;
-  return agent;
+  return found ?? { ...defaultAgents[type], _id: null };
 }
 
 export async function listAgents(orgId: ObjectId): Promise<AiAgentDoc[]> {

@@ -65,11 +65,11 @@ export async function rankArticles(orgId: ObjectId, question: string, limit = 3)
       const titleWords = new Set(keywordsOf(a.title));
       let score = 0;
       for (const k of new Set(a.keywords)) if (wantedSet.has(k)) score += titleWords.has(k) ? 2 : 1;
-      return { _id: a._id, title: a.title, body: a.body, score, updatedAt: a.updatedAt };
+      return { article: { _id: a._id, title: a.title, body: a.body, score }, updatedAt: a.updatedAt.getTime() };
     })
-    .sort((x, y) => y.score - x.score || y.updatedAt.getTime() - x.updatedAt.getTime())
+    .sort((x, y) => y.article.score - x.article.score || y.updatedAt - x.updatedAt)
     .slice(0, limit)
-    .map(({ updatedAt: _u, ...rest }) => rest);
+    .map((x) => x.article);
 }
 
 export function toArticleResponse(a: KnowledgeArticleDoc): KnowledgeArticleResponse {

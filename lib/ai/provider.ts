@@ -84,8 +84,9 @@ export interface AiProvider {
 
 /** JSON Schema for a zod schema, as Gemini's `parametersJsonSchema` / `responseJsonSchema` take it. */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return rest;
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
 }
 
 /** Parses and validates JSON text against the schema; anything else is an `invalid_output` error. */

@@ -10,7 +10,7 @@ const params = z.object({ id: idParam });
 
 // POST /api/ai-agents/[id]/test: run an agent on a typed conversation without sending anything (admin)
 export const POST = withOrg({ permission: "system:admin", params, body: agentTestBody }, async ({ orgId, params, body }) => {
-  const { orgId: _o, createdAt: _c, updatedAt: _u, ...agent } = await getAgentOrThrow(orgId, params.id);
+  const agent = await getAgentOrThrow(orgId, params.id);
   const lines = body.messages.map((m) => ({ speaker: m.from, text: m.text }));
   return { result: await runAgentConsole(orgId, agent, lines) };
 });
