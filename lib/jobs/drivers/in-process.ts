@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { log } from "@/lib/log";
-import { runJob } from "../run-job";
+import { getJob } from "../registry";
+import { runJob, type RunOutcome } from "../run-job";
 import type { EnqueueOptions, JobDriver } from "../types";
 
 /**
@@ -9,7 +10,7 @@ import type { EnqueueOptions, JobDriver } from "../types";
  * Deduplication and flow control are per process, which is all a single dev server needs.
  */
 const DEDUP_WINDOW_MS = 10 * 60 * 1000;
-const seen = new Map<string, number>();
+const seen = new Map<string, { at: number; messageId: string }>();
 
 type Flow = NonNullable<EnqueueOptions["flowControl"]>;
 const flows = new Map<string, { active: number; starts: number[]; waiters: (() => void)[] }>();
@@ -60,19 +61,24 @@ export const inProcessDriver: JobDriver = {
   name: "in-process",
   async publish(job: string, payload: unknown, options: EnqueueOptions) {
     const now = Date.now();
-    if (options.deduplicationId) {
-      for (const [k, t] of seen) if (now - t > DEDUP_WINDOW_MS) seen.delete(k);
-      const key = `${job}:${options.deduplicationId}`;
-      if (seen.has(key)) return { messageId: `dedup-${options.deduplicationId}`, deduplicated: true };
-      seen.set(key, now);
-    }
     const messageId = `local-${randomUUID()}`;
+    if (options.deduplicationId) {
+      for (const [k, v] of seen) if (now - v.at > DEDUP_WINDOW_MS) seen.delete(k);
+      // QStash's deduplication is per account, not per destination; so is this one.
+      const first = seen.get(options.deduplicationId);
+      if (first) return { messageId: first.messageId, deduplicated: true };
+      seen.set(options.deduplicationId, { at: now, messageId });
+    }
     const fc = options.flowControl;
     const attemptRun = async (attempt: number): Promise<void> => {
       if (fc) await acquire(fc);
-      let outcome;
+      let outcome: RunOutcome;
       try {
         outcome = await runJob(job, payload, { messageId, attempt });
+      } catch (err) {
+        // runJob itself failed (e.g. the database is down): retry like any transient failure.
+        log.error("job.in_process_failed", { job, messageId, attempt, err });
+        outcome = { status: "retry", error: String(err), final: attempt > (getJob(job)?.retries ?? 3) };
       } finally {
         if (fc) release(fc);
       }
