@@ -13,6 +13,7 @@ import type { DeliveryStatus, MessageDoc } from "@/lib/schemas/message";
 import type { Role } from "@/lib/schemas/common";
 import { searchTokens } from "@/lib/search/tokens";
 import { seedKnowledge } from "./demo-knowledge";
+import { seedJobRuns } from "./demo-job-runs";
 
 export const DEMO_PASSWORD = "demo-password-1";
 export const demoUsers: { email: string; name: string; role: Role }[] = [
@@ -123,6 +124,7 @@ export async function seedDemoData(now = new Date()) {
   }
   // ensureDefaultOrganization seeded the AI agents; the knowledge base gives them answers.
   const articles = await seedKnowledge(orgId);
+  await seedJobRuns(orgId, now);
   return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles };
 }
 
