@@ -1,7 +1,8 @@
-import { ObjectId } from "mongodb";
-import { isDuplicateKeyError } from "@/lib/api/errors";
+import type { ObjectId } from "mongodb";
 import { recordActivity, type Actor } from "@/lib/db/audit";
 import { scoped } from "@/lib/db/scoped";
+import { autoAssign } from "@/lib/inbox/auto-assign";
+import { addSystemMessage } from "@/lib/inbox/system-message";
 import { log } from "@/lib/log";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { searchTokens } from "@/lib/search/tokens";
@@ -68,39 +69,8 @@ export async function handOver(orgId: ObjectId, conversationId: ObjectId, reason
     { returnDocument: "after" },
   );
   if (!conversation) return false;
-  try {
-    await db("messages").insertOne({
-      _id: new ObjectId(),
-      conversationId,
-      contactId: conversation.contactId,
-      accountId: conversation.accountId,
-      key: `system:ai-handover:${triggerKey}`,
-      waMessageId: null,
-      direction: "outbound",
-      sender: "system",
-      senderUserId: null,
-      type: "system",
-      text: `AI handed over to a human: ${reason}`,
-      payload: { event: "ai_handover", reason },
-      media: null,
-      replyTo: null,
-      reactions: [],
-      edited: null,
-      revokedAt: null,
-      forwarded: "no",
-      status: null,
-      statusHistory: [],
-      error: null,
-      pricing: null,
-      waConversation: null,
-      sentAt: now,
-      searchTokens: [],
-      createdAt: now,
-      updatedAt: now,
-    });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
+  await addSystemMessage(orgId, conversation, { text: `AI handed over to a human: ${reason}`, payload: { event: "ai_handover", reason }, key: triggerKey, at: now });
   log.info("ai.handover", { orgId: orgId.toHexString(), conversationId: conversationId.toHexString(), reason });
+  await autoAssign(orgId, conversationId);
   return true;
 }

@@ -1,7 +1,7 @@
 import type { Collection, Document } from "mongodb";
 import { getDb } from "./client";
 import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
-import type { AiAgentDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc, LeadScoreDoc } from "@/lib/schemas/ai";
+import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc, LeadScoreDoc } from "@/lib/schemas/ai";
 import type { TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
 import type { ConsentEventDoc, ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
@@ -33,6 +33,7 @@ export type Docs = {
   canned_responses: CannedResponseDoc;
   ai_agents: AiAgentDoc;
   ai_runs: AiRunDoc;
+  ai_reply_claims: AiReplyClaimDoc;
   conversation_analytics: ConversationAnalyticsDoc;
   knowledge_articles: KnowledgeArticleDoc;
   lead_scores: LeadScoreDoc;

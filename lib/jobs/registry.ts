@@ -1,3 +1,5 @@
+import { aiAnalyzeJob } from "@/lib/ai/ai-analyze-job";
+import { aiReplyJob } from "@/lib/ai/ai-reply-job";
 import type { Job } from "./define-job";
 import { retentionJob } from "./retention";
 import { conversationAssignJob } from "@/lib/inbox/assign-job";
@@ -13,6 +15,8 @@ export const jobs = {
   "conversation-assign": conversationAssignJob,
   "wake-snoozed": wakeSnoozedJob,
   "media-download": mediaDownloadJob,
+  "ai-reply": aiReplyJob,
+  "ai-analyze": aiAnalyzeJob,
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;

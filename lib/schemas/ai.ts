@@ -47,6 +47,21 @@ export const aiRunDoc = z.object({
 });
 export type AiRunDoc = z.infer<typeof aiRunDoc>;
 
+/**
+ * Which ai-reply delivery answers a given customer message: the unique key makes the claim atomic
+ * (an insert), so two deliveries for one burst never both answer; a retry of the same delivery
+ * (same `by`) may take it again.
+ */
+export const aiReplyClaimDoc = z.object({
+  _id: objectId,
+  orgId: objectId,
+  /** `<conversationId>:<customer message id>` */
+  key: z.string(),
+  by: z.string(),
+  createdAt: z.date(),
+});
+export type AiReplyClaimDoc = z.infer<typeof aiReplyClaimDoc>;
+
 export const conversationAnalyticsDoc = z.object({
   ...tenantFields,
   conversationId: objectId,

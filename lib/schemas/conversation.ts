@@ -44,11 +44,6 @@ export const conversationDoc = z.object({
     confidence: z.number().nullable(),
     handoverReason: z.string().nullable(),
     consecutiveReplies: z.number().int(),
-    /**
-     * Which customer message an ai-reply delivery is answering (set atomically before the model is
-     * called), so two deliveries for one burst never both answer. Absent until the AI first runs.
-     */
-    replyClaim: z.object({ messageId: objectId, by: z.string(), at: z.date() }).nullable().optional(),
   }),
   source: z.object({ kind: z.string(), referral: z.record(z.string(), z.unknown()).nullable() }).nullable(),
   searchTokens: z.array(z.string()),
