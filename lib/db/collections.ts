@@ -1,4 +1,4 @@
-import type { Collection, Document } from "mongodb";
+import type { Collection } from "mongodb";
 import { getDb } from "./client";
 import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
 import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc, LeadScoreDoc } from "@/lib/schemas/ai";
@@ -55,7 +55,7 @@ export const globalCollections = ["organizations", "login_throttles"] as const s
  * Unscoped access. Use it only where no organization is known yet (sign-in by email, mapping a
  * webhook's phone number id to its account, scripts); request code uses `scoped(orgId)`.
  */
-export async function rawCollection<K extends CollectionName>(name: K): Promise<Collection<Docs[K] & Document>> {
+export async function rawCollection<K extends CollectionName>(name: K): Promise<Collection<Docs[K]>> {
   const db = await getDb();
-  return db.collection<Docs[K] & Document>(name);
+  return db.collection<Docs[K]>(name);
 }

@@ -18,7 +18,7 @@ import type {
 import { rawCollection, type CollectionName, type Docs } from "./collections";
 
 type TenantName = Exclude<CollectionName, "organizations" | "login_throttles">;
-type Doc<K extends TenantName> = Docs[K] & Document;
+type Doc<K extends TenantName> = Docs[K];
 type NewDoc<K extends TenantName> = Omit<Docs[K], "orgId"> & { orgId?: never };
 
 /**
