@@ -37,6 +37,8 @@ const envSchema = z.object({
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalUrl,
   GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
+  /** Seconds an AI reply waits for the rest of a customer's burst of messages (0: answer at once). */
+  AI_REPLY_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
 
   QSTASH_TOKEN: optionalString,
   QSTASH_URL: optionalUrl,

@@ -2,6 +2,7 @@ import { ObjectId, type WithId } from "mongodb";
 import { z } from "zod";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
+import { env } from "@/lib/env";
 import { defineJob } from "@/lib/jobs/define-job";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { log } from "@/lib/log";
@@ -17,8 +18,7 @@ import { getAiProvider } from "./provider";
 import { recordRun } from "./run-log";
 import { asksForHuman, isStronglyNegative } from "./signals";
 
-/** Seconds the reply waits for the rest of a burst; messages in one bucket share one job. */
-export const AI_REPLY_DEBOUNCE_SECONDS = 2;
+/** Messages in one 5-second bucket of their own timestamps share one ai-reply job. */
 const BURST_BUCKET_MS = 5_000;
 /** Per model call; the whole run stays well inside a job route's time limit. */
 const MODEL_TIMEOUT_MS = 20_000;
@@ -26,8 +26,8 @@ const MODEL_TIMEOUT_MS = 20_000;
 export const aiReplyPayload = z.object({ orgId: idString, conversationId: idString, messageId: idString });
 
 /**
- * Called by the webhook's follow-ups for each customer message. Debounced: delivered a couple of
- * seconds later, and deduplicated per conversation and 5-second bucket of the message's own time,
+ * Called by the webhook's follow-ups for each customer message. Debounced: delivered
+ * AI_REPLY_DEBOUNCE_SECONDS later, and deduplicated per conversation and 5-second bucket of the message's own time,
  * so a burst gets one job and Meta's redelivery of the same message adds none.
  */
 export async function scheduleAiReply(orgId: ObjectId, conversationId: ObjectId, messageId: ObjectId, messageTime: Date) {
@@ -35,7 +35,7 @@ export async function scheduleAiReply(orgId: ObjectId, conversationId: ObjectId,
   return enqueue(
     "ai-reply",
     { orgId: orgId.toHexString(), conversationId: conversationId.toHexString(), messageId: messageId.toHexString() },
-    { delaySeconds: AI_REPLY_DEBOUNCE_SECONDS, deduplicationId: `ai-reply-${conversationId.toHexString()}-${bucket}` },
+    { delaySeconds: env().AI_REPLY_DEBOUNCE_SECONDS, deduplicationId: `ai-reply-${conversationId.toHexString()}-${bucket}` },
   );
 }
 
