@@ -2,9 +2,9 @@
  * npm run dev: the one command for a fresh machine. Starts the local database (see
  * scripts/lib/local-db.ts), applies indexes, seeds demo data when empty, then runs `next dev`.
  */
-import { spawn } from "node:child_process";
 import { describeDb, startLocalDatabase } from "./lib/local-db";
 import { loadDevEnv } from "./lib/dev-env";
+import { startNext } from "./lib/next-process";
 import { primeDevSimulator, startDevSimulator } from "./lib/dev-simulator";
 
 async function main() {
@@ -29,16 +29,16 @@ async function main() {
 
   console.log(`[dev] open ${process.env.APP_URL} and sign in as ${demoUsers[0]!.email} / ${DEMO_PASSWORD}`);
   if (simulator) console.log(`[dev] play the customer at ${process.env.APP_URL}/simulator`);
-  const next = spawn("npx", ["next", "dev", "--port", String(port)], { stdio: "inherit", env: process.env });
+  const next = startNext(["dev", "--port", String(port)], process.env);
   const shutdown = async () => {
-    next.kill("SIGTERM");
+    next.stop();
     await simulator?.stop();
     await db.stop();
     process.exit(0);
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
-  next.on("exit", async (code) => {
+  next.child.on("exit", async (code) => {
     await simulator?.stop();
     await db.stop();
     process.exit(code ?? 0);

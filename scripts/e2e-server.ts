@@ -2,11 +2,13 @@
  * The app as end-to-end tests see it: a production build on 127.0.0.1 with a freshly seeded
  * database, the Graph API simulator standing in for Meta, offline AI and in-process jobs.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadDevEnv } from "./lib/dev-env";
-import { describeDb, freePort, startLocalDatabase } from "./lib/local-db";
+import { describeDb, startLocalDatabase } from "./lib/local-db";
+import { primeDevSimulator, startDevSimulator } from "./lib/dev-simulator";
+import { startNext } from "./lib/next-process";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3200);
@@ -23,37 +25,17 @@ async function main() {
   console.log(`[e2e] database: ${describeDb(db)} / ${process.env.MONGODB_DB}`);
 
   const stops: (() => Promise<void>)[] = [db.stop];
-  const simulatorEntry = path.join(ROOT, "tests/fakes/graph-simulator/index.ts");
-  if (existsSync(simulatorEntry)) {
-    const { startGraphSimulator } = await import("../tests/fakes/graph-simulator");
-    const { DEMO_PHONE_NUMBER_ID } = await import("./seed/demo-data");
-    Object.assign(process.env, {
-      WHATSAPP_ACCESS_TOKEN: "e2e-access-token",
-      WHATSAPP_APP_SECRET: "e2e-app-secret",
-      WHATSAPP_VERIFY_TOKEN: "e2e-verify-token",
-      WHATSAPP_PHONE_NUMBER_ID: DEMO_PHONE_NUMBER_ID,
-      WHATSAPP_BUSINESS_ACCOUNT_ID: "102290129340398",
-      SIMULATOR_ENABLED: "true",
-    });
-    const sim = await startGraphSimulator({
-      port: await freePort(),
-      webhookUrl: `${appUrl}/api/webhooks/whatsapp`,
-      appSecret: process.env.WHATSAPP_APP_SECRET!,
-      accessToken: process.env.WHATSAPP_ACCESS_TOKEN!,
-      phoneNumberId: DEMO_PHONE_NUMBER_ID,
-      wabaId: process.env.WHATSAPP_BUSINESS_ACCOUNT_ID!,
-      statusDelayMs: 300,
-    });
-    process.env.WHATSAPP_GRAPH_API_URL = sim.url;
-    stops.push(sim.stop);
-    console.log(`[e2e] Graph API simulator at ${sim.url}`);
-  }
+  // The same Meta stand-in as `npm run dev`: Graph API simulator + customer page, templates synced.
+  const sim = await startDevSimulator(appUrl);
+  stops.push(sim.stop);
+  console.log(`[e2e] Graph API simulator at ${sim.url}`);
 
   const { ensureIndexes } = await import("@/lib/db/indexes");
   const { seedDemoData } = await import("./seed/demo-data");
   const { closeClient } = await import("@/lib/db/client");
   await ensureIndexes();
   await seedDemoData();
+  await primeDevSimulator(sim);
   await closeClient();
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" };
@@ -62,15 +44,15 @@ async function main() {
     const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: ROOT, env, stdio: "inherit" });
+  const server = startNext(["start", "-H", "127.0.0.1", "-p", String(PORT)], env, ROOT);
   const shutdown = async () => {
-    server.kill("SIGTERM");
+    server.stop();
     for (const stop of stops.reverse()) await stop().catch(() => {});
     process.exit(0);
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
-  server.on("exit", (code) => void shutdown().then(() => process.exit(code ?? 0)));
+  server.child.on("exit", (code) => void shutdown().then(() => process.exit(code ?? 0)));
 }
 
 main().catch((err) => {
