@@ -2,8 +2,10 @@ import type { Permission } from "@/lib/auth/permissions";
 
 /** The sections of the app; each issue that adds a section adds its entry here. */
 export const navItems: { href: string; label: string; permission?: Permission }[] = [
+  { href: "/inbox", label: "Inbox", permission: "read:conversations" },
   { href: "/", label: "Dashboard" },
   { href: "/team", label: "Team", permission: "manage:agents" },
+  { href: "/settings/canned-responses", label: "Saved replies", permission: "manage:canned_responses" },
   { href: "/settings/audit-log", label: "Audit log", permission: "system:admin" },
   { href: "/settings/templates", label: "Templates", permission: "system:admin" },
   { href: "/settings/jobs", label: "Background jobs", permission: "system:admin" },

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { InboxUnreadBadge } from "@/components/inbox/unread-badge";
 
 export function NavLinks({ items }: { items: { href: string; label: string }[] }) {
   const pathname = usePathname();
@@ -17,6 +18,7 @@ export function NavLinks({ items }: { items: { href: string; label: string }[] }
               className={`block rounded-md px-3 py-1.5 font-medium ${active ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100"}`}
             >
               {item.label}
+              {item.href === "/inbox" && <InboxUnreadBadge />}
             </Link>
           </li>
         );

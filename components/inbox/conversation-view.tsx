@@ -1,0 +1,312 @@
+"use client";
+
+import Link from "next/link";
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { MessagePage } from "@/lib/inbox/list-messages";
+import { dayLabel, newIdempotencyKey, windowState } from "@/lib/inbox/format";
+import type { ConversationResponse, MessageResponse, SendMessageBody } from "@/lib/schemas/inbox";
+import { ApiClientError, sendJson } from "@/lib/swr/fetcher";
+import { useAssignees } from "@/lib/swr/use-inbox-meta";
+import { useConversation, useThread } from "@/lib/swr/use-thread";
+import { ActionsBar } from "./actions-bar";
+import { Composer } from "./composer";
+import { ContactPanel } from "./contact-panel";
+import { MessageBubble } from "./message-bubble";
+
+export type InboxMe = { id: string; name: string; canWrite: boolean; canAssignOthers: boolean; canEditContacts: boolean };
+
+/** A reply the API has not confirmed yet, kept in localStorage until it has (reload-safe, idempotent resend). */
+type Outgoing = { clientKey: string; content: SendMessageBody["content"]; preview: string; at: string; state: "sending" | "failed"; error?: string };
+
+const outboxKey = (id: string) => `inbox:outbox:${id}`;
+function readOutbox(id: string): Outgoing[] {
+  try {
+    return JSON.parse(localStorage.getItem(outboxKey(id)) ?? "[]") as Outgoing[];
+  } catch {
+    return [];
+  }
+}
+
+/** Tells the list about a conversation the user just changed, before the next poll. */
+export function announce(conversation: ConversationResponse) {
+  window.dispatchEvent(new CustomEvent("inbox:conversation-updated", { detail: conversation }));
+}
+
+export function ConversationView({ initialConversation, initialPage, me }: { initialConversation: ConversationResponse; initialPage: MessagePage; me: InboxMe }) {
+  const id = initialConversation.id;
+  const { data, mutate } = useConversation(id, initialConversation);
+  const conversation = data?.conversation ?? initialConversation;
+  const { messages, hasOlder, loadOlder, upsert } = useThread(id, initialPage);
+  const { data: team } = useAssignees();
+  const assignees = team?.assignees ?? [];
+  const names = new Map(assignees.map((a) => [a.id, a.name]));
+  const [outbox, setOutbox] = useState<Outgoing[]>([]);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const saveOutbox = useCallback(
+    (update: (o: Outgoing[]) => Outgoing[]) =>
+      setOutbox((prev) => {
+        const next = update(prev);
+        if (next.length) localStorage.setItem(outboxKey(id), JSON.stringify(next));
+        else localStorage.removeItem(outboxKey(id));
+        return next;
+      }),
+    [id],
+  );
+
+  const post = useCallback(
+    async (o: Outgoing) => {
+      saveOutbox((all) => all.map((x) => (x.clientKey === o.clientKey ? { ...x, state: "sending", error: undefined } : x)));
+      try {
+        const { message } = await sendJson<{ message: MessageResponse }>(`/api/conversations/${id}/messages`, "POST", { idempotencyKey: o.clientKey, content: o.content });
+        upsert([message]);
+        saveOutbox((all) => all.filter((x) => x.clientKey !== o.clientKey));
+      } catch (err) {
+        const error = err instanceof ApiClientError ? err.message : "Not sent: the connection failed. Retry when you are back online.";
+        saveOutbox((all) => all.map((x) => (x.clientKey === o.clientKey ? { ...x, state: "failed", error } : x)));
+      }
+    },
+    [id, saveOutbox, upsert],
+  );
+
+  // Replies typed before a reload that the API never confirmed go out again with the same key (never twice).
+  useEffect(() => {
+    const pending = readOutbox(id);
+    setOutbox(pending);
+    for (const o of pending) if (o.state === "sending") void post(o);
+  }, [id, post]);
+
+  const send = useCallback(
+    (content: SendMessageBody["content"], preview: string) => {
+      const o: Outgoing = { clientKey: newIdempotencyKey(), content, preview, at: new Date().toISOString(), state: "sending" };
+      saveOutbox((all) => [...all, o]);
+      void post(o);
+    },
+    [post, saveOutbox],
+  );
+
+  const note = useCallback(
+    async (text: string, mentions: string[]) => {
+      const { message } = await sendJson<{ message: MessageResponse }>(`/api/conversations/${id}/notes`, "POST", { idempotencyKey: newIdempotencyKey(), text, mentions });
+      upsert([message]);
+    },
+    [id, upsert],
+  );
+
+  async function retryServer(m: MessageResponse) {
+    try {
+      const { message } = await sendJson<{ message: MessageResponse }>(`/api/conversations/${id}/messages/${m.id}/retry`, "POST");
+      upsert([message]);
+    } catch (err) {
+      setActionError((err as Error).message);
+    }
+  }
+
+  const act = useCallback(
+    async (path: string, method: "PUT" | "PATCH" | "POST", body?: unknown) => {
+      setActionError(null);
+      try {
+        const res = await sendJson<{ conversation: ConversationResponse }>(`/api/conversations/${id}${path}`, method, body);
+        await mutate(res, { revalidate: false });
+        announce(res.conversation);
+      } catch (err) {
+        setActionError((err as Error).message);
+      }
+    },
+    [id, mutate],
+  );
+
+  // Opening a conversation reads it: unread resets and WhatsApp shows blue ticks to the customer.
+  const unread = conversation.unreadCount;
+  useEffect(() => {
+    if (!me.canWrite || unread === 0 || document.visibilityState !== "visible") return;
+    void act("/read", "POST");
+  }, [unread, me.canWrite, act]);
+
+  // Keyboard shortcuts from the shell: e resolves.
+  useEffect(() => {
+    const resolve = () => me.canWrite && void act("/status", "PUT", { status: "resolved" });
+    window.addEventListener("inbox:resolve", resolve);
+    return () => window.removeEventListener("inbox:resolve", resolve);
+  }, [act, me.canWrite]);
+
+  const shown = new Set(messages.map((m) => m.clientKey).filter(Boolean));
+  const locals = outbox.filter((o) => !shown.has(o.clientKey));
+  const win = windowState(conversation.lastCustomerMessageAt);
+
+  return (
+    <div className="flex h-full min-w-0 flex-1">
+      <section aria-label={`Conversation with ${conversation.contact.name ?? conversation.contact.phone ?? "customer"}`} className="flex min-w-0 flex-1 flex-col">
+        <header className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2">
+          <Link href="/inbox" className="rounded px-1 text-slate-500 hover:bg-slate-100 md:hidden" aria-label="Back to the list">
+            ←
+          </Link>
+          <div className="min-w-0">
+            <h1 className="truncate text-base font-semibold" data-testid="conversation-title">
+              {conversation.contact.name ?? conversation.contact.phone ?? "Unknown customer"}
+            </h1>
+            <p className="text-xs text-slate-500">
+              {conversation.contact.phone} · <span className={win.open ? "text-emerald-700" : "text-red-700"}>{win.open ? `window ${win.label}` : "window closed"}</span>
+              {conversation.ai.handoverReason && <span className="ml-1 rounded bg-amber-100 px-1 text-amber-900">AI handover: {conversation.ai.handoverReason}</span>}
+              {conversation.ai.confidence !== null && <span className="ml-1">AI confidence {Math.round(conversation.ai.confidence * 100)}%</span>}
+            </p>
+          </div>
+          <button type="button" onClick={() => setPanelOpen((o) => !o)} aria-expanded={panelOpen} className="ml-auto rounded px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 xl:hidden">
+            Contact
+          </button>
+        </header>
+        <ActionsBar conversation={conversation} assignees={assignees} me={me} act={act} />
+        {actionError && (
+          <p role="alert" className="bg-red-50 px-3 py-1 text-sm text-red-700">
+            {actionError}
+          </p>
+        )}
+        <Thread messages={messages} locals={locals} hasOlder={hasOlder} loadOlder={loadOlder} names={names} onRetryServer={retryServer} onRetryLocal={(o) => void post(o)} />
+        {me.canWrite ? (
+          <Composer conversation={conversation} assignees={assignees} onSend={send} onNote={note} />
+        ) : (
+          <p className="border-t border-slate-200 bg-slate-50 p-3 text-sm text-slate-600">You have read-only access to conversations.</p>
+        )}
+      </section>
+      <ContactPanel contactId={conversation.contactId} conversationId={conversation.id} source={conversation.source} canEdit={me.canEditContacts} open={panelOpen} onClose={() => setPanelOpen(false)} />
+    </div>
+  );
+}
+
+function Thread({
+  messages,
+  locals,
+  hasOlder,
+  loadOlder,
+  names,
+  onRetryServer,
+  onRetryLocal,
+}: {
+  messages: MessageResponse[];
+  locals: Outgoing[];
+  hasOlder: boolean;
+  loadOlder: () => Promise<number>;
+  names: Map<string, string>;
+  onRetryServer: (m: MessageResponse) => void;
+  onRetryLocal: (o: Outgoing) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const top = useRef<HTMLDivElement>(null);
+  const restore = useRef<number | null>(null);
+  const stickToBottom = useRef(true);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const count = messages.length + locals.length;
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (restore.current !== null) {
+      // Older messages were prepended: keep what the user was looking at in place.
+      el.scrollTop = el.scrollHeight - restore.current;
+      restore.current = null;
+    } else if (stickToBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  }, [count]);
+
+  const older = useCallback(async () => {
+    const el = scroller.current;
+    if (!el || loadingOlder) return;
+    setLoadingOlder(true);
+    restore.current = el.scrollHeight - el.scrollTop;
+    try {
+      if ((await loadOlder()) === 0) restore.current = null;
+    } finally {
+      setLoadingOlder(false);
+    }
+  }, [loadOlder, loadingOlder]);
+
+  useEffect(() => {
+    const el = top.current;
+    if (!el || !hasOlder) return;
+    const io = new IntersectionObserver((entries) => entries[0]?.isIntersecting && void older(), { root: scroller.current, rootMargin: "200px 0px 0px 0px" });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasOlder, older]);
+
+  let lastDay = "";
+  return (
+    <div
+      ref={scroller}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+      }}
+      role="log"
+      aria-label="Messages"
+      aria-live="polite"
+      className="flex-1 space-y-3 overflow-y-auto bg-slate-50 px-3 py-3"
+      data-testid="thread"
+    >
+      <div ref={top} />
+      {hasOlder && (
+        <div className="text-center">
+          <button type="button" onClick={() => void older()} className="text-xs text-brand-700 underline" disabled={loadingOlder}>
+            {loadingOlder ? "Loading older messages…" : "Load older messages"}
+          </button>
+        </div>
+      )}
+      {messages.map((m) => {
+        const day = dayLabel(m.sentAt);
+        const sep = day !== lastDay;
+        lastDay = day;
+        return (
+          <Fragment key={m.id}>
+            {sep && <DaySeparator label={day} />}
+            <MessageBubble message={m} senderName={m.senderUserId ? (names.get(m.senderUserId) ?? null) : null} onRetry={m.status === "failed" ? () => onRetryServer(m) : undefined} />
+          </Fragment>
+        );
+      })}
+      {locals.map((o) => (
+        <MessageBubble
+          key={o.clientKey}
+          message={localMessage(o)}
+          senderName="You"
+          local={o.state === "failed" ? { state: "failed", error: o.error ?? "Not sent" } : { state: "sending" }}
+          onRetry={o.state === "failed" ? () => onRetryLocal(o) : undefined}
+        />
+      ))}
+    </div>
+  );
+}
+
+function DaySeparator({ label }: { label: string }) {
+  return (
+    <div role="separator" aria-label={label} className="flex items-center gap-2 py-1 text-xs text-slate-500">
+      <span className="h-px flex-1 bg-slate-200" />
+      {label}
+      <span className="h-px flex-1 bg-slate-200" />
+    </div>
+  );
+}
+
+function localMessage(o: Outgoing): MessageResponse {
+  return {
+    id: o.clientKey,
+    conversationId: "",
+    clientKey: o.clientKey,
+    waMessageId: null,
+    direction: "outbound",
+    sender: "agent",
+    senderUserId: null,
+    type: o.content.type === "template" ? "template" : "text",
+    text: o.preview,
+    payload: o.content.type === "template" ? { name: o.content.template.name } : null,
+    media: null,
+    replyTo: null,
+    reactions: [],
+    edited: null,
+    revokedAt: null,
+    forwarded: "no",
+    status: "pending",
+    error: null,
+    sentAt: o.at,
+    updatedAt: o.at,
+  };
+}
