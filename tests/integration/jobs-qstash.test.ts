@@ -228,14 +228,15 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
     await client.schedules.create({ scheduleId: "crm-stale", destination: `${app.url}/api/cron/old-thing`, cron: "0 * * * *" });
     await client.schedules.create({ scheduleId: "not-ours", destination: "https://elsewhere.example.com/hook", cron: "0 * * * *" });
 
-    expect(await syncSchedules({ client, appUrl: app.url })).toEqual({ created: ["retention"], updated: [], unchanged: [], deleted: ["crm-stale"] });
-    expect(await syncSchedules({ client, appUrl: app.url })).toEqual({ created: [], updated: [], unchanged: ["retention"], deleted: [] });
-    const changed = schedules.map((s) => ({ ...s, cron: "0 4 * * *" }));
-    expect(await syncSchedules({ client, appUrl: app.url, list: changed })).toEqual({ created: [], updated: ["retention"], unchanged: [], deleted: [] });
+    const names = schedules.map((s) => s.name);
+    expect(await syncSchedules({ client, appUrl: app.url })).toEqual({ created: names, updated: [], unchanged: [], deleted: ["crm-stale"] });
+    expect(await syncSchedules({ client, appUrl: app.url })).toEqual({ created: [], updated: [], unchanged: names, deleted: [] });
+    const changed = schedules.map((s) => (s.name === "retention" ? { ...s, cron: "0 4 * * *" } : s));
+    expect(await syncSchedules({ client, appUrl: app.url, list: changed })).toEqual({ created: [], updated: ["retention"], unchanged: names.filter((n) => n !== "retention"), deleted: [] });
 
     const id = scheduleId("retention", app.url);
     const stored = await client.schedules.list();
-    expect(stored.map((s) => s.scheduleId).sort()).toEqual([id, "not-ours"].sort());
+    expect(stored.map((s) => s.scheduleId).sort()).toEqual([...names.map((n) => scheduleId(n, app.url)), "not-ours"].sort());
     expect(await client.schedules.get(id)).toMatchObject({ cron: "0 4 * * *", destination: cronUrl("retention", app.url), retries: 3, isPaused: false });
 
     const messageId = qstash.triggerSchedule(id);
