@@ -24,6 +24,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   whatsapp_accounts: [
     { key: { phoneNumberId: 1 }, name: "phone_number_id_unique", unique: true },
     { key: { orgId: 1 }, name: "org" },
+    // Template and account webhooks name only the WABA.
+    { key: { wabaId: 1 }, name: "waba" },
   ],
   contacts: [
     { key: { orgId: 1, identityKey: 1 }, name: "org_identity_unique", unique: true },

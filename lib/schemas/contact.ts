@@ -38,6 +38,11 @@ export const contactDoc = z.object({
   conversationCount: z.number().int(),
   /** Lowercased name/phone/email tokens for portable indexed search (no $text on FerretDB). */
   searchTokens: z.array(z.string()),
+  /**
+   * accountId (hex) -> the contact's live conversation on that number, kept by the webhook so an
+   * inbound message reaches its conversation by primary key. A hint: verified by liveKey on use.
+   */
+  liveConversationIds: z.record(z.string(), objectId).optional(),
 });
 export type ContactDoc = z.infer<typeof contactDoc>;
 

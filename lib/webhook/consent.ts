@@ -1,0 +1,73 @@
+import type { ObjectId } from "mongodb";
+import { isDuplicateKeyError } from "@/lib/api/errors";
+import { scoped } from "@/lib/db/scoped";
+import type { ConsentEventDoc, ContactDoc } from "@/lib/schemas/contact";
+import { defaultSettings, type SettingsValues } from "@/lib/schemas/settings";
+
+/** Keyword lists change rarely and are read for short inbound texts only; a 30 s per-process cache is plenty. */
+const SETTINGS_TTL_MS = 30_000;
+const settingsCache = new Map<string, { value: KeywordSettings; until: number }>();
+type KeywordSettings = Pick<SettingsValues, "optOutKeywords" | "optInKeywords" | "optOutConfirmation" | "optInConfirmation">;
+
+export async function consentSettings(orgId: ObjectId): Promise<KeywordSettings> {
+  const hit = settingsCache.get(orgId.toHexString());
+  if (hit && hit.until > Date.now()) return hit.value;
+  const doc = await scoped(orgId)("settings").findOne({}, { projection: { optOutKeywords: 1, optInKeywords: 1, optOutConfirmation: 1, optInConfirmation: 1 } });
+  const value: KeywordSettings = {
+    optOutKeywords: doc?.optOutKeywords ?? defaultSettings.optOutKeywords,
+    optInKeywords: doc?.optInKeywords ?? defaultSettings.optInKeywords,
+    optOutConfirmation: doc?.optOutConfirmation ?? defaultSettings.optOutConfirmation,
+    optInConfirmation: doc?.optInConfirmation ?? defaultSettings.optInConfirmation,
+  };
+  settingsCache.set(orgId.toHexString(), { value, until: Date.now() + SETTINGS_TTL_MS });
+  return value;
+}
+
+const MAX_KEYWORD_LENGTH = 40;
+/** "stop", " Stop! ", "BAJA." all mean the keyword: case, spacing and surrounding punctuation are ignored. */
+export function normalizeKeyword(text: string): string {
+  return text.normalize("NFKC").trim().replace(/^[\p{P}\s]+|[\p{P}\s]+$/gu, "").replace(/\s+/g, " ").toUpperCase();
+}
+
+export type ConsentChange = "opted_out" | "opted_in";
+
+export async function keywordChange(orgId: ObjectId, text: string | null): Promise<ConsentChange | null> {
+  if (!text || text.length > MAX_KEYWORD_LENGTH) return null;
+  const word = normalizeKeyword(text);
+  if (!word) return null;
+  const s = await consentSettings(orgId);
+  if (s.optOutKeywords.some((k) => normalizeKeyword(k) === word)) return "opted_out";
+  if (s.optInKeywords.some((k) => normalizeKeyword(k) === word)) return "opted_in";
+  return null;
+}
+
+/**
+ * Sets the contact's consent and records the change (time, source, detail) in consent_events.
+ * `eventId` is derived from what caused the change, so a redelivered webhook records it once.
+ */
+export async function recordConsent(
+  orgId: ObjectId,
+  contactId: ObjectId,
+  change: { eventId: ObjectId; state: ConsentChange; channel: ConsentEventDoc["channel"]; source: ConsentEventDoc["source"]; detail: string; at: Date },
+) {
+  const db = scoped(orgId);
+  const optedIn = change.state === "opted_in";
+  const set: Record<string, unknown> =
+    change.channel === "marketing"
+      ? { "consent.marketing": optedIn, "consent.changedAt": change.at, "consent.source": change.source }
+      : { consent: { state: change.state, marketing: optedIn, changedAt: change.at, source: change.source } satisfies ContactDoc["consent"] };
+  await db("contacts").updateOne({ _id: contactId }, { $set: { ...set, updatedAt: new Date() } });
+  try {
+    await db("consent_events").insertOne({
+      _id: change.eventId,
+      contactId,
+      state: change.state,
+      channel: change.channel,
+      source: change.source,
+      detail: change.detail,
+      at: change.at,
+    });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
+}

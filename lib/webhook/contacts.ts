@@ -1,0 +1,143 @@
+import type { ObjectId } from "mongodb";
+import { isDuplicateKeyError } from "@/lib/api/errors";
+import { scoped } from "@/lib/db/scoped";
+import { toE164 } from "@/lib/phone";
+import type { ContactDoc } from "@/lib/schemas/contact";
+import { searchTokens } from "@/lib/search/tokens";
+import { derivedId } from "./accounts";
+import type { InboundMessage, WaContact } from "./envelope";
+
+/** Who sent an inbound item: the phone when Meta sent one, else the business-scoped user id (BSUID). */
+export type Identity = {
+  /** `identityKey` of a contact created for it: E.164 phone, else `bsuid:<user id>`. */
+  key: string;
+  phone: string | null;
+  waId: string | null;
+  bsuid: string | null;
+  username: string | null;
+  profileName: string | null;
+};
+
+/** Contacts are touched at most this often just to move `lastInboundAt` (the conversation has the exact time). */
+const LAST_INBOUND_REFRESH_MS = 10 * 60_000;
+
+export function identityOf(from: { waId?: string | null; userId?: string | null }, profile?: WaContact): Identity | null {
+  const waId = from.waId ?? profile?.wa_id ?? null;
+  const phone = waId ? toE164(waId) : null;
+  const bsuid = from.userId ?? profile?.user_id ?? null;
+  if (!phone && !bsuid) return null;
+  return {
+    key: phone ?? `bsuid:${bsuid}`,
+    phone,
+    waId: phone ? waId : null,
+    bsuid,
+    username: profile?.profile?.username ?? null,
+    profileName: profile?.profile?.name?.trim() || null,
+  };
+}
+
+/** The `contacts[]` entry describing a message's sender (matched by wa_id or user id; a lone entry is the sender). */
+export function profileFor(m: Pick<InboundMessage, "from" | "from_user_id">, profiles: WaContact[]): WaContact | undefined {
+  return (
+    profiles.find((c) => (m.from && c.wa_id === m.from) || (m.from_user_id && c.user_id === m.from_user_id)) ??
+    (profiles.length === 1 ? profiles[0] : undefined)
+  );
+}
+
+/**
+ * Finds or creates the contact for an identity and brings its WhatsApp fields up to date. Contacts
+ * created here get `_id = derivedId(identityKey)`, so the usual case is one primary-key read; a
+ * contact created elsewhere (import, agent) is found by identity, a BSUID-only sender also through a
+ * phone contact that already carries that BSUID. Concurrent first messages race on the unique
+ * `identityKey`/`_id` and the loser re-reads.
+ */
+export async function resolveContact(
+  orgId: ObjectId,
+  identity: Identity,
+  at: Date,
+  referral: Record<string, unknown> | null,
+): Promise<ContactDoc> {
+  const contacts = scoped(orgId)("contacts");
+  const id = derivedId(orgId, `contact:${identity.key}`);
+  const byIdentity = () =>
+    identity.phone && identity.bsuid
+      ? contacts.findOne({ $or: [{ identityKey: identity.phone }, { bsuid: identity.bsuid }] })
+      : identity.phone
+        ? contacts.findOne({ identityKey: identity.phone })
+        : contacts.findOne({ bsuid: identity.bsuid });
+
+  let contact = (await contacts.findOne({ _id: id })) ?? (await byIdentity());
+  if (!contact) {
+    const now = new Date();
+    const fresh: ContactDoc = {
+      _id: id,
+      orgId,
+      identityKey: identity.key,
+      phone: identity.phone,
+      waId: identity.waId,
+      bsuid: identity.bsuid,
+      username: identity.username,
+      name: identity.profileName,
+      profileName: identity.profileName,
+      email: null,
+      company: null,
+      tags: [],
+      customFields: {},
+      consent: { state: "unknown", marketing: false, changedAt: null, source: null },
+      source: referral ? { kind: "ctwa_ad", referral, at } : { kind: "whatsapp", referral: null, at },
+      lastInboundAt: at,
+      conversationCount: 0,
+      searchTokens: searchTokens(identity.profileName, identity.phone, identity.username),
+      liveConversationIds: {},
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      const { orgId: _org, ...doc } = fresh;
+      await contacts.insertOne(doc);
+      return fresh;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      contact = (await contacts.findOne({ _id: id })) ?? (await byIdentity());
+      if (!contact) throw err;
+    }
+  }
+  return refreshContact(orgId, contact, identity, at, referral);
+}
+
+async function refreshContact(orgId: ObjectId, contact: ContactDoc, identity: Identity, at: Date, referral: Record<string, unknown> | null) {
+  const set: Partial<ContactDoc> = {};
+  if (identity.profileName && identity.profileName !== contact.profileName) set.profileName = identity.profileName;
+  // The WhatsApp profile name fills an empty name; a name an agent typed is never overwritten.
+  if (!contact.name && identity.profileName) set.name = identity.profileName;
+  if (identity.bsuid && identity.bsuid !== contact.bsuid) set.bsuid = identity.bsuid;
+  if (identity.username && identity.username !== contact.username) set.username = identity.username;
+  if (identity.phone && !contact.phone) Object.assign(set, { phone: identity.phone, waId: identity.waId });
+  if (referral && contact.source.kind === "whatsapp") set.source = { kind: "ctwa_ad", referral, at };
+  const changed = Object.keys(set).length > 0;
+  if (changed || !contact.lastInboundAt || at.getTime() - contact.lastInboundAt.getTime() > LAST_INBOUND_REFRESH_MS) {
+    if (!contact.lastInboundAt || at > contact.lastInboundAt) set.lastInboundAt = at;
+    if (set.name || set.phone || set.username) {
+      set.searchTokens = searchTokens(set.name ?? contact.name, set.phone ?? contact.phone, set.username ?? contact.username, contact.email, contact.company);
+    }
+    if (Object.keys(set).length > 0) {
+      set.updatedAt = new Date();
+      await scoped(orgId)("contacts").updateOne({ _id: contact._id }, { $set: set });
+    }
+  }
+  return { ...contact, ...set };
+}
+
+/** A customer changed their number (system message `user_changed_number`): move the identity unless the new number is already a contact. */
+export async function changeContactNumber(orgId: ObjectId, contactId: ObjectId, newWaId: string) {
+  const phone = toE164(newWaId);
+  if (!phone) return;
+  try {
+    await scoped(orgId)("contacts").updateOne(
+      { _id: contactId },
+      { $set: { identityKey: phone, phone, waId: newWaId, updatedAt: new Date() } },
+    );
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import type { ObjectId } from "mongodb";
+import { scheduleAiReply } from "@/lib/ai/ai-reply-job";
+import { enqueue } from "@/lib/jobs/enqueue";
+import type { MessageDoc } from "@/lib/schemas/message";
+import type { ConsentChange } from "./consent";
+
+export type IngestedMessage = {
+  messageId: ObjectId;
+  conversationId: ObjectId;
+  contactId: ObjectId;
+  waMessageId: string;
+  type: MessageDoc["type"];
+  sender: MessageDoc["sender"];
+  sentAt: Date;
+  /** An inbound image/audio/video/document/sticker whose bytes are still at Meta. */
+  hasMedia: boolean;
+};
+
+export type FollowUps = {
+  orgId: ObjectId;
+  /**
+   * Thread messages this delivery stored, plus those a delivery of the last few minutes stored
+   * before failing to answer (Meta's retry must not lose their follow-ups; the deduplication ids
+   * keep them from running twice).
+   */
+  messages: IngestedMessage[];
+  /** Consent keywords (STOP, BAJA...) whose confirmation must reach the customer once. */
+  consent: { conversationId: ObjectId; contactId: ObjectId; waMessageId: string; change: ConsentChange }[];
+};
+
+/**
+ * THE hand-off point from ingestion to background work: everything slower than the writes the
+ * inbox needs is enqueued here, each with a deduplication id, before the webhook answers 200.
+ * Each job's owner adds its enqueue line.
+ */
+export async function scheduleFollowUps(f: FollowUps): Promise<void> {
+  const org = f.orgId.toHexString();
+  const pending: Promise<unknown>[] = [];
+  for (const m of f.messages) {
+    if (!m.hasMedia) continue;
+    const messageId = m.messageId.toHexString();
+    pending.push(enqueue("media-download", { orgId: org, messageId }, { deduplicationId: `media-download-${org}-${messageId}` }));
+  }
+  // AI reply: the latest customer message per conversation (a consent keyword gets its confirmation instead).
+  const consentKeywords = new Set(f.consent.map((c) => c.waMessageId));
+  const latestByConversation = new Map<string, IngestedMessage>();
+  for (const m of f.messages) {
+    if (m.sender !== "customer" || consentKeywords.has(m.waMessageId)) continue;
+    const prev = latestByConversation.get(m.conversationId.toHexString());
+    if (!prev || prev.sentAt <= m.sentAt) latestByConversation.set(m.conversationId.toHexString(), m);
+  }
+  for (const m of latestByConversation.values()) pending.push(scheduleAiReply(f.orgId, m.conversationId, m.messageId, m.sentAt));
+  // Auto-assignment (INBOX): the job assigns only conversations that need a human (AI off for the org or the conversation).
+  for (const m of latestByConversation.values()) {
+    const conversationId = m.conversationId.toHexString();
+    pending.push(enqueue("conversation-assign", { orgId: org, conversationId }, { deduplicationId: `conversation-assign-${org}-${m.messageId.toHexString()}` }));
+  }
+  for (const c of f.consent) {
+    pending.push(
+      enqueue(
+        "consent-confirmation",
+        { orgId: org, conversationId: c.conversationId.toHexString(), waMessageId: c.waMessageId, change: c.change },
+        { deduplicationId: `consent-confirmation-${org}-${c.waMessageId}` },
+      ),
+    );
+  }
+  await Promise.all(pending);
+}

@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { MongoError, ObjectId } from "mongodb";
+import { ApiError } from "@/lib/api/errors";
+import { rawCollection } from "@/lib/db/collections";
+import { log } from "@/lib/log";
+import type { WebhookEventDoc } from "@/lib/schemas/webhook-event";
+import type { ChangeResult } from "./change-result";
+import { envelopeSchema, issueText } from "./envelope";
+import { scheduleFollowUps, type FollowUps } from "./follow-ups";
+import { handleMessagesChange, handleUserPreferencesChange } from "./handle-messages";
+import { handleAccountChange, handleTemplateChange, isAccountField, isTemplateField } from "./management";
+import { mapLimit } from "./map-limit";
+
+/** Changes of one delivery handled at once (Meta batches up to 1,000 updates across entries and changes). */
+const CHANGE_CONCURRENCY = 8;
+const MAX_REASON = 2000;
+
+export type Processed = Pick<WebhookEventDoc, "orgId" | "reason" | "counts"> & {
+  outcome: "processed" | "unprocessed";
+  followUps: FollowUps[];
+};
+
+/** Routes every change of an envelope on `changes[].field` and folds the results into one outcome. */
+export async function processEnvelope(json: unknown): Promise<Processed> {
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) return unprocessed(`envelope: ${issueText(parsed.error)}`);
+  if (parsed.data.object !== "whatsapp_business_account") return unprocessed(`object "${parsed.data.object}" is not whatsapp_business_account`);
+  const changes = parsed.data.entry.flatMap((entry) => entry.changes.map((change) => ({ entry, change })));
+  const results = await mapLimit(changes, CHANGE_CONCURRENCY, ({ entry, change }): Promise<ChangeResult> => {
+    const { field, value } = change;
+    if (field === "messages") return handleMessagesChange(value);
+    if (field === "user_preferences") return handleUserPreferencesChange(value);
+    if (isTemplateField(field)) return handleTemplateChange(field, entry, value);
+    if (isAccountField(field)) return handleAccountChange(field, entry, value);
+    return Promise.resolve({ orgId: null, counts: { messages: 0, statuses: 0, other: 0 }, problems: [`field "${field}" is not handled`], notes: [], followUps: null });
+  });
+  const problems = results.flatMap((r) => r.problems);
+  const notes = results.flatMap((r) => r.notes);
+  const followUps = new Map<string, FollowUps>();
+  for (const r of results) {
+    if (!r.orgId || !r.followUps) continue;
+    const f = followUps.get(r.orgId.toHexString()) ?? { orgId: r.orgId, messages: [], consent: [] };
+    f.messages.push(...r.followUps.messages);
+    f.consent.push(...r.followUps.consent);
+    followUps.set(r.orgId.toHexString(), f);
+  }
+  const text = [...problems, ...notes].join("; ");
+  return {
+    outcome: problems.length ? "unprocessed" : "processed",
+    reason: text ? text.slice(0, MAX_REASON) : null,
+    orgId: results.find((r) => r.orgId)?.orgId ?? null,
+    counts: {
+      messages: results.reduce((n, r) => n + r.counts.messages, 0),
+      statuses: results.reduce((n, r) => n + r.counts.statuses, 0),
+      other: results.reduce((n, r) => n + r.counts.other, 0),
+    },
+    followUps: [...followUps.values()],
+  };
+}
+
+function unprocessed(reason: string): Processed {
+  return { outcome: "unprocessed", reason, orgId: null, counts: { messages: 0, statuses: 0, other: 0 }, followUps: [] };
+}
+
+function parseBody(raw: Buffer | string): { ok: true; json: unknown } | { ok: false } {
+  try {
+    return { ok: true, json: JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8")) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+const INVALID_JSON = "The request body is not valid JSON";
+
+/**
+ * One signed delivery: handle it, keep the raw envelope with its outcome (the durable record an
+ * admin can inspect and replay), schedule follow-up work, answer. A database failure throws (the
+ * route answers 5xx and Meta retries; every write is idempotent); a bug on a payload we accepted is
+ * recorded as `failed` and answered 200, since Meta retrying for 7 days cannot fix it.
+ */
+export async function receiveWebhook(raw: Buffer, requestId: string): Promise<Response> {
+  const receivedAt = new Date();
+  const base = { _id: new ObjectId(), source: "whatsapp" as const, bodyHash: createHash("sha256").update(raw).digest("hex"), rawBody: raw.toString("utf8"), receivedAt };
+  const events = await rawCollection("webhook_events");
+  const body = parseBody(raw);
+  if (!body.ok) {
+    await events.insertOne({ ...base, orgId: null, outcome: "invalid_json", reason: INVALID_JSON, counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: receivedAt });
+    log.warn("webhook.invalid_json", { requestId, eventId: base._id.toHexString() });
+    throw new ApiError("bad_request", INVALID_JSON);
+  }
+  let processed: Processed;
+  try {
+    processed = await processEnvelope(body.json);
+  } catch (err) {
+    const failed = { ...base, orgId: null, outcome: "failed" as const, reason: errorText(err), counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: new Date() };
+    await events.insertOne(failed).catch((e) => log.error("webhook.event_not_stored", { requestId, err: e }));
+    if (err instanceof MongoError) throw err;
+    log.error("webhook.envelope_failed", { requestId, eventId: base._id.toHexString(), err });
+    return Response.json({ received: true, outcome: "failed" });
+  }
+  const { followUps, ...stored } = processed;
+  await events.insertOne({ ...base, ...stored, attempts: 1, lastProcessedAt: new Date() });
+  await Promise.all(followUps.map(scheduleFollowUps));
+  if (processed.outcome === "unprocessed") log.warn("webhook.envelope_unprocessed", { requestId, eventId: base._id.toHexString(), reason: processed.reason });
+  return Response.json({ received: true, outcome: processed.outcome });
+}
+
+function errorText(err: unknown) {
+  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, MAX_REASON);
+}
+
+/**
+ * Reprocesses a stored envelope (admin replay). Ingestion is idempotent, so what was stored before
+ * stays once; what could not be handled then (an unknown number since registered) is handled now.
+ */
+export async function replayWebhookEvent(event: Pick<WebhookEventDoc, "_id" | "rawBody">): Promise<WebhookEventDoc> {
+  const events = await rawCollection("webhook_events");
+  const body = parseBody(event.rawBody);
+  let update: Pick<WebhookEventDoc, "outcome" | "reason" | "counts" | "orgId"> | Pick<WebhookEventDoc, "outcome" | "reason">;
+  let followUps: FollowUps[] = [];
+  if (!body.ok) update = { outcome: "invalid_json", reason: INVALID_JSON };
+  else {
+    try {
+      const processed = await processEnvelope(body.json);
+      ({ followUps } = processed);
+      update = { outcome: processed.outcome, reason: processed.reason, counts: processed.counts, orgId: processed.orgId };
+    } catch (err) {
+      if (err instanceof MongoError) throw err;
+      update = { outcome: "failed", reason: errorText(err) };
+    }
+  }
+  const doc = await events.findOneAndUpdate(
+    { _id: event._id },
+    { $set: { ...update, lastProcessedAt: new Date() }, $inc: { attempts: 1 } },
+    { returnDocument: "after" },
+  );
+  await Promise.all(followUps.map(scheduleFollowUps));
+  if (!doc) throw new ApiError("not_found", "Webhook event not found");
+  return doc;
+}

@@ -1,0 +1,193 @@
+import { ObjectId } from "mongodb";
+import { z } from "zod";
+import { scoped } from "@/lib/db/scoped";
+import type { TemplateDoc } from "@/lib/schemas/template";
+import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
+import { templateKey } from "@/lib/whatsapp/templates";
+import { accountsByWabaId, type AccountRef } from "./accounts";
+import { emptyResult, type ChangeResult } from "./change-result";
+import { issueText } from "./envelope";
+
+/** Management webhooks: no `metadata`, only the WABA id in `entry[].id` and a flat `value`. */
+export const templateFields = [
+  "message_template_status_update",
+  "message_template_quality_update",
+  "template_category_update",
+  "message_template_components_update",
+] as const;
+export const accountFields = [
+  "phone_number_quality_update",
+  "account_update",
+  "account_review_update",
+  "business_capability_update",
+  "phone_number_name_update",
+  "security",
+  "account_alerts",
+] as const;
+type TemplateField = (typeof templateFields)[number];
+type AccountField = (typeof accountFields)[number];
+
+export const isTemplateField = (f: string): f is TemplateField => (templateFields as readonly string[]).includes(f);
+export const isAccountField = (f: string): f is AccountField => (accountFields as readonly string[]).includes(f);
+
+const templateValue = z
+  .object({
+    message_template_id: z.union([z.number(), z.string()]).transform(String),
+    message_template_name: z.string().min(1),
+    message_template_language: z.string().min(1),
+  })
+  .loose();
+
+type Entry = { id: string; time?: number };
+
+async function accountsOf(entry: Entry): Promise<{ byOrg: Map<string, AccountRef[]> } | { problem: string }> {
+  const accounts = await accountsByWabaId(entry.id);
+  if (accounts.length === 0) return { problem: `no WhatsApp account with WABA id ${entry.id}` };
+  const byOrg = new Map<string, AccountRef[]>();
+  for (const a of accounts) byOrg.set(a.orgId.toHexString(), [...(byOrg.get(a.orgId.toHexString()) ?? []), a]);
+  return { byOrg };
+}
+
+/** Keeps each stored template's approval state, quality, category and components current. */
+export async function handleTemplateChange(field: TemplateField, entry: Entry, value: Record<string, unknown>): Promise<ChangeResult> {
+  const result = emptyResult();
+  const parsed = templateValue.safeParse(value);
+  if (!parsed.success) return { ...result, problems: [`${field}: ${issueText(parsed.error)}`] };
+  const found = await accountsOf(entry);
+  if ("problem" in found) return { ...result, problems: [`${field}: ${found.problem}`] };
+  const v = parsed.data;
+  const set = templateUpdate(field, v);
+  for (const [org, accounts] of found.byOrg) {
+    const orgId = new ObjectId(org);
+    result.orgId ??= orgId;
+    result.counts.other++;
+    if (!set) {
+      result.notes.push(`${field}: template ${v.message_template_name} announced a category change to ${String(v.correct_category ?? v.new_category)}`);
+      continue;
+    }
+    const templates = scoped(orgId)("whatsapp_templates");
+    const now = new Date();
+    const byMetaId = await templates.updateOne({ metaId: v.message_template_id }, { $set: { ...set, updatedAt: now } });
+    if (byMetaId.matchedCount > 0) continue;
+    // Not synced yet: keep what the webhook says so the state is not lost; the next sync fills in the rest.
+    const account = accounts[0]!;
+    const defaults: Omit<TemplateDoc, "orgId" | "updatedAt"> = {
+      _id: new ObjectId(),
+      accountId: account._id,
+      wabaId: account.wabaId,
+      metaId: v.message_template_id,
+      name: v.message_template_name,
+      language: v.message_template_language,
+      category: "UNKNOWN",
+      status: "PENDING",
+      qualityScore: null,
+      rejectedReason: null,
+      parameterFormat: "positional",
+      components: [],
+      key: templateKey(account.wabaId, v.message_template_name, v.message_template_language),
+      syncedAt: new Date(0),
+      createdAt: now,
+    };
+    const onInsert = Object.fromEntries(Object.entries(defaults).filter(([k]) => !(k in set)));
+    await templates.updateOne({ key: defaults.key }, { $set: { ...set, updatedAt: now }, $setOnInsert: onInsert }, { upsert: true });
+  }
+  return result;
+}
+
+function templateUpdate(field: TemplateField, v: Record<string, unknown>): Partial<TemplateDoc> | null {
+  const str = (k: string) => (typeof v[k] === "string" && v[k] ? (v[k] as string) : null);
+  switch (field) {
+    case "message_template_status_update": {
+      const reason = str("reason");
+      const detail = (v.rejection_info as { reason?: string } | undefined)?.reason;
+      return {
+        status: str("event") ?? "UNKNOWN",
+        rejectedReason: reason && reason !== "NONE" ? (detail ? `${reason}: ${detail}` : reason) : null,
+        ...(str("message_template_category") ? { category: str("message_template_category")! } : {}),
+      };
+    }
+    case "message_template_quality_update":
+      return { qualityScore: str("new_quality_score") };
+    case "template_category_update":
+      // Without previous_category this is Meta's advance notice; the category changes later.
+      return str("previous_category") && str("new_category") ? { category: str("new_category")! } : null;
+    case "message_template_components_update":
+      return { components: componentsOf(v) };
+  }
+}
+
+/** message_template_components_update flattens the template; rebuild Meta's components array. */
+function componentsOf(v: Record<string, unknown>): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  if (typeof v.message_template_title === "string") out.push({ type: "HEADER", format: "TEXT", text: v.message_template_title });
+  if (typeof v.message_template_element === "string") out.push({ type: "BODY", text: v.message_template_element });
+  if (typeof v.message_template_footer === "string") out.push({ type: "FOOTER", text: v.message_template_footer });
+  const buttons = Array.isArray(v.message_template_buttons) ? (v.message_template_buttons as Record<string, unknown>[]) : [];
+  if (buttons.length) {
+    out.push({
+      type: "BUTTONS",
+      buttons: buttons.map((b) => ({
+        type: b.message_template_button_type,
+        text: b.message_template_button_text,
+        ...(b.message_template_button_url ? { url: b.message_template_button_url } : {}),
+        ...(b.message_template_button_phone_number ? { phone_number: b.message_template_button_phone_number } : {}),
+      })),
+    });
+  }
+  return out;
+}
+
+const digits = (s: string | undefined | null) => (s ?? "").replace(/\D/g, "");
+
+/** Quality, limits, reviews, bans, names and security events, recorded on the WhatsApp account. */
+export async function handleAccountChange(field: AccountField, entry: Entry, value: Record<string, unknown>): Promise<ChangeResult> {
+  const result = emptyResult();
+  const found = await accountsOf(entry);
+  if ("problem" in found) return { ...result, problems: [`${field}: ${found.problem}`] };
+  const at = entry.time ? new Date(entry.time * 1000) : new Date();
+  const set = accountUpdate(field, value);
+  const number = digits(value.display_phone_number as string | undefined);
+  for (const [org, accounts] of found.byOrg) {
+    const orgId = new ObjectId(org);
+    result.orgId ??= orgId;
+    result.counts.other++;
+    // Number-level events name their number; a WABA-level event concerns every number of the WABA.
+    const matching = number ? accounts.filter((a) => digits(a.displayPhoneNumber) === number) : [];
+    const targets = (matching.length ? matching : accounts).map((a) => a._id);
+    await scoped(orgId)("whatsapp_accounts").updateMany(
+      { _id: { $in: targets } },
+      { $set: { ...set, updatedAt: new Date() }, $push: { events: { field, at, value } } },
+    );
+  }
+  return result;
+}
+
+function accountUpdate(field: AccountField, v: Record<string, unknown>): Partial<WhatsappAccountDoc> {
+  const set: Partial<WhatsappAccountDoc> = {};
+  if (field === "phone_number_quality_update") {
+    const max = v.max_daily_conversations_per_business;
+    if (typeof v.current_limit === "string") set.messagingLimit = v.current_limit;
+    if (max !== undefined && max !== null) set.messagingLimit = limitTier(Number(max));
+    if (v.event === "THROUGHPUT_UPGRADE") set.throughputMps = 1000;
+    // Meta flags a number when its quality rating drops to low (red).
+    if (v.event === "FLAGGED") set.qualityRating = "RED";
+  }
+  if (field === "business_capability_update" && v.max_daily_conversations_per_business !== undefined) {
+    set.messagingLimit = limitTier(Number(v.max_daily_conversations_per_business));
+  }
+  if (field === "phone_number_name_update" && v.decision === "APPROVED" && typeof v.requested_verified_name === "string") {
+    set.verifiedName = v.requested_verified_name;
+  }
+  if (field === "account_update" && v.event === "DISABLED_UPDATE") {
+    const state = (v.ban_info as { waba_ban_state?: string } | undefined)?.waba_ban_state;
+    if (state === "DISABLE") set.status = "disabled";
+    if (state === "REINSTATE") set.status = "connected";
+  }
+  return set;
+}
+
+/** 2000 -> TIER_2K, the notation of Meta's `whatsapp_business_manager_messaging_limit`. */
+function limitTier(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return "TIER_UNLIMITED";
+  return n >= 1000 && n % 1000 === 0 ? `TIER_${n / 1000}K` : `TIER_${n}`;
+}
