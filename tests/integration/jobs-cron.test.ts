@@ -1,10 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { GET as cronGet, POST as cronPost } from "@/app/api/cron/[name]/route";
 import { rawCollection } from "@/lib/db/collections";
 import { resetEnvCache } from "@/lib/env";
+import { defineJob } from "@/lib/jobs";
+import { schedules } from "@/lib/jobs/schedules";
 import { signQstashJwt } from "../fakes/qstash-server";
 import { request, routeParams } from "../support/factories";
-import { QSTASH_KEYS, useQstashEnv } from "../support/jobs";
+import { QSTASH_KEYS, registerTestJob, useQstashEnv } from "../support/jobs";
 
 const APP = "http://127.0.0.1:3999";
 const SECRET = "cron-secret-0123456789";
@@ -16,7 +19,19 @@ afterEach(() => {
 });
 process.env.CRON_SECRET = SECRET;
 
-const runs = async () => (await rawCollection("workflow_executions")).countDocuments({ job: "retention" });
+// A schedule only the unauthorized cases call: any run of it would show up here.
+let probeRuns = 0;
+const probe = registerTestJob(
+  defineJob({
+    name: "test-cron-probe",
+    schema: z.object({}),
+    async handle() {
+      probeRuns++;
+    },
+  }),
+);
+schedules.push({ name: "test-cron", job: probe, cron: "* * * * *", payload: {} });
+const probeRecords = async () => (await rawCollection("workflow_executions")).countDocuments({ job: "test-cron-probe" });
 
 describe("GET|POST /api/cron/[name]", () => {
   it("runs the scheduled job for Vercel cron's bearer secret, once per schedule and minute", async () => {
@@ -43,7 +58,7 @@ describe("GET|POST /api/cron/[name]", () => {
     { name: "a wrong secret", headers: () => ({ authorization: "Bearer not-the-secret" }) },
     { name: "the secret without the Bearer scheme", headers: () => ({ authorization: SECRET }) },
     { name: "a QStash signature for another URL", headers: () => ({ "upstash-signature": signQstashJwt({ key: QSTASH_KEYS.currentSigningKey, url: `${APP}/api/jobs/retention`, body: "" }) }) },
-    { name: "a QStash signature with a wrong key", headers: () => ({ "upstash-signature": signQstashJwt({ key: "sig_wrong", url: `${APP}/api/cron/retention`, body: "" }) }) },
+    { name: "a QStash signature with a wrong key", headers: () => ({ "upstash-signature": signQstashJwt({ key: "sig_wrong", url: `${APP}/api/cron/test-cron`, body: "" }) }) },
     { name: "an unset CRON_SECRET (fails closed)", headers: () => ({ authorization: "Bearer " }), secret: null },
     { name: "an unset CRON_SECRET with 'Bearer undefined'", headers: () => ({ authorization: "Bearer undefined" }), secret: null },
   ];
@@ -52,11 +67,18 @@ describe("GET|POST /api/cron/[name]", () => {
       delete process.env.CRON_SECRET;
       resetEnvCache();
     }
-    const before = await runs();
-    const res = await cronGet(await request(null, "/api/cron/retention", { headers: c.headers() }), routeParams({ name: "retention" }));
+    const res = await cronGet(await request(null, "/api/cron/test-cron", { headers: c.headers() }), routeParams({ name: "test-cron" }));
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual(unauthorized);
-    expect(await runs()).toBe(before);
+    expect(probeRuns).toBe(0);
+    expect(await probeRecords()).toBe(0);
+  });
+
+  it("runs the probe schedule once authorized (the check above can see a run)", async () => {
+    const res = await cronGet(await request(null, "/api/cron/test-cron", { headers: { authorization: `Bearer ${SECRET}` } }), routeParams({ name: "test-cron" }));
+    expect(res.status).toBe(200);
+    expect(probeRuns).toBe(1);
+    expect(await probeRecords()).toBe(1);
   });
 
   it("answers 404 for a schedule that is not declared", async () => {
