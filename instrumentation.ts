@@ -4,6 +4,12 @@ export async function register() {
     const { env, integrations } = await import("@/lib/env");
     const { log } = await import("@/lib/log");
     env();
-    log.info("server.started", { integrations: integrations() });
+    const active = integrations();
+    log.info("server.started", { integrations: active });
+    // No QStash: recurring jobs run in this process (Vercel deployments use vercel.json crons instead).
+    if (active.jobs === "in-process" && process.env.IN_PROCESS_SCHEDULER !== "off") {
+      const { startInProcessScheduler } = await import("@/lib/jobs/in-process-scheduler");
+      startInProcessScheduler();
+    }
   }
 }

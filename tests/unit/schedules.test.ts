@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { schedules } from "@/lib/jobs/schedules";
-import { nextCronTime, parseCron } from "../fakes/qstash-server/cron";
+import { nextCronTime, parseCron } from "@/lib/jobs/cron";
 
 describe("the declared schedules", () => {
   it("are the same list as vercel.json's crons, each calling /api/cron/<name>", () => {

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { nextCronTime, parseCron, type Cron } from "./cron";
+import { nextCronTime, parseCron, type Cron } from "@/lib/jobs/cron";
 
 /**
  * A QStash-compatible local server for tests, benchmarks and the offline demo. It speaks the REST

@@ -50,7 +50,7 @@ export function parseCron(expression: string): Cron {
   let expr = expression.trim();
   const tz = /^CRON_TZ=(\S+)\s+/.exec(expr);
   if (tz) {
-    if (!["UTC", "Etc/UTC"].includes(tz[1]!)) throw new Error(`the local QStash server runs schedules in UTC only (got ${tz[1]})`);
+    if (!["UTC", "Etc/UTC"].includes(tz[1]!)) throw new Error(`schedules run in UTC only (got ${tz[1]})`);
     expr = expr.slice(tz[0].length);
   }
   const parts = expr.split(/\s+/);
