@@ -21,59 +21,54 @@ export type ConversationSource = ConversationDoc["source"];
  * (`liveConversationIds`) so the usual inbound message costs no conversation read; the hint is
  * verified by `liveKey` when the conversation is updated (see `applyInbound`).
  */
-export async function liveConversationId(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource) {
-  return contact.liveConversationIds?.[account._id.toHexString()] ?? (await openLiveConversation(orgId, account, contact, source));
+export async function liveConversationId(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date) {
+  return contact.liveConversationIds?.[account._id.toHexString()] ?? (await openLiveConversation(orgId, account, contact, source, at));
 }
 
 /**
- * Upserts the one live conversation per (contact, account) by its unique `liveKey` (concurrent
- * first messages: one insert wins, the other re-runs and finds it), then records it on the contact.
+ * Creates the one live conversation per (contact, account), unique by `liveKey`: concurrent first
+ * messages race on the insert and the loser reads the winner's (insert + 11000 rather than an
+ * upsert: FerretDB's findAndModify upsert drops null and empty-array fields of $setOnInsert).
+ * Then records it on the contact.
  */
-export async function openLiveConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource): Promise<ObjectId> {
+export async function openLiveConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date): Promise<ObjectId> {
   const db = scoped(orgId);
-  const candidate = new ObjectId();
   const now = new Date();
   const liveKey = liveKeyOf(contact._id, account._id);
-  const upsert = () =>
-    db("conversations").findOneAndUpdate(
-      { liveKey },
-      {
-        $setOnInsert: {
-          _id: candidate,
-          accountId: account._id,
-          contactId: contact._id,
-          liveKey,
-          status: "open",
-          priority: "normal",
-          assigneeId: null,
-          tags: [],
-          contact: snapshot(contact),
-          lastMessage: null,
-          lastActivityAt: now,
-          lastCustomerMessageAt: null,
-          unreadCount: 0,
-          firstResponseAt: null,
-          snoozedUntil: null,
-          resolvedAt: null,
-          ai: { enabled: true, confidence: null, handoverReason: null, consecutiveReplies: 0 },
-          source,
-          searchTokens: searchTokens(contact.name, contact.phone, contact.username),
-          createdAt: now,
-          updatedAt: now,
-        },
-      },
-      // No projection: FerretDB's findAndModify does not implement one.
-      { upsert: true, returnDocument: "after" },
-    );
-  let doc;
+  const doc: Omit<ConversationDoc, "orgId"> = {
+    _id: new ObjectId(),
+    accountId: account._id,
+    contactId: contact._id,
+    liveKey,
+    status: "open",
+    priority: "normal",
+    assigneeId: null,
+    tags: [],
+    contact: snapshot(contact),
+    lastMessage: null,
+    lastActivityAt: at,
+    lastCustomerMessageAt: null,
+    unreadCount: 0,
+    firstResponseAt: null,
+    snoozedUntil: null,
+    resolvedAt: null,
+    ai: { enabled: true, confidence: null, handoverReason: null, consecutiveReplies: 0 },
+    source,
+    searchTokens: searchTokens(contact.name, contact.phone, contact.username),
+    createdAt: now,
+    updatedAt: now,
+  };
+  let id = doc._id;
+  let created = true;
   try {
-    doc = await upsert();
+    await db("conversations").insertOne(doc);
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
-    doc = await upsert();
+    const existing = await db("conversations").findOne({ liveKey });
+    if (!existing) throw err;
+    id = existing._id;
+    created = false;
   }
-  const id = doc!._id;
-  const created = id.equals(candidate);
   await db("contacts").updateOne(
     { _id: contact._id },
     { $set: { [`liveConversationIds.${account._id.toHexString()}`]: id, updatedAt: now }, $inc: { conversationCount: created ? 1 : 0 } },

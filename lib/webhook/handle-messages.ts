@@ -125,7 +125,7 @@ async function ingestThread(
     const referral = g.messages.find((m) => m.referral)?.referral ?? null;
     const source = referral ? { kind: "ctwa_ad", referral } : null;
     const contact = await resolveContact(orgId, g.identity, latest.timestamp, referral);
-    const conversationId = await liveConversationId(orgId, account, contact, source);
+    const conversationId = await liveConversationId(orgId, account, contact, source, latest.timestamp);
     const quoted = new Map<string, ObjectId | null>();
     for (const id of new Set(g.messages.flatMap((m) => (m.context?.id ? [m.context.id] : [])))) quoted.set(id, await quotedMessageId(orgId, id));
     const docs = g.messages.map((m) =>
@@ -172,13 +172,13 @@ async function updateConversation(orgId: ObjectId, account: AccountRef, contact:
     newCustomerMessages: customer.length,
     lastCustomerMessageAt: customer.length ? customer.reduce((a, b) => (b.sentAt > a.sentAt ? b : a)).sentAt : null,
     lastActivityAt: newest.sentAt,
-    lastMessage: { preview: previewOf(newest.type, newest.text), type: newest.type, sender: newest.sender, status: null, at: newest.sentAt },
+    lastMessage: { preview: previewOf(newest), type: newest.type, sender: newest.sender, status: null, at: newest.sentAt },
     source,
   };
   const liveKey = liveKeyOf(contact._id, account._id);
   if (await applyInbound(orgId, conversationId, liveKey, contact, summary)) return;
   // The hint pointed at a conversation closed since: the messages belong to a new live one.
-  const live = await openLiveConversation(orgId, account, contact, source);
+  const live = await openLiveConversation(orgId, account, contact, source, newest.sentAt);
   await mapLimit(fresh, CONCURRENCY, (d) => scoped(orgId)("messages").updateOne({ _id: d._id }, { $set: { conversationId: live, updatedAt: new Date() } }));
   for (const d of fresh) d.conversationId = live;
   await applyInbound(orgId, live, liveKey, contact, summary);

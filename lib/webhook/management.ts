@@ -1,5 +1,6 @@
 import { ObjectId } from "mongodb";
 import { z } from "zod";
+import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
 import type { TemplateDoc } from "@/lib/schemas/template";
 import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
@@ -88,13 +89,18 @@ export async function handleTemplateChange(field: TemplateField, entry: Entry, v
       syncedAt: new Date(0),
       createdAt: now,
     };
-    const onInsert = Object.fromEntries(Object.entries(defaults).filter(([k]) => !(k in set)));
-    await templates.updateOne({ key: defaults.key }, { $set: { ...set, updatedAt: now }, $setOnInsert: onInsert }, { upsert: true });
+    // Insert, then update on 11000: FerretDB's upserts drop null and empty-array fields of $setOnInsert.
+    try {
+      await templates.insertOne({ ...defaults, ...set, updatedAt: now });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      await templates.updateOne({ key: defaults.key }, { $set: { ...set, updatedAt: now } });
+    }
   }
   return result;
 }
 
-function templateUpdate(field: TemplateField, v: Record<string, unknown>): Partial<TemplateDoc> | null {
+function templateUpdate(field: TemplateField, v: Record<string, unknown>): Partial<Omit<TemplateDoc, "orgId">> | null {
   const str = (k: string) => (typeof v[k] === "string" && v[k] ? (v[k] as string) : null);
   switch (field) {
     case "message_template_status_update": {

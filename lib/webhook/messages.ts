@@ -53,11 +53,11 @@ const labels: Record<string, string> = {
 };
 
 /** The inbox list preview: the text, else what kind of message it is. */
-export function previewOf(type: string, text: string | null, m?: InboundMessage): string {
-  if (text) return text.slice(0, 120);
-  if (type === "audio" && m?.audio?.voice) return "Voice message";
-  if (type === "document" && m?.document?.filename) return m.document.filename.slice(0, 120);
-  return labels[type] ?? type;
+export function previewOf(d: Pick<MessageDoc, "type" | "text" | "media">): string {
+  if (d.text) return d.text.slice(0, 120);
+  if (d.type === "audio" && d.media?.voice) return "Voice message";
+  if (d.type === "document" && d.media?.filename) return d.media.filename.slice(0, 120);
+  return labels[d.type] ?? d.type;
 }
 
 function storedType(m: InboundMessage): MessageDoc["type"] {
@@ -150,16 +150,16 @@ export async function applyMutation(orgId: ObjectId, m: InboundMessage): Promise
   const messages = scoped(orgId)("messages");
   const now = new Date();
   if (m.type === "reaction" && m.reaction) {
-    const target = { waMessageId: m.reaction.message_id };
-    // One reaction per customer per message: drop the previous one, add the new one unless removed (empty emoji).
-    const ops: Parameters<typeof messages.bulkWrite>[0] = [
-      { updateOne: { filter: target, update: { $pull: { reactions: { by: "customer" } }, $set: { updatedAt: now } } } },
+    // One reaction per customer per message: the new one replaces theirs, an empty emoji removes it.
+    // (Computed from a read: FerretDB's $pull does not match sub-documents by condition.)
+    const target = await messages.findOne({ waMessageId: m.reaction.message_id }, { projection: { _id: 1, reactions: 1 } });
+    if (!target) return `reaction ${m.id}: target ${m.reaction.message_id} is not stored`;
+    const reactions = [
+      ...target.reactions.filter((r) => r.by !== "customer"),
+      ...(m.reaction.emoji ? [{ emoji: m.reaction.emoji, by: "customer" as const, at: m.timestamp }] : []),
     ];
-    if (m.reaction.emoji) {
-      ops.push({ updateOne: { filter: target, update: { $push: { reactions: { emoji: m.reaction.emoji, by: "customer", at: m.timestamp } } } } });
-    }
-    const res = await messages.bulkWrite(ops, { ordered: true });
-    return res.matchedCount ? null : `reaction ${m.id}: target ${m.reaction.message_id} is not stored`;
+    await messages.updateOne({ _id: target._id }, { $set: { reactions, updatedAt: now } });
+    return null;
   }
   if (m.type === "edit" && m.edit) {
     const edited = m.edit.message as Partial<InboundMessage> | undefined;
