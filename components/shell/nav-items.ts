@@ -9,6 +9,7 @@ export const navItems: { href: string; label: string; permission?: Permission }[
   { href: "/settings/audit-log", label: "Audit log", permission: "system:admin" },
   { href: "/settings/templates", label: "Templates", permission: "system:admin" },
   { href: "/settings/jobs", label: "Background jobs", permission: "system:admin" },
+  { href: "/settings/webhook-events", label: "Webhook events", permission: "system:admin" },
   { href: "/settings/ai-agents", label: "AI agents", permission: "system:admin" },
   { href: "/settings/knowledge", label: "Knowledge base", permission: "system:admin" },
   { href: "/settings/ai-runs", label: "AI run log", permission: "system:admin" },

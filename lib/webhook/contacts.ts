@@ -69,9 +69,8 @@ export async function resolveContact(
   let contact = (await contacts.findOne({ _id: id })) ?? (await byIdentity());
   if (!contact) {
     const now = new Date();
-    const fresh: ContactDoc = {
+    const fresh: Omit<ContactDoc, "orgId"> = {
       _id: id,
-      orgId,
       identityKey: identity.key,
       phone: identity.phone,
       waId: identity.waId,
@@ -93,9 +92,8 @@ export async function resolveContact(
       updatedAt: now,
     };
     try {
-      const { orgId: _org, ...doc } = fresh;
-      await contacts.insertOne(doc);
-      return fresh;
+      await contacts.insertOne(fresh);
+      return { ...fresh, orgId };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       contact = (await contacts.findOne({ _id: id })) ?? (await byIdentity());

@@ -135,7 +135,7 @@ async function ingestThread(
   });
 
   const all = prepared.flatMap((p) => p.docs);
-  const { duplicates } = await insertNew(scoped(orgId)("messages"), all.map(({ orgId: _o, ...d }) => d));
+  const { duplicates } = await insertNew(scoped(orgId)("messages"), all);
   const isNew = new Set(all.filter((_, i) => !duplicates.has(i)).map((d) => d._id.toHexString()));
 
   await mapLimit(prepared, CONCURRENCY, async (p) => {
@@ -152,7 +152,7 @@ async function ingestThread(
   return followUps;
 }
 
-function ingested(d: MessageDoc): IngestedMessage {
+function ingested(d: Omit<MessageDoc, "orgId">): IngestedMessage {
   return {
     messageId: d._id,
     conversationId: d.conversationId,
@@ -165,7 +165,7 @@ function ingested(d: MessageDoc): IngestedMessage {
   };
 }
 
-async function updateConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, conversationId: ObjectId, source: InboundSummary["source"], fresh: MessageDoc[]) {
+async function updateConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, conversationId: ObjectId, source: InboundSummary["source"], fresh: Omit<MessageDoc, "orgId">[]) {
   const customer = fresh.filter((d) => d.sender === "customer");
   const newest = fresh.reduce((a, b) => (b.sentAt > a.sentAt ? b : a));
   const summary: InboundSummary = {
@@ -185,7 +185,7 @@ async function updateConversation(orgId: ObjectId, account: AccountRef, contact:
 }
 
 /** Side effects of newly stored messages: consent keywords, number changes, follow-up work. */
-async function afterInsert(orgId: ObjectId, contact: ContactDoc, messages: InboundMessage[], fresh: MessageDoc[], followUps: Omit<FollowUps, "orgId">) {
+async function afterInsert(orgId: ObjectId, contact: ContactDoc, messages: InboundMessage[], fresh: Omit<MessageDoc, "orgId">[], followUps: Omit<FollowUps, "orgId">) {
   for (const d of fresh) {
     followUps.messages.push(ingested(d));
     if (d.sender === "customer" && (d.type === "text" || d.type === "button")) {

@@ -74,7 +74,7 @@ export function toMessageDoc(
   m: InboundMessage,
   ids: { orgId: ObjectId; accountId: ObjectId; contactId: ObjectId; conversationId: ObjectId; replyToMessageId: ObjectId | null },
   valueErrors: WaError[] | undefined,
-): MessageDoc {
+): Omit<MessageDoc, "orgId"> {
   const type = storedType(m);
   const text = messageText(m);
   const raw = (m as Record<string, unknown>)[m.type];
@@ -91,7 +91,6 @@ export function toMessageDoc(
   const now = new Date();
   return {
     _id: inboundMessageId(ids.orgId, m.id),
-    orgId: ids.orgId,
     conversationId: ids.conversationId,
     contactId: ids.contactId,
     accountId: ids.accountId,
