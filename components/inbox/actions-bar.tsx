@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { priorities } from "@/lib/schemas/conversation";
 import type { AssigneeResponse, ConversationResponse } from "@/lib/schemas/inbox";
 import type { InboxMe } from "./conversation-view";
+import { statusLabel } from "./inbox-shell";
 
 type Act = (path: string, method: "PUT" | "PATCH" | "POST", body?: unknown) => Promise<void>;
 
@@ -42,8 +43,8 @@ export function ActionsBar({ conversation: c, assignees, me, act }: { conversati
 
   return (
     <div role="toolbar" aria-label="Conversation actions" className="flex flex-wrap items-center gap-1.5 border-b border-slate-200 bg-white px-3 py-1.5 text-sm">
-      <span className="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium capitalize" data-testid="conversation-status">
-        {c.status.replace("_", " ")}
+      <span className="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium" data-testid="conversation-status">
+        {statusLabel(c.status)}
         {c.status === "snoozed" && c.snoozedUntil ? ` until ${new Date(c.snoozedUntil).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}` : ""}
       </span>
       <label className="flex items-center gap-1">

@@ -254,7 +254,7 @@ export function Composer({
               <>
                 <input ref={fileRef} type="file" accept={ACCEPT} className="hidden" onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])} aria-label="Attach a file" />
                 <Button variant="ghost" type="button" onClick={() => fileRef.current?.click()} disabled={uploading} aria-label="Attach an image or document">
-                  {uploading ? "Uploading…" : "📎"}
+                  {uploading ? "Uploading…" : "Attach"}
                 </Button>
                 <Button variant="ghost" type="button" onClick={() => setTemplatesOpen((o) => !o)} aria-expanded={templatesOpen}>
                   Template
@@ -262,8 +262,8 @@ export function Composer({
               </>
             )}
             <div className="relative">
-              <Button variant="ghost" type="button" onClick={() => setEmojiOpen((o) => !o)} aria-expanded={emojiOpen} aria-label="Insert emoji">
-                🙂
+              <Button variant="ghost" type="button" onClick={() => setEmojiOpen((o) => !o)} aria-expanded={emojiOpen} aria-haspopup="menu">
+                Emoji
               </Button>
               {emojiOpen && (
                 <div role="menu" aria-label="Emoji" className="absolute bottom-full left-0 z-20 mb-1 grid w-56 grid-cols-8 gap-0.5 rounded-md bg-white p-1 shadow-lg ring-1 ring-slate-200">

@@ -9,6 +9,7 @@ import { timeAgo } from "@/lib/inbox/format";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationResponse } from "@/lib/schemas/inbox";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
+import { statusLabel } from "./inbox-shell";
 
 type Panel = {
   contact: ContactResponse;
@@ -123,7 +124,7 @@ export function ContactPanel({
               {data.conversations.map((x) => (
                 <li key={x.id}>
                   <Link href={`/inbox/${x.id}`} aria-current={x.id === conversationId ? "page" : undefined} className={`block rounded px-1.5 py-1 hover:bg-slate-100 ${x.id === conversationId ? "bg-brand-50" : ""}`}>
-                    <span className="capitalize">{x.status.replace("_", " ")}</span> · {new Date(x.createdAt).toLocaleDateString()}
+                    <span>{statusLabel(x.status)}</span> · {new Date(x.createdAt).toLocaleDateString()}
                     <span className="block truncate text-xs text-slate-500">{x.lastMessage?.preview}</span>
                   </Link>
                 </li>

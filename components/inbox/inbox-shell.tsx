@@ -127,7 +127,7 @@ export function InboxShell({
   }, [hasMore, loadMore]);
 
   return (
-    <div className="-m-4 flex h-[calc(100dvh-6.5rem)] min-h-[420px] overflow-hidden bg-white md:-m-6 md:h-[calc(100dvh-3.1rem)]">
+    <div className="-m-4 flex h-[100dvh] min-h-[420px] overflow-hidden bg-white md:-m-6 md:h-[calc(100dvh-3.1rem)]">
       <section aria-label="Conversations" className={`${currentId ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 md:w-80 lg:w-96`}>
         <div className="space-y-2 border-b border-slate-200 p-2">
           <div role="tablist" aria-label="Views" className="grid grid-cols-4 gap-1">
@@ -234,6 +234,10 @@ export function InboxShell({
   );
 }
 
+export function statusLabel(status: ConversationResponse["status"]): string {
+  return status === "ai_handled" ? "AI-handled" : status[0]!.toUpperCase() + status.slice(1);
+}
+
 function Row({ c, active, assignee }: { c: ConversationResponse; active: boolean; assignee: string | null }) {
   const win = windowState(c.lastCustomerMessageAt);
   const last = c.lastMessage;
@@ -270,7 +274,7 @@ function Row({ c, active, assignee }: { c: ConversationResponse; active: boolean
         <div className="mt-0.5 flex flex-wrap items-center gap-1 text-[11px]">
           <span className={`rounded px-1 ${win.open ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-500"}`}>{win.open ? `24h: ${win.label}` : "window closed"}</span>
           {c.priority !== "normal" && <span className={`rounded px-1 capitalize ${c.priority === "urgent" ? "bg-red-100 text-red-800" : c.priority === "high" ? "bg-orange-100 text-orange-800" : "bg-slate-100"}`}>{c.priority}</span>}
-          {c.status !== "open" && c.status !== "assigned" && <span className="rounded bg-slate-100 px-1 capitalize text-slate-600">{c.status.replace("_", " ")}</span>}
+          {c.status !== "open" && c.status !== "assigned" && <span className="rounded bg-slate-100 px-1 text-slate-600">{statusLabel(c.status)}</span>}
           <span className="ml-auto text-slate-500">{assignee ?? (c.status === "ai_handled" ? "AI" : "Unassigned")}</span>
         </div>
       </Link>
