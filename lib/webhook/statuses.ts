@@ -3,6 +3,7 @@ import { scoped } from "@/lib/db/scoped";
 import { deliveryStatuses, statusRank, type DeliveryStatus, type MessageDoc } from "@/lib/schemas/message";
 import { statusSchema, toMetaError, type StatusItem } from "./envelope";
 import { insertNew } from "./insert-new";
+import { mapLimit } from "./map-limit";
 
 type Target = Pick<MessageDoc, "_id" | "status" | "statusHistory" | "conversationId" | "sentAt">;
 const targetProjection = { _id: 1, status: 1, statusHistory: 1, conversationId: 1, sentAt: 1 } as const;
@@ -11,6 +12,26 @@ const targetProjection = { _id: 1, status: 1, statusHistory: 1, conversationId: 
 export function advances(current: DeliveryStatus | null, next: DeliveryStatus): boolean {
   if (current === "failed") return false;
   return current === null || statusRank[next] > statusRank[current];
+}
+
+/**
+ * wamid -> message `_id`, which never changes once the send stored it: a message gets sent,
+ * delivered and read statuses, and after the first one this instance finds it by primary key.
+ */
+const MAX_CACHED_IDS = 50_000;
+const idByWamid = new Map<string, ObjectId>();
+
+async function findTarget(orgId: ObjectId, wamid: string): Promise<Target | null> {
+  const messages = scoped(orgId)("messages");
+  const cacheKey = `${orgId.toHexString()}:${wamid}`;
+  const known = idByWamid.get(cacheKey);
+  const target = ((known && (await messages.findOne({ _id: known }, { projection: targetProjection }))) ??
+    (await messages.findOne({ waMessageId: wamid }, { projection: targetProjection }))) as Target | null;
+  if (target && !known) {
+    if (idByWamid.size >= MAX_CACHED_IDS) idByWamid.delete(idByWamid.keys().next().value!);
+    idByWamid.set(cacheKey, target._id);
+  }
+  return target;
 }
 
 const below = (s: DeliveryStatus) => [null, ...deliveryStatuses.filter((d) => d !== "failed" && statusRank[d] < statusRank[s])];
@@ -28,22 +49,20 @@ export async function applyStatuses(orgId: ObjectId, items: StatusItem[]): Promi
   const messages = scoped(orgId)("messages");
   let applied = 0;
   let orphaned = 0;
-  await Promise.all(
-    [...byWamid].map(async ([wamid, group]) => {
-      const target = await messages.findOne({ waMessageId: wamid }, { projection: targetProjection });
-      if (target) {
-        const n = await applyToMessage(orgId, target as Target, group);
-        applied += n;
-        return;
-      }
-      await keepOrphans(orgId, wamid, group);
-      // The send may have stored the wamid between our read and the orphan insert; it would have
-      // found no orphans to apply, so look once more.
-      const late = await messages.findOne({ waMessageId: wamid }, { projection: { _id: 1 } });
-      if (late) await applyOrphanStatuses(orgId, wamid);
-      else orphaned += group.length;
-    }),
-  );
+  await mapLimit([...byWamid], 8, async ([wamid, group]) => {
+    const target = await findTarget(orgId, wamid);
+    if (target) {
+      const n = await applyToMessage(orgId, target, group);
+      applied += n;
+      return;
+    }
+    await keepOrphans(orgId, wamid, group);
+    // The send may have stored the wamid between our read and the orphan insert; it would have
+    // found no orphans to apply, so look once more.
+    const late = await messages.findOne({ waMessageId: wamid }, { projection: { _id: 1 } });
+    if (late) await applyOrphanStatuses(orgId, wamid);
+    else orphaned += group.length;
+  });
   return { applied, orphaned };
 }
 
@@ -67,13 +86,13 @@ export async function applyOrphanStatuses(orgId: ObjectId, waMessageId: string):
   const db = scoped(orgId);
   const orphans = await (await db("orphan_statuses").find({ waMessageId })).toArray();
   if (orphans.length === 0) return;
-  const target = await db("messages").findOne({ waMessageId }, { projection: targetProjection });
+  const target = await findTarget(orgId, waMessageId);
   if (!target) return;
   const items = orphans.flatMap((o) => {
     const parsed = statusSchema.safeParse(o.raw);
     return parsed.success ? [parsed.data] : [];
   });
-  await applyToMessage(orgId, target as Target, items);
+  await applyToMessage(orgId, target, items);
   await db("orphan_statuses").deleteMany({ waMessageId, key: { $in: orphans.map((o) => o.key) } });
 }
 
