@@ -42,8 +42,14 @@ async function waitForHealth(url: string, server: ChildProcess) {
   throw new Error("the app server did not start");
 }
 
+/** Everything started, stopped in order on exit, failure or Ctrl-C (no orphaned servers). */
+const stops: (() => Promise<unknown>)[] = [];
+async function cleanup() {
+  for (const stop of stops.splice(0)) await stop().catch(() => {});
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
+
 async function main() {
-  const stops: (() => Promise<unknown>)[] = [];
   const [appPort, simPort, qstashPort] = [await freePort(), await freePort(), await freePort()];
   const appUrl = `http://127.0.0.1:${appPort}`;
 
@@ -96,8 +102,9 @@ async function main() {
     const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
-  stops.unshift(async () => void server.kill("SIGTERM"));
+  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  // `npx next start` forks next-server; its own process group lets one signal stop both.
+  stops.unshift(async () => void process.kill(-server.pid!, "SIGTERM"));
   await waitForHealth(appUrl, server);
 
   let next = 0;
@@ -148,11 +155,12 @@ async function main() {
   const ok = failures.length === 0 && sorted.length === TOTAL && p95 < FLOOR_P95_MS;
   console.log(ok ? `  PASS: p95 < ${FLOOR_P95_MS} ms` : `  FAIL: floor p95 < ${FLOOR_P95_MS} ms with every conversation answered`);
 
-  for (const stop of stops) await stop().catch(() => {});
+  await cleanup();
   process.exit(ok ? 0 : 1);
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(`[bench] ${err instanceof Error ? err.stack : err}`);
+  await cleanup();
   process.exit(1);
 });
