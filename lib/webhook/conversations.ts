@@ -85,47 +85,52 @@ export type InboundSummary = {
   source: ConversationSource;
 };
 
+const REOPENABLE: ConversationDoc["status"][] = ["resolved", "snoozed"];
+
 /**
- * Applies newly stored inbound messages to the live conversation in one round trip (an ordered
- * bulk write): reopen a resolved or snoozed conversation, move the activity and customer-window
- * times forward only ($max: deliveries come in any order), replace the preview only with a newer
- * message, and add the unread count. Returns false when the id is no longer the live conversation
- * (closed since the hint was written).
+ * Applies newly stored inbound messages to the live conversation: unread count (`$inc`), activity
+ * and customer-window times (`$max`: deliveries come in any order, times only move forward), the
+ * preview (only from a newer message), and reopening a resolved or snoozed conversation (`assigned`
+ * when it has an assignee, else `open`). The usual case is ONE conditional update; only a
+ * conversation to reopen, an older message arriving late, or a stale hint costs a read and a
+ * compare-and-set. Returns false when the id is no longer the live conversation (closed since the
+ * hint was written).
  */
 export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, liveKey: string, contact: ContactDoc, s: InboundSummary): Promise<boolean> {
+  const conversations = scoped(orgId)("conversations");
   const now = new Date();
-  const live = { _id: conversationId, liveKey };
-  const reopenable = { ...live, status: { $in: ["resolved", "snoozed"] as ConversationDoc["status"][] } };
-  const ops = [];
-  if (s.newCustomerMessages > 0) {
-    ops.push(
-      { updateOne: { filter: { ...reopenable, assigneeId: null }, update: { $set: { status: "open" as const, snoozedUntil: null, updatedAt: now } } } },
-      { updateOne: { filter: { ...reopenable, assigneeId: { $ne: null } }, update: { $set: { status: "assigned" as const, snoozedUntil: null, updatedAt: now } } } },
-    );
-  }
-  ops.push({
-    updateOne: {
-      filter: live,
-      update: {
+  const set = {
+    updatedAt: now,
+    contact: snapshot(contact),
+    searchTokens: searchTokens(contact.name, contact.phone, contact.username),
+    ...(s.source ? { source: s.source } : {}),
+  };
+  const max = { lastActivityAt: s.lastActivityAt, ...(s.lastCustomerMessageAt ? { lastCustomerMessageAt: s.lastCustomerMessageAt } : {}) };
+  const inc = { unreadCount: s.newCustomerMessages };
+  const newerPreview = s.lastMessage ? { $or: [{ lastMessage: null }, { "lastMessage.at": { $lte: s.lastMessage.at } }] } : {};
+  const fast = await conversations.updateOne(
+    { _id: conversationId, liveKey, ...(s.newCustomerMessages > 0 ? { status: { $nin: REOPENABLE } } : {}), ...newerPreview },
+    { $set: { ...set, ...(s.lastMessage ? { lastMessage: s.lastMessage } : {}) }, $max: max, $inc: inc },
+  );
+  if (fast.matchedCount > 0) return true;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await conversations.findOne({ _id: conversationId });
+    if (!current || current.liveKey !== liveKey) return false;
+    const reopen = s.newCustomerMessages > 0 && REOPENABLE.includes(current.status);
+    const newer = s.lastMessage && (!current.lastMessage || current.lastMessage.at <= s.lastMessage.at);
+    const res = await conversations.updateOne(
+      { _id: conversationId, liveKey, status: current.status },
+      {
         $set: {
-          updatedAt: now,
-          contact: snapshot(contact),
-          searchTokens: searchTokens(contact.name, contact.phone, contact.username),
-          ...(s.source ? { source: s.source } : {}),
+          ...set,
+          ...(reopen ? { status: current.assigneeId ? ("assigned" as const) : ("open" as const), snoozedUntil: null } : {}),
+          ...(newer ? { lastMessage: s.lastMessage } : {}),
         },
-        $max: { lastActivityAt: s.lastActivityAt, ...(s.lastCustomerMessageAt ? { lastCustomerMessageAt: s.lastCustomerMessageAt } : {}) },
-        $inc: { unreadCount: s.newCustomerMessages },
+        $max: max,
+        $inc: inc,
       },
-    },
-  });
-  if (s.lastMessage) {
-    ops.push({
-      updateOne: {
-        filter: { ...live, $or: [{ lastMessage: null }, { "lastMessage.at": { $lte: s.lastMessage.at } }] },
-        update: { $set: { lastMessage: s.lastMessage } },
-      },
-    });
+    );
+    if (res.matchedCount > 0) return true;
   }
-  const res = await scoped(orgId)("conversations").bulkWrite(ops, { ordered: true });
-  return res.matchedCount > 0;
+  throw new Error(`conversation ${conversationId.toHexString()} kept changing while an inbound message was applied`);
 }

@@ -21,7 +21,7 @@ import {
   type WaError,
 } from "./envelope";
 import type { FollowUps, IngestedMessage } from "./follow-ups";
-import { insertNew } from "./insert-new";
+import { insertMessages } from "./group-insert";
 import { mapLimit } from "./map-limit";
 import { applyMutation, isMutation, previewOf, quotedMessageId, toMessageDoc } from "./messages";
 import { applyStatuses } from "./statuses";
@@ -135,7 +135,7 @@ async function ingestThread(
   });
 
   const all = prepared.flatMap((p) => p.docs);
-  const { duplicates } = await insertNew(scoped(orgId)("messages"), all);
+  const duplicates = await insertMessages(orgId, all);
   const isNew = new Set(all.filter((_, i) => !duplicates.has(i)).map((d) => d._id.toHexString()));
 
   await mapLimit(prepared, CONCURRENCY, async (p) => {

@@ -7,6 +7,7 @@ import type { WebhookEventDoc } from "@/lib/schemas/webhook-event";
 import type { ChangeResult } from "./change-result";
 import { envelopeSchema, issueText } from "./envelope";
 import { scheduleFollowUps, type FollowUps } from "./follow-ups";
+import { insertWebhookEvent } from "./group-insert";
 import { handleMessagesChange, handleUserPreferencesChange } from "./handle-messages";
 import { handleAccountChange, handleTemplateChange, isAccountField, isTemplateField } from "./management";
 import { mapLimit } from "./map-limit";
@@ -81,10 +82,9 @@ const INVALID_JSON = "The request body is not valid JSON";
 export async function receiveWebhook(raw: Buffer, requestId: string): Promise<Response> {
   const receivedAt = new Date();
   const base = { _id: new ObjectId(), source: "whatsapp" as const, bodyHash: createHash("sha256").update(raw).digest("hex"), rawBody: raw.toString("utf8"), receivedAt };
-  const events = await rawCollection("webhook_events");
   const body = parseBody(raw);
   if (!body.ok) {
-    await events.insertOne({ ...base, orgId: null, outcome: "invalid_json", reason: INVALID_JSON, counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: receivedAt });
+    await insertWebhookEvent({ ...base, orgId: null, outcome: "invalid_json", reason: INVALID_JSON, counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: receivedAt });
     log.warn("webhook.invalid_json", { requestId, eventId: base._id.toHexString() });
     throw new ApiError("bad_request", INVALID_JSON);
   }
@@ -93,13 +93,13 @@ export async function receiveWebhook(raw: Buffer, requestId: string): Promise<Re
     processed = await processEnvelope(body.json);
   } catch (err) {
     const failed = { ...base, orgId: null, outcome: "failed" as const, reason: errorText(err), counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: new Date() };
-    await events.insertOne(failed).catch((e) => log.error("webhook.event_not_stored", { requestId, err: e }));
+    await insertWebhookEvent(failed).catch((e) => log.error("webhook.event_not_stored", { requestId, err: e }));
     if (err instanceof MongoError) throw err;
     log.error("webhook.envelope_failed", { requestId, eventId: base._id.toHexString(), err });
     return Response.json({ received: true, outcome: "failed" });
   }
   const { followUps, ...stored } = processed;
-  await events.insertOne({ ...base, ...stored, attempts: 1, lastProcessedAt: new Date() });
+  await insertWebhookEvent({ ...base, ...stored, attempts: 1, lastProcessedAt: new Date() });
   await Promise.all(followUps.map(scheduleFollowUps));
   if (processed.outcome === "unprocessed") log.warn("webhook.envelope_unprocessed", { requestId, eventId: base._id.toHexString(), reason: processed.reason });
   return Response.json({ received: true, outcome: processed.outcome });

@@ -16,7 +16,8 @@
  * message is stored exactly once.
  *
  * Env: BENCH_DURATION (60 s), BENCH_RATE (offered requests/s, 330; 0 = as fast as possible),
- * BENCH_CONNECTIONS (64), BENCH_CONTACTS (2000), BENCH_SKIP_BUILD=true reuses .next-bench.
+ * BENCH_CONNECTIONS (64), BENCH_CONTACTS (2000), BENCH_SKIP_BUILD=true reuses the build,
+ * BENCH_DIST_DIR (.next-bench) when another benchmark's server is serving that folder.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -29,7 +30,7 @@ import { freePort } from "../lib/local-db";
 import { dataOps, DATA_COMMANDS, startBenchDb } from "./lib/ferretdb-metrics";
 
 const ROOT = path.resolve(__dirname, "../..");
-const DIST = ".next-bench";
+const DIST = process.env.BENCH_DIST_DIR ?? ".next-bench";
 const DURATION = Number(process.env.BENCH_DURATION ?? 60);
 const RATE = Number(process.env.BENCH_RATE ?? 330);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -288,7 +289,7 @@ async function main() {
   console.log(`[bench] seeded 1 organization, 1 WhatsApp number, ${OUTBOUND} outbound messages; ${CONTACTS} customer phone numbers in the mix`);
 
   if (process.env.BENCH_SKIP_BUILD !== "true" || !existsSync(path.join(ROOT, DIST))) {
-    console.log("[bench] building the app (NEXT_DIST_DIR=.next-bench next build)...");
+    console.log(`[bench] building the app (NEXT_DIST_DIR=${DIST} next build)...`);
     const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
     if (build.status !== 0) throw new Error("next build failed");
   }

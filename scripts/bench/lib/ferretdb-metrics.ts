@@ -65,7 +65,7 @@ export async function startBenchDb(): Promise<BenchDb> {
     appendFileSync(path.join(data, "postgresql.conf"), `\nlisten_addresses = '127.0.0.1'\nport = ${pgPort}\nunix_socket_directories = '${dir}'\nsynchronous_commit = off\nshared_buffers = 256MB\nmax_connections = 200\n`);
     run(pgCtl, ["-D", data, "-l", path.join(dir, "pg.log"), "-w", "start"]);
     stops.push(() => void spawnSync(asRoot ? "runuser" : pgCtl, asRoot ? ["-u", "postgres", "--", pgCtl, "-D", data, "-m", "fast", "stop"] : ["-D", data, "-m", "fast", "stop"]));
-    backendArgs = ["--handler=postgresql", `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/postgres`];
+    backendArgs = ["--handler=postgresql", `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/postgres?pool_max_conns=40`];
   } else {
     backend = "sqlite";
     mkdirSync(path.join(dir, "sqlite"));

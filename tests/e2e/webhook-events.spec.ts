@@ -1,0 +1,40 @@
+import { createHmac } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { demo, signIn } from "./support/pages";
+
+// The e2e server's app secret (scripts/lib/dev-simulator.ts sets it when the environment does not).
+const APP_SECRET = process.env.WHATSAPP_APP_SECRET || "dev-simulator-app-secret";
+
+test.describe("webhook events admin", () => {
+  test("an admin sees an envelope for an unknown number highlighted, reads its raw body and replays it", async ({ page, request }) => {
+    const wamid = `wamid.E2E${Date.now()}`;
+    const body = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [{ id: "999", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550000000", phone_number_id: "999000999" }, contacts: [{ profile: { name: "Lost" }, wa_id: "16505550999" }], messages: [{ from: "16505550999", id: wamid, timestamp: "1750000000", type: "text", text: { body: "hello?" } }] } }] }],
+    });
+    const res = await request.post("/api/webhooks/whatsapp", {
+      data: body,
+      headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}` },
+    });
+    expect(res.status()).toBe(200);
+
+    await signIn(page, demo.admin);
+    await page.getByRole("link", { name: "Webhook events" }).click();
+    await expect(page.getByRole("heading", { name: "Webhook events" })).toBeVisible();
+    await page.getByTestId("outcome-filter-unprocessed").click();
+    const item = page.getByRole("listitem").filter({ hasText: wamid });
+    await expect(item).toContainText("unknown phone_number_id 999000999");
+    await expect(item).toContainText("no organization");
+    await item.getByText(/Raw body/).click();
+    await expect(item).toContainText(wamid);
+    await item.getByRole("button", { name: "Replay" }).click();
+    await expect(item.getByRole("status")).toHaveText("Replayed: unprocessed");
+  });
+
+  test("only admins see the page", async ({ page }) => {
+    await signIn(page, demo.supervisor);
+    await expect(page.getByRole("link", { name: "Webhook events" })).toHaveCount(0);
+    const res = await page.goto("/settings/webhook-events");
+    expect(res?.status()).toBe(403);
+  });
+});
