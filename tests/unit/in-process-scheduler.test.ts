@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-const runJob = vi.fn(async () => ({ status: "completed" as const }));
+type RunJob = (job: string, payload: unknown, delivery: { messageId: string; attempt: number }) => Promise<{ status: "completed" }>;
+const runJob = vi.fn<RunJob>(async () => ({ status: "completed" }));
 vi.mock("@/lib/jobs/run-job", () => ({ runJob }));
 
 describe("in-process scheduler", () => {
