@@ -45,14 +45,19 @@ async function main() {
     if (build.status !== 0) throw new Error("next build failed");
   }
   const server = startNext(["start", "-H", "127.0.0.1", "-p", String(PORT)], env, ROOT);
-  const shutdown = async () => {
+  let stopping = false;
+  const shutdown = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
     server.stop();
+    // The database goes last, after the app that uses it has stopped.
+    await new Promise((resolve) => (server.child.exitCode !== null ? resolve(null) : server.child.once("exit", resolve)));
     for (const stop of stops.reverse()) await stop().catch(() => {});
-    process.exit(0);
+    process.exit(code);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-  server.child.on("exit", (code) => void shutdown().then(() => process.exit(code ?? 0)));
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
+  server.child.on("exit", (code) => void shutdown(code ?? 0));
 }
 
 main().catch((err) => {

@@ -1,17 +1,29 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+
+function descendants(pid: number): number[] {
+  try {
+    const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return children.flatMap((c) => [c, ...descendants(c)]);
+  } catch {
+    return [];
+  }
+}
 
 /**
- * Runs `next <args>` in its own process group so stopping it also stops `next-server`, which `npx`
- * and `next` fork and which a plain kill of the direct child leaves running.
+ * Runs `next <args>` and stops it with everything it forked: `npx` and `next` start `next-server`
+ * as a grandchild, which a plain kill of the direct child leaves running. The child stays in our
+ * process group so a terminal's Ctrl+C and Playwright's group kill still reach it.
  */
 export function startNext(args: string[], env: NodeJS.ProcessEnv, cwd?: string): { child: ChildProcess; stop: () => void } {
-  const child = spawn("npx", ["next", ...args], { stdio: "inherit", env, cwd, detached: true });
+  const child = spawn("npx", ["next", ...args], { stdio: "inherit", env, cwd });
   const stop = () => {
     if (child.exitCode !== null || !child.pid) return;
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      child.kill("SIGTERM");
+    for (const pid of [child.pid, ...descendants(child.pid)].reverse()) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
     }
   };
   return { child, stop };
