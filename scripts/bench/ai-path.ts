@@ -6,7 +6,11 @@
  * API client back to the simulator. Measured per conversation: from the webhook's 200 to the reply
  * reaching the simulator. The burst debounce is set to 0 here (it is a deliberate wait, 2 s by default).
  *
- * Options (env): BENCH_CONVERSATIONS (500), BENCH_CONCURRENCY (10), BENCH_SKIP_BUILD=true to reuse .next-bench.
+ * The database is FerretDB on PostgreSQL when installed (SQLite's single writer answers concurrent
+ * writes with SQLITE_BUSY), as in bench:webhook.
+ *
+ * Options (env): BENCH_CONVERSATIONS (500), BENCH_CONCURRENCY (10), BENCH_SKIP_BUILD=true to reuse
+ * the build, BENCH_DIST_DIR (.next-bench-ai).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -14,10 +18,11 @@ import path from "node:path";
 import { startGeminiServer } from "../../tests/fakes/gemini-server";
 import { startGraphSimulator } from "../../tests/fakes/graph-simulator";
 import { startQstashServer } from "../../tests/fakes/qstash-server";
-import { freePort, startLocalDatabase } from "../lib/local-db";
+import { freePort } from "../lib/local-db";
+import { startBenchDb } from "./lib/ferretdb-metrics";
 
 const ROOT = path.resolve(__dirname, "../..");
-const DIST = ".next-bench";
+const DIST = process.env.BENCH_DIST_DIR ?? ".next-bench-ai";
 const TOTAL = Number(process.env.BENCH_CONVERSATIONS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const WARMUP = 20;
@@ -53,8 +58,9 @@ async function main() {
   const [appPort, simPort, qstashPort] = [await freePort(), await freePort(), await freePort()];
   const appUrl = `http://127.0.0.1:${appPort}`;
 
-  const db = await startLocalDatabase({ persistent: false });
+  const db = await startBenchDb();
   stops.push(db.stop);
+  console.log(`[bench] FerretDB on ${db.backend}`);
   const keys = { token: "bench-qstash-token", currentSigningKey: "sig_bench_current_0001", nextSigningKey: "sig_bench_next_0002" };
   const qstash = await startQstashServer({ port: qstashPort, ...keys });
   stops.push(qstash.stop);
@@ -104,7 +110,11 @@ async function main() {
   }
   const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
   // `npx next start` forks next-server; its own process group lets one signal stop both.
-  stops.unshift(async () => void process.kill(-server.pid!, "SIGTERM"));
+  const exited = new Promise((r) => server.once("exit", r));
+  stops.unshift(async () => {
+    process.kill(-server.pid!, "SIGTERM");
+    await Promise.race([exited, sleep(10_000)]);
+  });
   await waitForHealth(appUrl, server);
 
   let next = 0;
@@ -148,7 +158,7 @@ async function main() {
   const p95 = percentile(sorted, 95);
   const p99 = percentile(sorted, 99);
   const stats = qstash.stats();
-  console.log(`\nAI reply path: webhook 200 -> reply at the Graph API simulator (${sorted.length} conversations, ${CONCURRENCY} concurrent, debounce 0 s)`);
+  console.log(`\nAI reply path: webhook 200 -> reply at the Graph API simulator (${sorted.length} conversations, ${CONCURRENCY} concurrent, debounce 0 s, FerretDB/${db.backend})`);
   console.log(`  p50 ${p50} ms | p95 ${p95} ms | p99 ${p99} ms | max ${sorted.at(-1)} ms | ${(sorted.length / wall).toFixed(1)} replies/s`);
   console.log(`  model calls ${gemini.requests.length} | QStash deliveries ${stats.deliveries} (retried ${stats.retried}, failed ${stats.failed}) | failures ${failures.length}`);
   if (failures.length) console.log(`  first failures: ${failures.slice(0, 3).join("; ")}`);
