@@ -5,7 +5,8 @@
  * request counters on, seeds one organization with a WhatsApp number and outbound messages for
  * statuses to land on, builds (`NEXT_DIST_DIR=.next-bench next build`) and starts the app on a
  * free 127.0.0.1 port, then drives the real route with autocannon: signed, Meta-shaped envelopes,
- * ~70% inbound text messages across many contacts and ~30% statuses (sent -> delivered -> read).
+ * ~70% inbound text messages across many contacts and ~30% statuses (each outbound message's sent,
+ * delivered and read in turn).
  * Follow-up jobs are published to a QStash-compatible sink that accepts and counts them, so the
  * route's own enqueue cost is measured while the jobs (separate invocations in production) do not
  * compete for these 2 cores.
@@ -93,8 +94,9 @@ function eventStream(prefix: string) {
       const contact = Math.floor(Math.random() * CONTACTS);
       return { kind: "message", body: inboundText(contact, wamid), wamid };
     }
+    // Each sent message gets its sent, delivered and read in turn, as Meta reports them.
     const i = statusCursor++;
-    return { kind: "status", body: statusUpdate(i % OUTBOUND, ladder[Math.floor(i / OUTBOUND) % 3]!) };
+    return { kind: "status", body: statusUpdate(Math.floor(i / 3) % OUTBOUND, ladder[i % 3]!) };
   };
 }
 
@@ -115,7 +117,15 @@ async function startQstashSink(): Promise<{ url: string; published: () => number
   });
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${port}`, published: () => published, stop: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    published: () => published,
+    stop: () => {
+      // The app keeps its connections alive; close() alone would wait for them forever.
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
 }
 
 async function waitForHealth(url: string, server: ChildProcess) {
