@@ -52,6 +52,7 @@ export function Composer({
 
   // Restore the draft of this conversation and mode (nothing typed is lost on reload).
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- drafts live in localStorage, an external store read when the conversation changes
     setText(localStorage.getItem(draftKey(conversation.id, mode)) ?? "");
   }, [conversation.id, mode]);
   useEffect(() => {
@@ -80,7 +81,12 @@ export function Composer({
     return [];
   }, [slash, mention, canned, assignees]);
 
-  useEffect(() => setPick(0), [suggestions.length]);
+  // A new suggestion list starts at its first entry (adjusted during render, not in an effect).
+  const [pickFor, setPickFor] = useState(suggestions.length);
+  if (pickFor !== suggestions.length) {
+    setPickFor(suggestions.length);
+    setPick(0);
+  }
 
   useEffect(() => {
     const focus = (e: Event) => {

@@ -73,6 +73,7 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
   // Replies typed before a reload that the API never confirmed go out again with the same key (never twice).
   useEffect(() => {
     const pending = readOutbox(id);
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the outbox lives in localStorage, an external store read when the conversation changes
     setOutbox(pending);
     for (const o of pending) if (o.state === "sending") void post(o);
   }, [id, post]);
@@ -121,6 +122,7 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
   const unread = conversation.unreadCount;
   useEffect(() => {
     if (!me.canWrite || unread === 0 || document.visibilityState !== "visible") return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- marking read is a side effect of viewing, sent to the API (and Meta)
     void act("/read", "POST");
   }, [unread, me.canWrite, act]);
 
@@ -230,7 +232,6 @@ function Thread({
     return () => io.disconnect();
   }, [hasOlder, older]);
 
-  let lastDay = "";
   return (
     <div
       ref={scroller}
@@ -252,10 +253,9 @@ function Thread({
           </button>
         </div>
       )}
-      {messages.map((m) => {
+      {messages.map((m, i) => {
         const day = dayLabel(m.sentAt);
-        const sep = day !== lastDay;
-        lastDay = day;
+        const sep = i === 0 || day !== dayLabel(messages[i - 1]!.sentAt);
         return (
           <Fragment key={m.id}>
             {sep && <DaySeparator label={day} />}
