@@ -66,12 +66,13 @@ export async function replyToConversation(orgId: ObjectId, conversationId: Objec
 
   const latest = await db("messages").findOne({ conversationId, direction: "inbound", sender: "customer" }, { sort: { sentAt: -1, _id: -1 } });
   if (!latest) return skip("no customer message to answer");
+  // Stored after the customer's message (our clock, milliseconds; Meta's sentAt has whole seconds).
   const answered = await db("messages").findOne({
     conversationId,
     direction: "outbound",
     sender: { $in: ["ai", "agent"] },
     type: { $nin: ["note", "system", "reaction"] },
-    sentAt: { $gte: latest.sentAt },
+    createdAt: { $gt: latest.createdAt },
   });
   if (answered) return skip("the latest customer message is already answered");
 

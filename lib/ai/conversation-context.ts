@@ -56,9 +56,19 @@ export function renderContext(input: {
   ].join("\n\n");
 }
 
+/**
+ * The customer's messages since the last AI or agent answer. System lines (assignments, the AI
+ * switch...) are not turns: they are skipped, also because Meta's timestamps have whole seconds
+ * and can sort a customer message before a system line written in the same second.
+ */
 export function latestCustomerBurst(transcript: TranscriptLine[]): string {
   const out: string[] = [];
-  for (let i = transcript.length - 1; i >= 0 && transcript[i]!.speaker === "customer"; i--) out.unshift(transcript[i]!.text);
+  for (let i = transcript.length - 1; i >= 0; i--) {
+    const line = transcript[i]!;
+    if (line.speaker === "system") continue;
+    if (line.speaker !== "customer") break;
+    out.unshift(line.text);
+  }
   return out.join("\n");
 }
 

@@ -27,6 +27,7 @@ export function latestCustomerLines(text: string): string[] {
   const out: string[] = [];
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
+    if (line.startsWith(`${speakerLabel.system}: `)) continue;
     if (!line.startsWith(`${speakerLabel.customer}: `)) break;
     out.unshift(line.slice(speakerLabel.customer.length + 2));
   }

@@ -71,7 +71,8 @@ test.describe("AI agent", () => {
 
     // The switch stops replies.
     const aiSwitch = inbox.getByRole("checkbox", { name: "AI replies" });
-    await aiSwitch.uncheck();
+    // A controlled switch: it shows the server's state once the change is saved.
+    await aiSwitch.click();
     await expect(aiSwitch).not.toBeChecked();
     await customer.send("Which payment methods do you accept?");
     await expect(thread.getByTestId("message").filter({ hasText: "Which payment methods do you accept?" })).toBeVisible({ timeout: 15_000 });
@@ -79,7 +80,7 @@ test.describe("AI agent", () => {
     await expect(customer.received("business")).toHaveCount(1);
 
     // Back on: asking for a person hands over.
-    await aiSwitch.check();
+    await aiSwitch.click();
     await expect(aiSwitch).toBeChecked();
     await customer.send("I want to talk to a person");
     await expect(inbox.getByText("AI handover: Customer asked for a human")).toBeVisible({ timeout: 20_000 });

@@ -7,6 +7,7 @@ import { loadAgent } from "@/lib/ai/agents";
 import { getAiProvider } from "@/lib/ai/provider";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { addSystemMessage } from "@/lib/inbox/system-message";
 import { resetJobDriver } from "@/lib/jobs/enqueue";
 import { runJob } from "@/lib/jobs/run-job";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -247,6 +248,14 @@ describe("guardrails in code", () => {
     expect(s.runs.at(-1)).toMatchObject({ turn: c.modelCalls ? 1 : 0, outcome: errored ? "error" : "handover", reason: s.conversation.ai.handoverReason });
   });
 
+  it("sees the customer's words past a system line written in the same second (Meta timestamps have whole seconds)", async () => {
+    const w = await world(["Which payment methods do you accept?", "I want to talk to a person"]);
+    await addSystemMessage(orgId, w.conversation, { text: "AI replies turned on by Ada", payload: { event: "ai_enabled" }, at: new Date(Date.now() + 500) });
+    await runReply(w);
+    expect((await state(w)).conversation.ai.handoverReason).toBe("Customer asked for a human");
+    expect(gemini.requests).toHaveLength(0);
+  });
+
   it("hands over on a model timeout (never reaching the customer)", async () => {
     gemini.push({ delayMs: 1_500, then: reply("too late") });
     const run = await runConversationAgent({
@@ -300,10 +309,12 @@ describe("idempotency and debounce", () => {
   it("debounces a burst: three messages, one job, one answer to all of them", async () => {
     const w = await world([]);
     gemini.push(reply("Yes, we ship to Canada, 3-5 business days, free over $50."));
+    // Meta's timestamps of three messages typed within a second or two: one 5-second bucket.
+    const burstAt = new Date(Math.floor(Date.now() / 5000) * 5000 + 100);
     const burst = [];
     for (const text of ["hi", "do you ship to canada?", "and how much?"]) {
       const m = await createInboundMessage(orgId, w.conversation, { text });
-      burst.push(await scheduleAiReply(orgId, w.conversation._id, m._id, new Date(Math.floor(Date.now() / 5000) * 5000 + 100)));
+      burst.push(await scheduleAiReply(orgId, w.conversation._id, m._id, burstAt));
     }
     expect(burst.map((b) => b.deduplicated)).toEqual([false, true, true]);
     // In-process driver: delivered after the debounce delay.
