@@ -61,7 +61,27 @@ async function agentPage(browser: Browser, email: string) {
   return { page, inbox: new Inbox(page), close: () => context.close() };
 }
 
+/**
+ * These flows are about people working the inbox: the conversation AI agent is switched off while
+ * they run (tests/e2e/ai.spec.ts covers the AI), so its debounced reply or handover cannot race the
+ * agent's clicks. Switched back on afterwards through the same admin API.
+ */
+async function setConversationAgentActive(browser: Browser, active: boolean) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, demo.admin);
+  const { agents } = (await (await page.request.get("/api/ai-agents")).json()) as { agents: { id: string; type: string }[] };
+  for (const a of agents.filter((x) => x.type === "conversation")) {
+    const res = await page.request.patch(`/api/ai-agents/${a.id}`, { data: { active } });
+    expect(res.ok()).toBe(true);
+  }
+  await context.close();
+}
+
 test.describe("agent inbox", () => {
+  test.beforeAll(async ({ browser }) => setConversationAgentActive(browser, false));
+  test.afterAll(async ({ browser }) => setConversationAgentActive(browser, true));
+
   test("a customer's message appears live, the reply reaches the phone with ticks to read, notes stay internal, and the conversation moves through assign, snooze, resolve and reopen", async ({ page, browser }) => {
     const phone = `1555${String(Date.now()).slice(-7)}`;
     const name = `Inbox Customer ${phone.slice(-4)}`;
