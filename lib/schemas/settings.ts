@@ -41,3 +41,76 @@ export const defaultSettings: SettingsValues = {
   optInConfirmation: "You are subscribed again. Reply STOP at any time to unsubscribe.",
   retentionDays: 30,
 };
+
+/** Inbound texts longer than this are never read as a keyword (lib/webhook/consent.ts). */
+export const MAX_KEYWORD_LENGTH = 40;
+/** "stop", " Stop! ", "BAJA." all mean the keyword: case, spacing and surrounding punctuation are ignored. */
+export function normalizeKeyword(text: string): string {
+  return text.normalize("NFKC").trim().replace(/^[\p{P}\s]+|[\p{P}\s]+$/gu, "").replace(/\s+/g, " ").toUpperCase();
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time as HH:MM (00:00 to 23:59)");
+const dayHoursInput = z
+  .strictObject({ enabled: z.boolean(), start: hhmm, end: hhmm })
+  .refine((d) => d.start < d.end, { message: "the start must be before the end", path: ["end"] });
+const businessHoursInput = z.strictObject({
+  timezone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, "must be a time zone such as Europe/Madrid or UTC")
+    // "utc" and "Utc" work too; store the canonical spelling.
+    .transform((tz) => new Intl.DateTimeFormat("en", { timeZone: tz }).resolvedOptions().timeZone),
+  days: z.strictObject(Object.fromEntries(weekdays.map((d) => [d, dayHoursInput])) as Record<(typeof weekdays)[number], typeof dayHoursInput>),
+});
+/** Trimmed, non-empty, at most 50, and duplicates (as the webhook matches them) dropped, keeping the first spelling. */
+const keywordList = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, "a keyword cannot be empty")
+      .max(MAX_KEYWORD_LENGTH, `a keyword has at most ${MAX_KEYWORD_LENGTH} characters`)
+      .refine((k) => normalizeKeyword(k) !== "", "a keyword needs a letter or digit"),
+  )
+  .max(50, "at most 50 keywords")
+  .transform((list) => list.filter((k, i) => list.findIndex((o) => normalizeKeyword(o) === normalizeKeyword(k)) === i));
+const confirmation = z.string().trim().min(1, "is required").max(1024, "has at most 1024 characters");
+
+/** PUT /api/settings: any subset of the settings; businessHours is replaced as a whole. */
+export const updateSettingsBody = z
+  .strictObject({
+    businessHours: businessHoursInput.optional(),
+    autoAssignment: z.boolean().optional(),
+    maxConversationsPerAgent: z.number().int().min(1).max(500).optional(),
+    agentsSeeAllConversations: z.boolean().optional(),
+    aiEnabled: z.boolean().optional(),
+    optOutKeywords: keywordList.optional(),
+    optInKeywords: keywordList.optional(),
+    optOutConfirmation: confirmation.optional(),
+    optInConfirmation: confirmation.optional(),
+    retentionDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, "Nothing to update");
+export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
+
+/** The API's view of the settings: the values and when they last changed, never ids. */
+export const settingsResponse = settingsValues.extend({ updatedAt: z.string() });
+export type SettingsResponse = z.infer<typeof settingsResponse>;
+
+export function toSettingsResponse(doc: SettingsValues & { updatedAt: Date }): SettingsResponse {
+  return settingsResponse.parse({ ...pickSettingsValues(doc), updatedAt: doc.updatedAt.toISOString() });
+}
+
+/** Only the setting values of a document (drops _id, orgId, updatedBy and anything unknown). */
+export function pickSettingsValues(doc: SettingsValues): SettingsValues {
+  return settingsValues.parse(doc);
+}

@@ -2,7 +2,7 @@ import type { ObjectId } from "mongodb";
 import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
 import type { ConsentEventDoc, ContactDoc } from "@/lib/schemas/contact";
-import { defaultSettings, type SettingsValues } from "@/lib/schemas/settings";
+import { defaultSettings, MAX_KEYWORD_LENGTH, normalizeKeyword, type SettingsValues } from "@/lib/schemas/settings";
 
 /** Keyword lists change rarely and are read for short inbound texts only; a 30 s per-process cache is plenty. */
 const SETTINGS_TTL_MS = 30_000;
@@ -23,10 +23,9 @@ export async function consentSettings(orgId: ObjectId): Promise<KeywordSettings>
   return value;
 }
 
-const MAX_KEYWORD_LENGTH = 40;
-/** "stop", " Stop! ", "BAJA." all mean the keyword: case, spacing and surrounding punctuation are ignored. */
-export function normalizeKeyword(text: string): string {
-  return text.normalize("NFKC").trim().replace(/^[\p{P}\s]+|[\p{P}\s]+$/gu, "").replace(/\s+/g, " ").toUpperCase();
+/** Called when this process changes the settings, so its own webhook sees new keywords at once (others within the TTL). */
+export function forgetConsentSettings(orgId: ObjectId) {
+  settingsCache.delete(orgId.toHexString());
 }
 
 export type ConsentChange = "opted_out" | "opted_in";

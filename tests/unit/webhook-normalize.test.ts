@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { normalizeKeyword } from "@/lib/webhook/consent";
+import { normalizeKeyword } from "@/lib/schemas/settings";
 import { inboundMessageSchema } from "@/lib/webhook/envelope";
 import { previewOf, toMessageDoc } from "@/lib/webhook/messages";
 import { advances } from "@/lib/webhook/statuses";
