@@ -121,6 +121,21 @@ describe("suggested replies", () => {
     expect(await res.json()).toEqual({ error });
   });
 
+  it("keeps to the inbox's visibility: an agent gets 403 on another agent's conversation, for suggestions and analysis", async () => {
+    const c = await conversationWith("hi");
+    const id = c._id.toHexString();
+    await scoped(org.orgId)("conversations").updateOne({ _id: c._id }, { $set: { assigneeId: org.users.agent2._id, status: "assigned" } });
+    const forbidden = { error: { code: "forbidden", message: "You do not have access to this conversation" } };
+    const s = await suggest(await request(org.users.agent, `/api/conversations/${id}/suggestions`, { method: "POST" }), routeParams({ id }));
+    expect(s.status).toBe(403);
+    expect(await s.json()).toEqual(forbidden);
+    const a = await analyze(await request(org.users.agent, `/api/conversations/${id}/analyze`, { method: "POST" }), routeParams({ id }));
+    expect(await a.json()).toEqual(forbidden);
+    const g = await getAnalysis(await request(org.users.agent, `/api/conversations/${id}/analyze`), routeParams({ id }));
+    expect(await g.json()).toEqual(forbidden);
+    expect(gemini.requests).toHaveLength(0);
+  });
+
   it("is not for viewers, and 404 for another organization's conversation", async () => {
     const c = await conversationWith("hi");
     const id = c._id.toHexString();

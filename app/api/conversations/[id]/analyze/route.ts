@@ -6,19 +6,21 @@ import { ApiError } from "@/lib/api/errors";
 import { idParam } from "@/lib/api/params";
 import { withOrg } from "@/lib/api/with-org";
 import { integrations } from "@/lib/env";
+import { getConversationForUser } from "@/lib/inbox/access";
 
 export const runtime = "nodejs";
 const params = z.object({ id: idParam });
 
 // GET /api/conversations/[id]/analyze: the stored AI analysis of a conversation (null before the first)
-export const GET = withOrg({ permission: "read:conversations", params }, async ({ db, params }) => {
-  if (!(await db("conversations").findOne({ _id: params.id }, { projection: { _id: 1 } }))) throw new ApiError("not_found", "Conversation not found");
+export const GET = withOrg({ permission: "read:conversations", params }, async ({ user, db, params }) => {
+  await getConversationForUser(user, params.id);
   const analysis = await db("conversation_analytics").findOne({ conversationId: params.id });
   return { analysis: analysis ? toAnalyticsResponse(analysis) : null, provider: integrations().ai };
 });
 
 // POST /api/conversations/[id]/analyze: analyse the conversation now (sentiment, intents, topics, summary, satisfaction)
-export const POST = withOrg({ permission: "read:conversations", params }, async ({ orgId, params }) => {
+export const POST = withOrg({ permission: "read:conversations", params }, async ({ user, orgId, params }) => {
+  await getConversationForUser(user, params.id);
   let result;
   try {
     result = await analyzeConversation(orgId, params.id);
