@@ -83,6 +83,10 @@ const keywordList = z
   )
   .max(50, "at most 50 keywords")
   .transform((list) => list.filter((k, i) => list.findIndex((o) => normalizeKeyword(o) === normalizeKeyword(k)) === i));
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+};
 const confirmation = z.string().trim().min(1, "is required").max(1024, "has at most 1024 characters");
 
 /** PUT /api/settings: any subset of the settings; businessHours is replaced as a whole. */
@@ -90,14 +94,14 @@ export const updateSettingsBody = z
   .strictObject({
     businessHours: businessHoursInput.optional(),
     autoAssignment: z.boolean().optional(),
-    maxConversationsPerAgent: z.number().int().min(1).max(500).optional(),
+    maxConversationsPerAgent: wholeNumber(1, 500).optional(),
     agentsSeeAllConversations: z.boolean().optional(),
     aiEnabled: z.boolean().optional(),
     optOutKeywords: keywordList.optional(),
     optInKeywords: keywordList.optional(),
     optOutConfirmation: confirmation.optional(),
     optInConfirmation: confirmation.optional(),
-    retentionDays: z.number().int().min(1).max(3650).optional(),
+    retentionDays: wholeNumber(1, 3650).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
