@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { demo, signIn } from "./support/pages";
+
+test.describe("organization settings", () => {
+  test("an admin changes the agent limit and Monday's hours, and they are still there after a reload", async ({ page }) => {
+    await signIn(page, demo.admin);
+    const original = (await (await page.request.get("/api/settings")).json()).settings;
+    try {
+      await page.getByRole("link", { name: "Settings", exact: true }).click();
+      await expect(page.getByRole("heading", { name: "Settings", exact: true })).toBeVisible();
+
+      // A rule the API enforces comes back named after the field, and nothing typed is lost.
+      await page.getByLabel("Monday opens").fill("19:00");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await expect(page.getByRole("form", { name: "Organization settings" }).getByRole("alert")).toHaveText("Monday closes: the start must be before the end");
+      await expect(page.getByLabel("Monday opens")).toHaveValue("19:00");
+
+      await page.getByLabel("Max conversations per agent").fill("17");
+      await page.getByLabel("Monday opens").fill("08:30");
+      await page.getByLabel("Monday closes").fill("16:45");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Settings saved" })).toBeVisible();
+
+      await page.reload();
+      await expect(page.getByLabel("Max conversations per agent")).toHaveValue("17");
+      await expect(page.getByLabel("Monday opens")).toHaveValue("08:30");
+      await expect(page.getByLabel("Monday closes")).toHaveValue("16:45");
+      await expect(page.getByLabel("Monday open", { exact: true })).toBeChecked();
+    } finally {
+      // Other specs share this server: put back what this one changed.
+      const restore = await page.request.put("/api/settings", {
+        data: { maxConversationsPerAgent: original.maxConversationsPerAgent, businessHours: original.businessHours },
+      });
+      expect(restore.status()).toBe(200);
+    }
+  });
+
+  test("an agent has no Settings entry and gets the 403 page", async ({ page }) => {
+    await signIn(page, demo.agent);
+    await expect(page.getByRole("link", { name: "Settings", exact: true })).toHaveCount(0);
+    const res = await page.goto("/settings/general");
+    expect(res?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+    const api = await page.request.get("/api/settings");
+    expect(api.status()).toBe(403);
+    expect(await api.json()).toEqual({ error: { code: "forbidden", message: "Your role does not allow this action" } });
+  });
+});
