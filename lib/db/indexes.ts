@@ -76,7 +76,10 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     // The run log pages by _id (time-ordered) as its cursor.
     { key: { orgId: 1, _id: -1 }, name: "org_id" },
   ],
-  ai_reply_claims: [{ key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true }],
+  ai_reply_claims: [
+    { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
+    { key: { orgId: 1, createdAt: 1 }, name: "org_created" },
+  ],
   conversation_analytics: [{ key: { orgId: 1, conversationId: 1 }, name: "org_conversation_unique", unique: true }],
   knowledge_articles: [
     { key: { orgId: 1, keywords: 1 }, name: "org_keywords" },

@@ -16,6 +16,8 @@ const targets = [
   { name: "webhook_events", field: "receivedAt" },
   { name: "workflow_executions", field: "startedAt" },
   { name: "ai_runs", field: "createdAt" },
+  // Claims only matter while a delivery of the same ai-reply can still arrive (minutes, not days).
+  { name: "ai_reply_claims", field: "createdAt" },
 ] as const;
 type Target = (typeof targets)[number]["name"];
 

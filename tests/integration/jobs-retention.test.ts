@@ -10,7 +10,7 @@ const DAY = 24 * 3600 * 1000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 // Only the fields retention reads; the documents' other fields belong to their owners' schemas.
-async function seed(orgId: ObjectId | null, counts: { events?: [number, number][]; executions?: [number, number][]; runs?: [number, number][] }) {
+async function seed(orgId: ObjectId | null, counts: { events?: [number, number][]; executions?: [number, number][]; runs?: [number, number][]; claims?: [number, number][] }) {
   const db = await getDb();
   const docs = (pairs: [number, number][] | undefined, field: string, extra: Record<string, unknown>) =>
     (pairs ?? []).flatMap(([n, days]) => Array.from({ length: n }, () => ({ _id: new ObjectId(), orgId, [field]: ago(days), ...extra })));
@@ -20,6 +20,8 @@ async function seed(orgId: ObjectId | null, counts: { events?: [number, number][
   if (executions.length) await db.collection("workflow_executions").insertMany(executions.map((e) => ({ ...e, messageId: `old-${e._id.toHexString()}` })));
   const runs = docs(counts.runs, "createdAt", { agentType: "conversation", outcome: "replied" });
   if (runs.length) await db.collection("ai_runs").insertMany(runs);
+  const claims = docs(counts.claims, "createdAt", { by: "ai-reply" });
+  if (claims.length) await db.collection("ai_reply_claims").insertMany(claims.map((c) => ({ ...c, key: `claim-${c._id.toHexString()}` })));
 }
 
 async function count(collection: string, orgId: ObjectId | null, field: string, olderThanDays?: number) {
@@ -44,7 +46,7 @@ describe("retention job (in-process driver)", () => {
     const b = await createOrg("Keeps 7 days");
     await scoped(b.orgId)("settings").updateOne({}, { $set: { retentionDays: 7 } });
     await seed(a.orgId, { events: [[130, 40], [3, 1]], executions: [[4, 40], [2, 10]], runs: [[2, 10]] });
-    await seed(b.orgId, { events: [[5, 10], [2, 1]], runs: [[3, 10], [1, 2]] });
+    await seed(b.orgId, { events: [[5, 10], [2, 1]], runs: [[3, 10], [1, 2]], claims: [[2, 10], [1, 1]] });
     await seed(null, { events: [[4, 45], [1, 1]] });
 
     // batchSize 10: a run deletes at most 100 per collection, so org A's 130 old envelopes need a second run.
@@ -57,6 +59,7 @@ describe("retention job (in-process driver)", () => {
     expect(await count("ai_runs", a.orgId, "createdAt")).toBe(2);
     expect(await count("webhook_events", b.orgId, "receivedAt")).toBe(2);
     expect(await count("ai_runs", b.orgId, "createdAt")).toBe(1);
+    expect(await count("ai_reply_claims", b.orgId, "createdAt")).toBe(1);
     expect(await count("webhook_events", null, "receivedAt")).toBe(1);
 
     const runsForA = await (await getDb()).collection("workflow_executions").find({ job: "retention", "payload.orgId": a.orgId.toHexString() }).toArray();
