@@ -12,7 +12,7 @@ import type { UserDoc } from "@/lib/schemas/user";
 import { searchTokens } from "@/lib/search/tokens";
 import { graphClientFor } from "@/lib/whatsapp/graph-client";
 import type { Viewer } from "./access";
-import { addSystemMessage, formatUtc } from "./system-message";
+import { addSystemMessage, formatUtc, notSentFields } from "./system-message";
 
 export type ActingUser = Viewer & Pick<UserDoc, "name">;
 type ConversationUpdate = UpdateFilter<ConversationDoc & Document>;
@@ -268,17 +268,7 @@ export async function addNote(
     type: "note",
     text: input.text,
     payload: { mentions: mentioned.map((m) => ({ id: m._id.toHexString(), name: m.name })) },
-    media: null,
-    replyTo: null,
-    reactions: [],
-    edited: null,
-    revokedAt: null,
-    forwarded: "no",
-    status: null,
-    statusHistory: [],
-    error: null,
-    pricing: null,
-    waConversation: null,
+    ...notSentFields(),
     sentAt: now,
     searchTokens: searchTokens(input.text),
     createdAt: now,

@@ -4,6 +4,21 @@ import { scoped } from "@/lib/db/scoped";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { MessageDoc } from "@/lib/schemas/message";
 
+/** The fields of a message that never goes to WhatsApp (system lines, internal notes); fresh arrays each call. */
+export const notSentFields = () => ({
+  media: null,
+  replyTo: null,
+  reactions: [],
+  edited: null,
+  revokedAt: null,
+  forwarded: "no",
+  status: null,
+  statusHistory: [],
+  error: null,
+  pricing: null,
+  waConversation: null,
+}) satisfies Partial<MessageDoc>;
+
 /**
  * An event line in the thread (assigned, resolved, snoozed...). Never sent to WhatsApp, never moves
  * the conversation in the list. `key` makes a retried job or request write it once.
@@ -27,17 +42,7 @@ export async function addSystemMessage(
     type: "system",
     text: event.text,
     payload: event.payload,
-    media: null,
-    replyTo: null,
-    reactions: [],
-    edited: null,
-    revokedAt: null,
-    forwarded: "no",
-    status: null,
-    statusHistory: [],
-    error: null,
-    pricing: null,
-    waConversation: null,
+    ...notSentFields(),
     sentAt: at,
     searchTokens: [],
     createdAt: at,
