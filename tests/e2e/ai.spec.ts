@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { CustomerPhone } from "./support/customer-phone";
 import { demo, signIn } from "./support/pages";
 
 /**
@@ -6,25 +7,6 @@ import { demo, signIn } from "./support/pages";
  * is answered by the AI and shows in the inbox as AI; the conversation's AI switch stops replies;
  * "I want to talk to a person" hands the conversation to the humans, Unassigned, with the reason.
  */
-class CustomerPhone {
-  constructor(private readonly page: Page) {}
-  async open(phone: string, name: string) {
-    await this.page.goto("/simulator");
-    await this.page.getByTestId("sim-customer-phone").fill(phone);
-    await this.page.getByTestId("sim-customer-name").fill(name);
-    await this.page.getByRole("button", { name: "Open chat" }).click();
-    await expect(this.page.getByTestId("sim-active-customer")).toHaveText(`${name} (+${phone})`);
-  }
-  async send(text: string) {
-    await this.page.getByRole("textbox", { name: "Message" }).fill(text);
-    await this.page.getByRole("button", { name: "Send", exact: true }).click();
-    await expect(this.received("customer").filter({ hasText: text })).toBeVisible();
-  }
-  received(from: "customer" | "business") {
-    return this.page.locator(`[data-testid="sim-message"][data-from="${from}"]`);
-  }
-}
-
 async function conversationId(api: APIRequestContext, name: string): Promise<string> {
   let id: string | undefined;
   await expect
@@ -57,7 +39,7 @@ test.describe("AI agent", () => {
     const name = `E2E AI ${phone.slice(-4)}`;
     const customer = new CustomerPhone(page);
     await customer.open(phone, name);
-    await customer.send("Do you ship to Canada?");
+    await customer.say("Do you ship to Canada?");
 
     const inbox = await context.newPage();
     await signIn(inbox, demo.admin);
@@ -67,25 +49,25 @@ test.describe("AI agent", () => {
     const aiAnswer = thread.getByTestId("message").filter({ hasText: "offline AI" }).filter({ hasText: "Canada" });
     await expect(aiAnswer).toBeVisible({ timeout: 20_000 });
     await expect(aiAnswer).toContainText("AI");
-    await expect(customer.received("business").filter({ hasText: "Canada" })).toBeVisible();
+    await expect(customer.messages("business").filter({ hasText: "Canada" })).toBeVisible();
 
     // The switch stops replies.
     const aiSwitch = inbox.getByRole("checkbox", { name: "AI replies" });
     // A controlled switch: it shows the server's state once the change is saved.
     await aiSwitch.click();
     await expect(aiSwitch).not.toBeChecked();
-    await customer.send("Which payment methods do you accept?");
+    await customer.say("Which payment methods do you accept?");
     await expect(thread.getByTestId("message").filter({ hasText: "Which payment methods do you accept?" })).toBeVisible({ timeout: 15_000 });
     await inbox.waitForTimeout(5_000);
-    await expect(customer.received("business")).toHaveCount(1);
+    await expect(customer.messages("business")).toHaveCount(1);
 
     // Back on: asking for a person hands over.
     await aiSwitch.click();
     await expect(aiSwitch).toBeChecked();
-    await customer.send("I want to talk to a person");
+    await customer.say("I want to talk to a person");
     await expect(inbox.getByText("AI handover: Customer asked for a human")).toBeVisible({ timeout: 20_000 });
     await expect(thread.getByRole("note").filter({ hasText: "AI handed over to a human: Customer asked for a human" })).toBeVisible();
-    await expect(customer.received("business")).toHaveCount(1);
+    await expect(customer.messages("business")).toHaveCount(1);
 
     await inbox.goto("/inbox");
     await inbox.getByTestId("view-unassigned").click();

@@ -1,29 +1,11 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { CustomerPhone } from "./support/customer-phone";
 import { demo, signIn } from "./support/pages";
 
 /**
  * The agent inbox in the browser against the real app: the customer is played on the simulator page
  * (Graph API simulator -> signed webhook -> app), the agent works in /inbox.
  */
-class CustomerPhone {
-  constructor(readonly page: Page) {}
-  async open(phone: string, name: string) {
-    await this.page.goto("/simulator");
-    await this.page.getByTestId("sim-customer-phone").fill(phone);
-    await this.page.getByTestId("sim-customer-name").fill(name);
-    await this.page.getByRole("button", { name: "Open chat" }).click();
-    await expect(this.page.getByTestId("sim-active-customer")).toHaveText(`${name} (+${phone})`);
-  }
-  async say(text: string) {
-    await this.page.getByRole("textbox", { name: "Message" }).fill(text);
-    await this.page.getByRole("button", { name: "Send", exact: true }).click();
-    await expect(this.messages("customer").filter({ hasText: text })).toBeVisible();
-  }
-  messages(from: "customer" | "business") {
-    return this.page.locator(`[data-testid="sim-message"][data-from="${from}"]`);
-  }
-}
-
 class Inbox {
   constructor(readonly page: Page) {}
   rows() {

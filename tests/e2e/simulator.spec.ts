@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { CustomerPhone } from "./support/customer-phone";
 import { demo, signIn } from "./support/pages";
 
 /**
@@ -8,33 +9,6 @@ import { demo, signIn } from "./support/pages";
  */
 type Conversation = { id: string; contact: { name: string | null } };
 type Message = { id: string; type: string; text: string | null; direction: string; media: { fileId: string | null; download: string; mimeType: string | null } | null };
-
-class CustomerSimulatorPage {
-  constructor(private readonly page: Page) {}
-  async open(phone: string, name: string) {
-    await this.page.goto("/simulator");
-    await this.page.getByTestId("sim-customer-phone").fill(phone);
-    await this.page.getByTestId("sim-customer-name").fill(name);
-    await this.page.getByRole("button", { name: "Open chat" }).click();
-    await expect(this.page.getByTestId("sim-active-customer")).toHaveText(`${name} (+${phone})`);
-  }
-  async sendText(text: string) {
-    await this.page.getByRole("textbox", { name: "Message" }).fill(text);
-    await this.page.getByRole("button", { name: "Send", exact: true }).click();
-    await expect(this.messages("customer").filter({ hasText: text })).toBeVisible();
-  }
-  async sendPhoto(caption: string) {
-    await this.page.getByRole("textbox", { name: "Message" }).fill(caption);
-    await this.page.getByRole("button", { name: "Send photo" }).click();
-    await expect(this.messages("customer").filter({ hasText: caption }).getByTestId("sim-image")).toBeVisible();
-  }
-  messages(from: "customer" | "business") {
-    return this.page.locator(`[data-testid="sim-message"][data-from="${from}"]`);
-  }
-  error() {
-    return this.page.getByTestId("sim-error");
-  }
-}
 
 async function findConversation(api: APIRequestContext, name: string): Promise<Conversation> {
   let found: Conversation | undefined;
@@ -59,9 +33,9 @@ test.describe("customer simulator", () => {
   test("a customer's message lands in the conversation, and the agent's reply reaches the phone", async ({ page, context }) => {
     const phone = `1415${String(Date.now()).slice(-7)}`;
     const name = `E2E Customer ${phone.slice(-4)}`;
-    const customer = new CustomerSimulatorPage(page);
+    const customer = new CustomerPhone(page);
     await customer.open(phone, name);
-    await customer.sendText("Hi, is my order on its way?");
+    await customer.say("Hi, is my order on its way?");
     await expect(customer.error()).toHaveCount(0);
 
     const agent = await context.newPage();
@@ -79,7 +53,7 @@ test.describe("customer simulator", () => {
   test("a customer's photo is downloaded into the app and served to signed-in users", async ({ page, context }) => {
     const phone = `1628${String(Date.now()).slice(-7)}`;
     const name = `E2E Photo ${phone.slice(-4)}`;
-    const customer = new CustomerSimulatorPage(page);
+    const customer = new CustomerPhone(page);
     await customer.open(phone, name);
     await customer.sendPhoto("Here is the damaged box");
 
