@@ -20,5 +20,7 @@ export function loadDevEnv(port = Number(process.env.PORT ?? 3000)) {
     process.env.NEXTAUTH_SECRET = readFileSync(file, "utf8").trim();
   }
   process.env.APP_URL ??= `http://localhost:${port}`;
+  // A local CRM run should not phone home; set NEXT_TELEMETRY_DISABLED=0 to opt in.
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   process.env.NEXTAUTH_URL ??= process.env.APP_URL;
 }
