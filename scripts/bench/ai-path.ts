@@ -12,7 +12,8 @@
  * Options (env): BENCH_CONVERSATIONS (500), BENCH_CONCURRENCY (10), BENCH_SKIP_BUILD=true to reuse
  * the build, BENCH_DIST_DIR (.next-bench-ai).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { sleep, waitForHealth } from "./lib/app-server";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { startGeminiServer } from "../../tests/fakes/gemini-server";
@@ -28,24 +29,11 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const WARMUP = 20;
 const FLOOR_P95_MS = 1_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function waitForHealth(url: string, server: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error("the app server exited");
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(250);
-  }
-  throw new Error("the app server did not start");
-}
 
 /** Everything started, stopped in order on exit, failure or Ctrl-C (no orphaned servers). */
 const stops: (() => Promise<unknown>)[] = [];

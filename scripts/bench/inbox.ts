@@ -7,7 +7,8 @@
  * Options (env): BENCH_CONVERSATIONS, BENCH_MESSAGES, BENCH_SAMPLES (40 per scenario),
  * BENCH_SKIP_BUILD=true to reuse .next-bench-inbox, MONGODB_URI to run against another database.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { waitForHealth } from "./lib/app-server";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ObjectId } from "mongodb";
@@ -23,7 +24,6 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 const FLOOR_P95_MS = 150;
 const AGENTS = 10;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 const stops: (() => Promise<unknown>)[] = [];
@@ -32,18 +32,6 @@ async function cleanup() {
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
-async function waitForHealth(url: string, server: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error("the app server exited");
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(250);
-  }
-  throw new Error("the app server did not start");
-}
 
 const words = ["order", "refund", "delivery", "invoice", "parcel", "broken", "address", "payment", "discount", "warranty", "exchange", "tracking", "umbrella", "sneakers", "jacket"];
 

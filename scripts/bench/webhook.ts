@@ -20,7 +20,8 @@
  * BENCH_CONNECTIONS (64), BENCH_CONTACTS (2000), BENCH_SKIP_BUILD=true reuses the build,
  * BENCH_DIST_DIR (.next-bench) when another benchmark's server is serving that folder.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { sleep, waitForHealth } from "./lib/app-server";
 import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -44,7 +45,6 @@ const PHONE_NUMBER_ID = "106540352242922";
 const WABA_ID = "102290129340398";
 const DB_NAME = `bench_webhook_${Date.now()}`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 const sign = (body: string) => `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`;
 
@@ -128,18 +128,6 @@ async function startQstashSink(): Promise<{ url: string; published: () => number
   };
 }
 
-async function waitForHealth(url: string, server: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (server.exitCode !== null) throw new Error("the app server exited");
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(250);
-  }
-  throw new Error("the app server did not start");
-}
 
 // ---------- seed ----------
 async function seed() {
