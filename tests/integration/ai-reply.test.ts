@@ -324,7 +324,9 @@ describe("idempotency and debounce", () => {
     expect(s.ai).toHaveLength(1);
     expect(gemini.requests).toHaveLength(1);
     expect(gemini.requests[0]!.body.contents[0]!.parts[0]!.text).toContain("Customer: hi\nCustomer: do you ship to canada?\nCustomer: and how much?");
-    const executions = await (await rawCollection("workflow_executions")).find({ job: "ai-reply", "payload.conversationId": w.conversation._id.toHexString() }).toArray();
-    expect(executions.map((e) => e.status)).toEqual(["completed"]);
+    // The reply is stored before the run's record is closed: wait for the record, then check it.
+    const runs = async () => (await (await rawCollection("workflow_executions")).find({ job: "ai-reply", "payload.conversationId": w.conversation._id.toHexString() }).toArray()).map((e) => e.status);
+    while ((await runs()).includes("running") && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await runs()).toEqual(["completed"]);
   });
 });
