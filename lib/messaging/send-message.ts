@@ -1,4 +1,4 @@
-import { ObjectId, type Document, type UpdateFilter } from "mongodb";
+import { ObjectId } from "mongodb";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
@@ -37,8 +37,6 @@ export type SendInput = {
   bypassConsent?: boolean;
 };
 
-/** The driver's update types do not resolve array operators on our zod-derived documents. */
-type MessageUpdate = UpdateFilter<MessageDoc & Document>;
 
 type Prepared = {
   type: MessageDoc["type"];
@@ -115,7 +113,7 @@ export async function retryMessage(orgId: ObjectId, messageId: ObjectId): Promis
   // Claim the retry atomically: two clicks on "retry" send once.
   const claimed = await db("messages").findOneAndUpdate(
     { _id: messageId, status: "failed" },
-    { $set: { status: "pending", error: null, waMessageId: null, updatedAt: now }, $push: { statusHistory: { status: "pending", at: now } } } as unknown as MessageUpdate,
+    { $set: { status: "pending", error: null, waMessageId: null, updatedAt: now }, $push: { statusHistory: { status: "pending", at: now } } },
     { returnDocument: "after" },
   );
   if (!claimed) throw new ApiError("conflict", "This message is already being retried");
@@ -262,7 +260,7 @@ async function dispatch(orgId: ObjectId, message: MessageDoc, contact: ContactDo
     const now = new Date();
     const failed = await db("messages").findOneAndUpdate(
       { _id: message._id },
-      { $set: { status: "failed", error: err.toMetaError(), updatedAt: now }, $push: { statusHistory: { status: "failed", at: now } } } as unknown as MessageUpdate,
+      { $set: { status: "failed", error: err.toMetaError(), updatedAt: now }, $push: { statusHistory: { status: "failed", at: now } } },
       { returnDocument: "after" },
     );
     await db("conversations").updateOne(
@@ -319,6 +317,6 @@ async function recordReaction(orgId: ObjectId, reaction: MessageDoc) {
   const emoji = String(reaction.payload?.emoji ?? "");
   const db = scoped(orgId)("messages");
   const now = new Date();
-  await db.updateOne({ waMessageId: target }, { $pull: { reactions: { by: "business" } }, $set: { updatedAt: now } } as unknown as MessageUpdate);
-  if (emoji) await db.updateOne({ waMessageId: target }, { $push: { reactions: { emoji, by: "business", at: now } } } as unknown as MessageUpdate);
+  await db.updateOne({ waMessageId: target }, { $pull: { reactions: { by: "business" } }, $set: { updatedAt: now } });
+  if (emoji) await db.updateOne({ waMessageId: target }, { $push: { reactions: { emoji, by: "business", at: now } } });
 }
