@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
 
 /**
- * Every test file gets an isolated database on the local server, with indexes applied, dropped at
- * the end. A guard refuses to run against anything but a local server.
+ * Every test file gets an isolated database on the local server, with indexes applied; the run's
+ * databases are dropped in the global teardown. A guard refuses to run against anything but a
+ * local server.
  */
 const uri = inject("mongoUri");
 const host = new URL(uri.replace(/^mongodb(\+srv)?:/, "http:")).hostname;
@@ -11,7 +12,7 @@ if (!["127.0.0.1", "localhost", "::1"].includes(host) && process.env.ALLOW_REMOT
   throw new Error(`Refusing to run tests against a non-local database (${host}). Set ALLOW_REMOTE_TEST_DB=true to override.`);
 }
 process.env.MONGODB_URI = uri;
-process.env.MONGODB_DB = `test_${randomBytes(6).toString("hex")}`;
+process.env.MONGODB_DB = `${inject("testDbPrefix")}${randomBytes(6).toString("hex")}`;
 process.env.NEXTAUTH_SECRET ??= "test-secret-0123456789abcdef";
 process.env.APP_URL ??= "http://127.0.0.1:3999";
 process.env.LOG_LEVEL ??= "silent";
@@ -24,7 +25,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const { getDb, closeClient } = await import("@/lib/db/client");
-  await (await getDb()).dropDatabase();
+  const { closeClient } = await import("@/lib/db/client");
   await closeClient();
 });
