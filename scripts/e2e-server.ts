@@ -2,13 +2,11 @@
  * The app as end-to-end tests see it: a production build on 127.0.0.1 with a freshly seeded
  * database, the Graph API simulator standing in for Meta, offline AI and in-process jobs.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadDevEnv } from "./lib/dev-env";
 import { describeDb, startLocalDatabase } from "./lib/local-db";
 import { primeDevSimulator, startDevSimulator } from "./lib/dev-simulator";
-import { startNext } from "./lib/next-process";
+import { buildNext, startNext } from "./lib/next-process";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3200);
@@ -39,11 +37,7 @@ async function main() {
   await closeClient();
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" };
-  if (process.env.E2E_SKIP_BUILD !== "true" || !existsSync(path.join(ROOT, DIST))) {
-    console.log("[e2e] building the app (next build)...");
-    const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
+  buildNext(DIST, env, { reuse: process.env.E2E_SKIP_BUILD === "true", cwd: ROOT });
   const server = startNext(["start", "-H", "127.0.0.1", "-p", String(PORT)], env, ROOT);
   let stopping = false;
   const shutdown = async (code = 0) => {

@@ -12,9 +12,9 @@
  * Options (env): BENCH_CONVERSATIONS (500), BENCH_CONCURRENCY (10), BENCH_SKIP_BUILD=true to reuse
  * the build, BENCH_DIST_DIR (.next-bench-ai).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { sleep, waitForHealth } from "./lib/app-server";
-import { existsSync } from "node:fs";
+import { buildNext } from "../lib/next-process";
 import path from "node:path";
 import { startGeminiServer } from "../../tests/fakes/gemini-server";
 import { startGraphSimulator } from "../../tests/fakes/graph-simulator";
@@ -91,11 +91,7 @@ async function main() {
   await closeClient();
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST };
-  if (process.env.BENCH_SKIP_BUILD !== "true" || !existsSync(path.join(ROOT, DIST))) {
-    console.log("[bench] building the app (next build)...");
-    const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
+  buildNext(DIST, env, { reuse: process.env.BENCH_SKIP_BUILD === "true", cwd: ROOT });
   const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
   // `npx next start` forks next-server; its own process group lets one signal stop both.
   const exited = new Promise((r) => server.once("exit", r));

@@ -7,9 +7,9 @@
  * Options (env): BENCH_CONVERSATIONS, BENCH_MESSAGES, BENCH_SAMPLES (40 per scenario),
  * BENCH_SKIP_BUILD=true to reuse .next-bench-inbox, MONGODB_URI to run against another database.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { waitForHealth } from "./lib/app-server";
-import { existsSync } from "node:fs";
+import { buildNext } from "../lib/next-process";
 import path from "node:path";
 import { ObjectId } from "mongodb";
 import { encode } from "next-auth/jwt";
@@ -128,11 +128,7 @@ async function main() {
   await closeClient();
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST };
-  if (process.env.BENCH_SKIP_BUILD !== "true" || !existsSync(path.join(ROOT, DIST))) {
-    console.log("[bench] building the app (next build)...");
-    const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
+  buildNext(DIST, env, { reuse: process.env.BENCH_SKIP_BUILD === "true", cwd: ROOT });
   const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
   stops.unshift(async () => void process.kill(-server.pid!, "SIGTERM"));
   await waitForHealth(appUrl, server);

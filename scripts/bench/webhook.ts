@@ -20,10 +20,10 @@
  * BENCH_CONNECTIONS (64), BENCH_CONTACTS (2000), BENCH_SKIP_BUILD=true reuses the build,
  * BENCH_DIST_DIR (.next-bench) when another benchmark's server is serving that folder.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { sleep, waitForHealth } from "./lib/app-server";
+import { buildNext } from "../lib/next-process";
 import { createHmac } from "node:crypto";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -286,11 +286,7 @@ async function main() {
   const { orgId, accountId } = await seed();
   console.log(`[bench] seeded 1 organization, 1 WhatsApp number, ${OUTBOUND} outbound messages; ${CONTACTS} customer phone numbers in the mix`);
 
-  if (process.env.BENCH_SKIP_BUILD !== "true" || !existsSync(path.join(ROOT, DIST))) {
-    console.log(`[bench] building the app (NEXT_DIST_DIR=${DIST} next build)...`);
-    const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
+  buildNext(DIST, env, { reuse: process.env.BENCH_SKIP_BUILD === "true", cwd: ROOT });
   const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
   stops.push(async () => {
     if (server.exitCode === null && server.pid) process.kill(-server.pid, "SIGTERM");
