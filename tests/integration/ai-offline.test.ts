@@ -11,7 +11,7 @@ import { seedKnowledge } from "@/scripts/seed/demo-knowledge";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
 import { createOrg } from "../support/factories";
 import { useOfflineAi } from "../support/fake-gemini-env";
-import { insertSimAccount, startSimulator, startWebhookCapture, useSimulatorEnv } from "../support/graph-sim";
+import { insertSimAccount, startSimulatedWhatsApp, startSimulator, startWebhookCapture } from "../support/graph-sim";
 
 let capture: Awaited<ReturnType<typeof startWebhookCapture>>;
 let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -19,9 +19,7 @@ let orgId: ObjectId;
 let accountId: ObjectId;
 
 beforeAll(async () => {
-  capture = await startWebhookCapture();
-  sim = await startSimulator(capture.url);
-  await useSimulatorEnv(sim);
+  ({ capture, sim } = await startSimulatedWhatsApp());
   useOfflineAi();
   ({ orgId } = await createOrg());
   accountId = (await insertSimAccount(orgId))._id;

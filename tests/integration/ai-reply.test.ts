@@ -16,7 +16,7 @@ import type { FakeGemini, FakeGeminiReply } from "../fakes/gemini-server";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
 import { createOrg } from "../support/factories";
 import { useFakeGemini } from "../support/fake-gemini-env";
-import { insertSimAccount, startSimulator, startWebhookCapture, useSimulatorEnv } from "../support/graph-sim";
+import { insertSimAccount, startSimulatedWhatsApp, startSimulator, startWebhookCapture } from "../support/graph-sim";
 
 let gemini: FakeGemini;
 let capture: Awaited<ReturnType<typeof startWebhookCapture>>;
@@ -25,9 +25,7 @@ let orgId: ObjectId;
 let accountId: ObjectId;
 
 beforeAll(async () => {
-  capture = await startWebhookCapture();
-  sim = await startSimulator(capture.url);
-  await useSimulatorEnv(sim);
+  ({ capture, sim } = await startSimulatedWhatsApp());
   gemini = await useFakeGemini();
   resetJobDriver();
   ({ orgId } = await createOrg());

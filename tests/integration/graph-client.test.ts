@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { graphClient, MediaTooLargeError, type GraphClient } from "@/lib/whatsapp/graph-client";
 import { GraphApiError } from "@/lib/whatsapp/graph-error";
 import { createOrg } from "../support/factories";
-import { insertSimAccount, SIM, startSimulator, startWebhookCapture, useSimulatorEnv } from "../support/graph-sim";
+import { insertSimAccount, SIM, startSimulatedWhatsApp, startSimulator, startWebhookCapture } from "../support/graph-sim";
 
 let capture: Awaited<ReturnType<typeof startWebhookCapture>>;
 let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -13,9 +13,7 @@ let client: GraphClient;
 const customer = "14155550123";
 
 beforeAll(async () => {
-  capture = await startWebhookCapture();
-  sim = await startSimulator(capture.url);
-  await useSimulatorEnv(sim);
+  ({ capture, sim } = await startSimulatedWhatsApp());
   const { orgId } = await createOrg();
   account = await insertSimAccount(orgId);
 });

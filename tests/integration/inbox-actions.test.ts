@@ -11,7 +11,7 @@ import { PATCH as patchContact, GET as getContact } from "@/app/api/contacts/[id
 import { scoped } from "@/lib/db/scoped";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { createOrg, request, routeParams } from "../support/factories";
-import { insertSimAccount, startSimulator, startWebhookCapture, useSimulatorEnv } from "../support/graph-sim";
+import { insertSimAccount, startSimulatedWhatsApp, startSimulator, startWebhookCapture } from "../support/graph-sim";
 import { seedConversation, seedMessage } from "../support/inbox-fixtures";
 
 type User = Parameters<typeof request>[0];
@@ -24,9 +24,7 @@ let org: Awaited<ReturnType<typeof createOrg>>;
 let account: Awaited<ReturnType<typeof insertSimAccount>>;
 
 beforeAll(async () => {
-  capture = await startWebhookCapture();
-  sim = await startSimulator(capture.url);
-  await useSimulatorEnv(sim);
+  ({ capture, sim } = await startSimulatedWhatsApp());
   org = await createOrg();
   account = await insertSimAccount(org.orgId);
 });

@@ -8,7 +8,7 @@ import { runJob } from "@/lib/jobs/run-job";
 import { readMedia } from "@/lib/whatsapp/media-store";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
 import { createOrg, request, routeParams, sessionCookie } from "../support/factories";
-import { insertSimAccount, startSimulator, startWebhookCapture, useSimulatorEnv } from "../support/graph-sim";
+import { insertSimAccount, startSimulatedWhatsApp, startSimulator, startWebhookCapture } from "../support/graph-sim";
 
 let capture: Awaited<ReturnType<typeof startWebhookCapture>>;
 let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -37,9 +37,7 @@ async function uploadAs(user: NonNullable<Parameters<typeof request>[0]>, form: 
 }
 
 beforeAll(async () => {
-  capture = await startWebhookCapture();
-  sim = await startSimulator(capture.url);
-  await useSimulatorEnv(sim);
+  ({ capture, sim } = await startSimulatedWhatsApp());
   org = await createOrg();
   other = await createOrg("Other Org");
   account = await insertSimAccount(org.orgId);

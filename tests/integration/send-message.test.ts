@@ -6,7 +6,7 @@ import { retryMessage, sendMessage, type OutboundContent } from "@/lib/messaging
 import { saveMedia } from "@/lib/whatsapp/media-store";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
 import { createOrg } from "../support/factories";
-import { insertSimAccount, startSimulator, startWebhookCapture, useSimulatorEnv } from "../support/graph-sim";
+import { insertSimAccount, startSimulatedWhatsApp, startSimulator, startWebhookCapture } from "../support/graph-sim";
 
 let capture: Awaited<ReturnType<typeof startWebhookCapture>>;
 let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -16,9 +16,7 @@ let keyN = 0;
 const key = () => `test-${Date.now()}-${keyN++}`;
 
 beforeAll(async () => {
-  capture = await startWebhookCapture();
-  sim = await startSimulator(capture.url);
-  await useSimulatorEnv(sim);
+  ({ capture, sim } = await startSimulatedWhatsApp());
   org = await createOrg();
   account = await insertSimAccount(org.orgId);
 });

@@ -5,7 +5,7 @@ import { POST as syncRoute } from "@/app/api/templates/sync/route";
 import { scoped } from "@/lib/db/scoped";
 import { syncTemplates } from "@/lib/whatsapp/templates";
 import { createOrg, request, routeParams } from "../support/factories";
-import { insertSimAccount, SIM, startSimulator, startWebhookCapture, useSimulatorEnv } from "../support/graph-sim";
+import { insertSimAccount, SIM, startSimulatedWhatsApp, startSimulator, startWebhookCapture } from "../support/graph-sim";
 
 let capture: Awaited<ReturnType<typeof startWebhookCapture>>;
 let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -13,9 +13,7 @@ let org: Awaited<ReturnType<typeof createOrg>>;
 let account: Awaited<ReturnType<typeof insertSimAccount>>;
 
 beforeAll(async () => {
-  capture = await startWebhookCapture();
-  sim = await startSimulator(capture.url);
-  await useSimulatorEnv(sim);
+  ({ capture, sim } = await startSimulatedWhatsApp());
   org = await createOrg();
   account = await insertSimAccount(org.orgId);
 });

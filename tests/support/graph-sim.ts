@@ -52,7 +52,7 @@ export async function startWebhookCapture(appSecret = SIM.appSecret) {
 }
 
 /** Points the app's configuration at a running simulator (call before the code under test reads env()). */
-export async function useSimulatorEnv(sim: GraphSimulatorHandle) {
+export async function pointEnvAtSimulator(sim: GraphSimulatorHandle) {
   process.env.WHATSAPP_GRAPH_API_URL = sim.url;
   process.env.WHATSAPP_ACCESS_TOKEN = SIM.accessToken;
   process.env.WHATSAPP_APP_SECRET = SIM.appSecret;
@@ -76,4 +76,15 @@ export async function insertSimAccount(orgId: ObjectId, phoneNumberId = SIM.phon
   };
   await (await rawCollection("whatsapp_accounts")).insertOne(account);
   return account;
+}
+
+/**
+ * The usual setup of a file that talks to "Meta": the Graph API simulator, its signed webhooks
+ * collected by a capture server, and the app's configuration pointed at it.
+ */
+export async function startSimulatedWhatsApp() {
+  const capture = await startWebhookCapture();
+  const sim = await startSimulator(capture.url);
+  await pointEnvAtSimulator(sim);
+  return { capture, sim };
 }
