@@ -119,9 +119,11 @@ export async function seedDemoData(now = new Date()) {
   });
   await db("conversations").insertMany(conversations);
   await db("messages").insertMany(messages);
-  for (const c of conversations) {
-    await db("contacts").updateOne({ _id: c.contactId }, { $set: { lastInboundAt: c.lastCustomerMessageAt }, $inc: { conversationCount: 1 } });
-  }
+  await db("contacts").bulkWrite(
+    conversations.map((c) => ({
+      updateOne: { filter: { _id: c.contactId }, update: { $set: { lastInboundAt: c.lastCustomerMessageAt }, $inc: { conversationCount: 1 } } },
+    })),
+  );
   // ensureDefaultOrganization seeded the AI agents; the knowledge base gives them answers.
   const articles = await seedKnowledge(orgId);
   await seedJobRuns(orgId, now);
