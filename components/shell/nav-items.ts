@@ -8,6 +8,7 @@ export const navItems: { href: string; label: string; permission?: Permission }[
   { href: "/settings/general", label: "Settings", permission: "system:admin" },
   { href: "/settings/canned-responses", label: "Saved replies", permission: "manage:canned_responses" },
   { href: "/settings/audit-log", label: "Audit log", permission: "system:admin" },
+  { href: "/settings/whatsapp", label: "WhatsApp numbers", permission: "system:admin" },
   { href: "/settings/templates", label: "Templates", permission: "system:admin" },
   { href: "/settings/jobs", label: "Background jobs", permission: "system:admin" },
   { href: "/settings/webhook-events", label: "Webhook events", permission: "system:admin" },

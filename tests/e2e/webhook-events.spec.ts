@@ -4,6 +4,8 @@ import { demo, signIn } from "./support/pages";
 
 // The e2e server's app secret (scripts/lib/dev-simulator.ts sets it when the environment does not).
 const APP_SECRET = process.env.WHATSAPP_APP_SECRET || "dev-simulator-app-secret";
+// The demo number's WhatsApp Business Account (scripts/lib/dev-simulator.ts).
+const DEMO_WABA_ID = "102290129340398";
 
 test.describe("webhook events admin", () => {
   test("an admin sees an envelope for an unknown number highlighted, reads its raw body and replays it", async ({ page, request }) => {
@@ -31,10 +33,31 @@ test.describe("webhook events admin", () => {
     await expect(item.getByRole("status")).toHaveText("Replayed: unprocessed");
   });
 
-  test("only admins see the page", async ({ page }) => {
+  test("a quality update from Meta shows on the WhatsApp numbers page", async ({ page, request }) => {
+    // Meta's own example (tests/fixtures/whatsapp/phone_number_quality_update_flagged_legacy.json), sent for the demo WABA.
+    const body = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [{ id: DEMO_WABA_ID, time: Math.floor(Date.now() / 1000), changes: [{ field: "phone_number_quality_update", value: { display_phone_number: "15550100", event: "FLAGGED", current_limit: "TIER_10K" } }] }],
+    });
+    const res = await request.post("/api/webhooks/whatsapp", {
+      data: body,
+      headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}` },
+    });
+    expect(res.status()).toBe(200);
+
+    await signIn(page, demo.admin);
+    await page.getByRole("link", { name: "WhatsApp numbers" }).click();
+    const number = page.getByTestId("whatsapp-number").first();
+    await expect(number).toContainText("RED");
+    await expect(number).toContainText("TIER_10K");
+    await expect(number.getByRole("listitem").filter({ hasText: "phone_number_quality_update" })).toContainText("FLAGGED");
+  });
+
+  test("only admins see the pages", async ({ page }) => {
     await signIn(page, demo.supervisor);
     await expect(page.getByRole("link", { name: "Webhook events" })).toHaveCount(0);
-    const res = await page.goto("/settings/webhook-events");
-    expect(res?.status()).toBe(403);
+    await expect(page.getByRole("link", { name: "WhatsApp numbers" })).toHaveCount(0);
+    expect((await page.goto("/settings/webhook-events"))?.status()).toBe(403);
+    expect((await page.goto("/settings/whatsapp"))?.status()).toBe(403);
   });
 });
