@@ -1,6 +1,4 @@
 import type { ObjectId } from "mongodb";
-import { scoped } from "@/lib/db/scoped";
-import { defaultSettings } from "@/lib/schemas/settings";
 import type { ResolvedAgent } from "./agents";
 import { analysisOutput } from "./analysis-agent";
 import { guardDecision, recordAgentRun, runConversationAgent, type Decision, type ToolCallRecord } from "./conversation-agent";
@@ -10,6 +8,7 @@ import { transcriptBlock } from "./prompt-format";
 import { AiProviderError, getAiProvider } from "./provider";
 import { recordRun } from "./run-log";
 import { asksForHuman, isStronglyNegative } from "./signals";
+import { getSettings } from "@/lib/db/settings";
 
 export type ConsoleResult = {
   provider: "gemini" | "offline";
@@ -48,8 +47,8 @@ export async function runAgentConsole(orgId: ObjectId, agent: ResolvedAgent, lin
 
   if (agent.type === "conversation") {
     const latest = latestCustomerBurst(lines) || lines.filter((l) => l.speaker === "customer").at(-1)?.text || "";
-    const [knowledge, settings] = await Promise.all([rankArticles(orgId, latest), scoped(orgId)("settings").findOne({})]);
-    const prompt = renderContext({ transcript: lines, contact: null, conversation: null, knowledge, settings: settings ?? defaultSettings, now: new Date() });
+    const [knowledge, settings] = await Promise.all([rankArticles(orgId, latest), getSettings(orgId)]);
+    const prompt = renderContext({ transcript: lines, contact: null, conversation: null, knowledge, settings, now: new Date() });
     const toolCalls: ToolCallRecord[] = [];
     const run = await runConversationAgent({
       agent,

@@ -17,6 +17,7 @@ import { buildConversationContext } from "./conversation-context";
 import { getAiProvider } from "./provider";
 import { recordRun } from "./run-log";
 import { asksForHuman, isStronglyNegative } from "./signals";
+import { getSettings } from "@/lib/db/settings";
 
 /** Messages in one 5-second bucket of their own timestamps share one ai-reply job. */
 const BURST_BUCKET_MS = 5_000;
@@ -53,9 +54,9 @@ const skip = (reason: string): AiReplyResult => ({ outcome: "skipped", reason })
  */
 export async function replyToConversation(orgId: ObjectId, conversationId: ObjectId, deliveryId: string): Promise<AiReplyResult> {
   const db = scoped(orgId);
-  const [conversation, settings] = await Promise.all([db("conversations").findOne({ _id: conversationId }), db("settings").findOne({})]);
+  const [conversation, settings] = await Promise.all([db("conversations").findOne({ _id: conversationId }), getSettings(orgId)]);
   if (!conversation) return skip("conversation not found");
-  if (settings && !settings.aiEnabled) return skip("AI is switched off for the organization");
+  if (!settings.aiEnabled) return skip("AI is switched off for the organization");
   if (!conversation.ai.enabled) return skip("AI is switched off for this conversation");
   if (!(AI_STATUSES as readonly string[]).includes(conversation.status) || conversation.assigneeId) return skip("a human is handling the conversation");
   if (conversation.ai.handoverReason) return skip("the conversation was handed over to a human");

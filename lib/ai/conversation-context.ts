@@ -3,10 +3,11 @@ import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { MessageDoc } from "@/lib/schemas/message";
-import { defaultSettings, type SettingsValues } from "@/lib/schemas/settings";
+import type { SettingsValues } from "@/lib/schemas/settings";
 import { describeBusinessHours } from "./business-hours";
 import { rankArticles, type RankedArticle } from "./knowledge";
 import { knowledgeBlock, transcriptBlock, type speakerLabel } from "./prompt-format";
+import { getSettings } from "@/lib/db/settings";
 
 /** How much of the thread the model sees: enough for context, bounded for cost and latency. */
 export const CONTEXT_MESSAGES = 20;
@@ -80,11 +81,11 @@ export async function buildConversationContext(orgId: ObjectId, conversation: Wi
       .find({ conversationId: conversation._id }, { sort: { sentAt: -1, _id: -1 }, limit: CONTEXT_MESSAGES })
       .then((c) => c.toArray()),
     db("contacts").findOne({ _id: conversation.contactId }),
-    db("settings").findOne({}),
+    getSettings(orgId),
   ]);
   const transcript = transcriptOf(recent.reverse());
   const latestCustomerText = latestCustomerBurst(transcript);
   const knowledge = await rankArticles(orgId, latestCustomerText || transcript.filter((l) => l.speaker === "customer").at(-1)?.text || "");
-  const prompt = renderContext({ transcript, contact, conversation, knowledge, settings: settings ?? defaultSettings, now });
+  const prompt = renderContext({ transcript, contact, conversation, knowledge, settings, now });
   return { prompt, knowledge, latestCustomerText };
 }

@@ -3,13 +3,10 @@ import { ApiError } from "@/lib/api/errors";
 import type { SessionUser } from "@/lib/auth/session";
 import { scoped } from "@/lib/db/scoped";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
-import { defaultSettings, type SettingsValues } from "@/lib/schemas/settings";
+import type { SettingsValues } from "@/lib/schemas/settings";
+import { getSettings } from "@/lib/db/settings";
 
 export type Viewer = Pick<SessionUser, "_id" | "orgId" | "role">;
-
-export async function getOrgSettings(orgId: ObjectId): Promise<SettingsValues> {
-  return (await scoped(orgId)("settings").findOne({})) ?? defaultSettings;
-}
 
 /** Agents see their own and unassigned conversations unless the organization widens it; everyone else sees all. */
 export function seesAll(user: Viewer, settings: Pick<SettingsValues, "agentsSeeAllConversations">): boolean {
@@ -27,7 +24,7 @@ export function canSee(user: Viewer, settings: Pick<SettingsValues, "agentsSeeAl
 
 /** The conversation if the user may see it: 404 when it does not exist in the org, 403 when it is someone else's. */
 export async function getConversationForUser(user: Viewer, id: ObjectId): Promise<{ conversation: ConversationDoc; settings: SettingsValues }> {
-  const [conversation, settings] = await Promise.all([scoped(user.orgId)("conversations").findOne({ _id: id }), getOrgSettings(user.orgId)]);
+  const [conversation, settings] = await Promise.all([scoped(user.orgId)("conversations").findOne({ _id: id }), getSettings(user.orgId)]);
   if (!conversation) throw new ApiError("not_found", "Conversation not found");
   if (!canSee(user, settings, conversation)) throw new ApiError("forbidden", "You do not have access to this conversation");
   return { conversation, settings };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { scoped } from "@/lib/db/scoped";
 import { defineJob } from "@/lib/jobs/define-job";
 import { idString } from "@/lib/schemas/common";
-import { getOrgSettings } from "./access";
+import { getSettings } from "@/lib/db/settings";
 import { autoAssign } from "./auto-assign";
 
 export const conversationAssignPayload = z.object({ orgId: idString, conversationId: idString });
@@ -20,7 +20,7 @@ export const conversationAssignJob = defineJob({
   handle: async (p) => {
     const orgId = new ObjectId(p.orgId);
     const conversationId = new ObjectId(p.conversationId);
-    const [settings, conversation] = await Promise.all([getOrgSettings(orgId), scoped(orgId)("conversations").findOne({ _id: conversationId }, { projection: { ai: 1 } })]);
+    const [settings, conversation] = await Promise.all([getSettings(orgId), scoped(orgId)("conversations").findOne({ _id: conversationId }, { projection: { ai: 1 } })]);
     if (settings.aiEnabled && conversation?.ai.enabled) return { assigned: false, reason: "ai_handles" };
     return autoAssign(orgId, conversationId);
   },

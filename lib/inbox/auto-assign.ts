@@ -3,7 +3,7 @@ import { recordActivity, type Actor } from "@/lib/db/audit";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
 import type { UserDoc } from "@/lib/schemas/user";
-import { getOrgSettings } from "./access";
+import { getSettings } from "@/lib/db/settings";
 import { addSystemMessage } from "./system-message";
 
 /** Conversations that count against an agent's concurrent limit. */
@@ -22,7 +22,7 @@ export type AutoAssignResult =
  */
 export async function autoAssign(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAssignResult> {
   const db = scoped(orgId);
-  const settings = await getOrgSettings(orgId);
+  const settings = await getSettings(orgId);
   if (!settings.autoAssignment) return { assigned: false, reason: "disabled" };
   const conversation = await db("conversations").findOne({ _id: conversationId });
   if (!conversation || conversation.assigneeId !== null || conversation.status !== "open") return { assigned: false, reason: "not_needed" };

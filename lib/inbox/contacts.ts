@@ -5,8 +5,9 @@ import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { searchTokens } from "@/lib/search/tokens";
-import { getOrgSettings, visibilityFilter, type Viewer } from "./access";
+import { visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
+import { getSettings } from "@/lib/db/settings";
 
 export function toContactResponse(c: ContactDoc): ContactResponse {
   return {
@@ -37,7 +38,7 @@ async function getContactOrThrow(orgId: ObjectId, id: ObjectId): Promise<Contact
 export async function getContactPanel(user: Viewer, id: ObjectId) {
   const db = scoped(user.orgId);
   const contact = await getContactOrThrow(user.orgId, id);
-  const settings = await getOrgSettings(user.orgId);
+  const settings = await getSettings(user.orgId);
   const [conversations, leadScore, journey] = await Promise.all([
     (await db("conversations").find({ contactId: id, ...visibilityFilter(user, settings) }, { sort: { createdAt: -1 }, limit: 20 })).toArray(),
     db("lead_scores").findOne({ contactId: id }),

@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import { defaultSettings } from "@/lib/schemas/settings";
 import { defineJob } from "./define-job";
 import { enqueueBatch } from "./enqueue";
+import { getSettings } from "@/lib/db/settings";
 
 /** Small batches keep each delete short on a single-writer database; a run stops after MAX_BATCHES. */
 const DEFAULT_BATCH = 500;
@@ -61,8 +62,7 @@ export const retentionJob = defineJob({
       return { fannedOut: scopes.length };
     }
     const oid = orgId === null ? null : new ObjectId(orgId);
-    const settings = oid ? await scoped(oid)("settings").findOne({}) : null;
-    const days = settings?.retentionDays ?? defaultSettings.retentionDays;
+    const days = oid ? (await getSettings(oid)).retentionDays : defaultSettings.retentionDays;
     const cutoff = new Date(Date.now() - days * 24 * 3600 * 1000);
     const deleted: Record<string, number> = {};
     let more = false;

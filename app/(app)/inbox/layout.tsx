@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { InboxShell } from "@/components/inbox/inbox-shell";
 import { requirePageUser } from "@/lib/auth/session";
 import { scoped } from "@/lib/db/scoped";
-import { getOrgSettings } from "@/lib/inbox/access";
+import { getSettings } from "@/lib/db/settings";
 import { listConversations, viewCounts } from "@/lib/inbox/list-conversations";
 import type { AssigneeResponse } from "@/lib/schemas/inbox";
 
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Inbox" };
 /** The list is rendered on the server with the first page, then kept live by the client; it survives navigation between conversations. */
 export default async function InboxLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser("read:conversations");
-  const settings = await getOrgSettings(user.orgId);
+  const settings = await getSettings(user.orgId);
   const [page, counts, users] = await Promise.all([
     listConversations(user, settings, { view: "all", limit: 25 }),
     viewCounts(user, settings),
