@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { windowState } from "@/lib/inbox/format";
 import type { AssigneeResponse, ConversationResponse, SendMessageBody } from "@/lib/schemas/inbox";
 import { mediaProblem, mediaTypeFor } from "@/lib/whatsapp/media-limits";
+import { sendForm } from "@/lib/swr/fetcher";
 import { useCannedResponses } from "@/lib/swr/use-inbox-meta";
 import { TemplatePicker } from "./template-picker";
 
@@ -157,9 +158,7 @@ export function Composer({
     try {
       const form = new FormData();
       form.set("file", file);
-      const res = await fetch("/api/media", { method: "POST", body: form });
-      const data = await res.json();
-      if (!res.ok) throw new Error(data?.error?.message ?? "Upload failed");
+      const data = await sendForm<{ fileId: string; filename: string; size: number }>("/api/media", form);
       setAttachment({ fileId: data.fileId, type, filename: data.filename, size: data.size });
     } catch (err) {
       setError((err as Error).message);

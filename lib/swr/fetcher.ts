@@ -35,3 +35,8 @@ export async function sendJson<T>(url: string, method: "POST" | "PUT" | "PATCH" 
     }),
   );
 }
+
+/** Multipart uploads (the composer's attachments), with the same error handling. */
+export async function sendForm<T>(url: string, form: FormData): Promise<T> {
+  return parse<T>(await fetch(url, { method: "POST", body: form, headers: { accept: "application/json" } }));
+}
