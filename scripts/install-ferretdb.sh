@@ -7,7 +7,8 @@ set -euo pipefail
 VERSION="${FERRETDB_VERSION:-v1.24.2}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="$ROOT/.data/bin/ferretdb"
-if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "${VERSION#v}"; then
+# Capture, don't pipe: with pipefail, `--version | grep -q` / `| head` can fail on SIGPIPE.
+if [ -x "$BIN" ] && [[ "$("$BIN" --version 2>/dev/null)" == *"${VERSION#v}"* ]]; then
   echo "ferretdb $VERSION already built at $BIN"
   exit 0
 fi
@@ -20,5 +21,6 @@ echo "$VERSION" > "$SRC/build/version/version.txt"
 mkdir -p "$(dirname "$BIN")"
 (cd "$SRC" && CGO_ENABLED=0 go build -trimpath -o "$BIN" ./cmd/ferretdb)
 rm -rf "$SRC"
-"$BIN" --version | head -1
+built=$("$BIN" --version)
+echo "${built%%$'\n'*}"
 echo "ferretdb $VERSION built at $BIN"
