@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useId, useRef } from "react";
 
 /** A native <dialog>: focus trap, Escape to close and the backdrop come from the browser. */
 export function Dialog({
@@ -15,6 +15,8 @@ export function Dialog({
   children: React.ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Unique per dialog: several can be mounted at once (shortcuts help, image viewer...).
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -25,11 +27,11 @@ export function Dialog({
     <dialog
       ref={ref}
       onClose={onClose}
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="p-5">
-        <h2 id="dialog-title" className="mb-3 text-base font-semibold">
+        <h2 id={titleId} className="mb-3 text-base font-semibold">
           {title}
         </h2>
         {children}
