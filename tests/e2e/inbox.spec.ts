@@ -115,6 +115,23 @@ test.describe("agent inbox", () => {
     await agent.close();
   });
 
+  test("an agent attaches an image, it is uploaded to Meta and reaches the customer's phone", async ({ page, browser }) => {
+    const phone = `1556${String(Date.now()).slice(-7)}`;
+    const name = `Photo Customer ${phone.slice(-4)}`;
+    const customer = new CustomerPhone(page);
+    await customer.open(phone, name);
+    const { page: agentTab, inbox, close } = await agentPage(browser, demo.agent);
+    await customer.say("Can you send me a photo of the product?");
+    await inbox.row(name).click();
+    // A 1x1 PNG: the composer checks type and size before uploading to /api/media.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    await agentTab.getByLabel("Attach a file").setInputFiles({ name: "product.png", mimeType: "image/png", buffer: png });
+    await expect(agentTab.getByText("product.png")).toBeVisible();
+    await inbox.reply("Here it is");
+    await expect(customer.messages("business").filter({ hasText: "Here it is" }).getByTestId("sim-image")).toBeVisible({ timeout: 10_000 });
+    await close();
+  });
+
   test("a closed 24-hour window offers approved templates and sends one", async ({ browser }) => {
     const { page, inbox, close } = await agentPage(browser, demo.admin);
     // Seed conversations from two days ago have a closed window.
