@@ -41,7 +41,11 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, status: 1, lastActivityAt: -1 }, name: "org_status_activity" },
     { key: { orgId: 1, assigneeId: 1, lastActivityAt: -1 }, name: "org_assignee_activity" },
     { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact" },
-    { key: { orgId: 1, updatedAt: 1 }, name: "org_updated" },
+    // Time buckets (time-keys.ts): the list reads newest first one bucket at a time; live polls read minutes.
+    { key: { orgId: 1, activityHour: 1, lastActivityAt: -1 }, name: "org_activity_hour" },
+    { key: { orgId: 1, activityDay: 1, lastActivityAt: -1 }, name: "org_activity_day" },
+    { key: { orgId: 1, activityMonth: 1, lastActivityAt: -1 }, name: "org_activity_month" },
+    { key: { orgId: 1, updatedMinute: 1 }, name: "org_updated_minute" },
     { key: { orgId: 1, searchTokens: 1 }, name: "org_search" },
     { key: { orgId: 1, snoozedUntil: 1 }, name: "org_snoozed" },
   ],
@@ -51,6 +55,10 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, conversationId: 1, sentAt: -1, _id: -1 }, name: "org_conversation_time" },
     { key: { orgId: 1, conversationId: 1, updatedAt: 1 }, name: "org_conversation_updated" },
     { key: { orgId: 1, searchTokens: 1 }, name: "org_search" },
+    // Message-text search reads the newest matches one time bucket at a time (time-keys.ts).
+    { key: { orgId: 1, sentHour: 1 }, name: "org_sent_hour" },
+    { key: { orgId: 1, sentDay: 1 }, name: "org_sent_day" },
+    { key: { orgId: 1, sentMonth: 1 }, name: "org_sent_month" },
     { key: { orgId: 1, "media.download": 1 }, name: "org_media_download" },
   ],
   orphan_statuses: [

@@ -16,6 +16,7 @@ import type {
   WithId,
 } from "mongodb";
 import { rawCollection, type CollectionName, type Docs } from "./collections";
+import { withTimeKeys, withTimeKeysUpdate } from "./time-keys";
 
 type TenantName = Exclude<CollectionName, "organizations" | "login_throttles">;
 type Doc<K extends TenantName> = Docs[K];
@@ -24,7 +25,8 @@ type NewDoc<K extends TenantName> = Omit<Docs[K], "orgId"> & { orgId?: never };
 /**
  * Organization scoping that no query can bypass by accident: every filter, insert, update and
  * pipeline of the returned collection is pinned to `orgId` (set last, so a caller's filter cannot
- * override it). Request code never sees a raw Collection.
+ * override it). Request code never sees a raw Collection. Writes also get the time-bucket keys
+ * their collection carries (`time-keys.ts`), derived here so that no write path can forget them.
  */
 export function scoped(orgId: ObjectId) {
   function pin<T>(filter: Filter<T> = {}): Filter<T> {
@@ -32,6 +34,8 @@ export function scoped(orgId: ObjectId) {
   }
   return function collection<K extends TenantName>(name: K) {
     const col = async () => (await rawCollection(name)) as unknown as Collection<Doc<K>>;
+    const keyed = <T extends Document>(doc: T) => withTimeKeys(name, doc);
+    const keyedUpdate = <T>(update: T) => withTimeKeysUpdate(name, update);
     return {
       name,
       async findOne(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
@@ -44,22 +48,22 @@ export function scoped(orgId: ObjectId) {
         return (await col()).countDocuments(pin(filter), options);
       },
       async insertOne(doc: NewDoc<K>, options?: InsertOneOptions) {
-        return (await col()).insertOne({ ...doc, orgId } as unknown as OptionalUnlessRequiredId<Doc<K>>, options);
+        return (await col()).insertOne(keyed({ ...doc, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>, options);
       },
       async insertMany(docs: NewDoc<K>[], options?: BulkWriteOptions) {
         return (await col()).insertMany(
-          docs.map((d) => ({ ...d, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>),
+          docs.map((d) => keyed({ ...d, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>),
           options,
         );
       },
       async updateOne(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
-        return (await col()).updateOne(pin(filter), update, options);
+        return (await col()).updateOne(pin(filter), keyedUpdate(update), options);
       },
       async updateMany(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
-        return (await col()).updateMany(pin(filter), update, options);
+        return (await col()).updateMany(pin(filter), keyedUpdate(update), options);
       },
       async findOneAndUpdate(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options: FindOneAndUpdateOptions = {}) {
-        return (await col()).findOneAndUpdate(pin(filter), update, { ...options, includeResultMetadata: false });
+        return (await col()).findOneAndUpdate(pin(filter), keyedUpdate(update), { ...options, includeResultMetadata: false });
       },
       async deleteOne(filter: Filter<Doc<K>>) {
         return (await col()).deleteOne(pin(filter));
@@ -70,13 +74,13 @@ export function scoped(orgId: ObjectId) {
       async aggregate<T extends Document = Document>(pipeline: Document[], options?: AggregateOptions) {
         return (await col()).aggregate<T>([{ $match: { orgId } }, ...pipeline], options);
       },
-      /** Each operation's filter is pinned; inserts get orgId. */
+      /** Each operation's filter is pinned; inserts get orgId; writes get their time keys. */
       async bulkWrite(ops: AnyBulkWriteOperation<Doc<K>>[], options?: BulkWriteOptions) {
         const pinned = ops.map((op) => {
-          if ("insertOne" in op) return { insertOne: { document: { ...op.insertOne.document, orgId } } };
-          if ("updateOne" in op) return { updateOne: { ...op.updateOne, filter: pin(op.updateOne.filter) } };
-          if ("updateMany" in op) return { updateMany: { ...op.updateMany, filter: pin(op.updateMany.filter) } };
-          if ("replaceOne" in op) return { replaceOne: { ...op.replaceOne, filter: pin(op.replaceOne.filter), replacement: { ...op.replaceOne.replacement, orgId } } };
+          if ("insertOne" in op) return { insertOne: { document: keyed({ ...op.insertOne.document, orgId }) } };
+          if ("updateOne" in op) return { updateOne: { ...op.updateOne, filter: pin(op.updateOne.filter), update: keyedUpdate(op.updateOne.update) } };
+          if ("updateMany" in op) return { updateMany: { ...op.updateMany, filter: pin(op.updateMany.filter), update: keyedUpdate(op.updateMany.update) } };
+          if ("replaceOne" in op) return { replaceOne: { ...op.replaceOne, filter: pin(op.replaceOne.filter), replacement: keyed({ ...op.replaceOne.replacement, orgId }) } };
           if ("deleteOne" in op) return { deleteOne: { ...op.deleteOne, filter: pin(op.deleteOne.filter) } };
           return { deleteMany: { ...op.deleteMany, filter: pin(op.deleteMany.filter) } };
         }) as AnyBulkWriteOperation<Doc<K>>[];

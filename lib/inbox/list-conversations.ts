@@ -1,6 +1,8 @@
 import { ObjectId, type Document } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
+import { newestFirst, type Position } from "@/lib/db/newest-first";
 import { scoped } from "@/lib/db/scoped";
+import { bucketOf } from "@/lib/db/time-keys";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import {
   activeStatuses,
@@ -14,7 +16,7 @@ import {
 import type { SettingsValues } from "@/lib/schemas/settings";
 import { queryTokens } from "@/lib/search/tokens";
 import { canSee, visibilityFilter, type Viewer } from "./access";
-import { beforeCursor, encodeCursor } from "./cursor";
+import { decodeCursor, encodeCursor } from "./cursor";
 import { toConversationResponse } from "./responses";
 
 /**
@@ -25,8 +27,12 @@ import { toConversationResponse } from "./responses";
 export const POLL_OVERLAP_MS = 5_000;
 /** More changes than this since the last poll: the client reloads the first page instead. */
 const MAX_DELTA = 200;
-/** Conversations found through message text, at most (the newest matching messages). */
-const MAX_MESSAGE_HITS = 500;
+/** A poll older than this many minutes reloads the first page instead of merging changes. */
+const MAX_DELTA_MINUTES = 15;
+/** Message-text search reads the newest matching messages, at most this many... */
+const MAX_MESSAGE_HITS = 200;
+/** ...within this many bucket queries (see `newestFirst`). */
+const MESSAGE_SEARCH_QUERIES = 6;
 
 function viewFilter(view: InboxView, userId: ObjectId): Document {
   switch (view) {
@@ -48,11 +54,23 @@ function statusFilter(status: StatusFilter): Document {
   return { status };
 }
 
-function and(parts: Document[]): Document {
-  const nonEmpty = parts.filter((p) => Object.keys(p).length > 0);
-  if (nonEmpty.length === 0) return {};
-  if (nonEmpty.length === 1) return nonEmpty[0]!;
-  return { $and: nonEmpty };
+const isEquality = (v: unknown) => v === null || typeof v !== "object" || v instanceof ObjectId || v instanceof Date || !Object.keys(v).some((k) => k.startsWith("$"));
+
+/**
+ * Combines filter parts, keeping every field that is free at the top level: FerretDB pushes
+ * top-level equalities down to its storage (the rest it evaluates in Go after decoding each
+ * document), so equalities go first and a field taken twice, or an operator, goes into `$and`.
+ */
+export function and(parts: Document[]): Document {
+  const out: Document = {};
+  const rest: Document[] = [];
+  const entries = parts.flatMap((p) => Object.entries(p));
+  for (const [k, v] of [...entries.filter(([, v]) => isEquality(v)), ...entries.filter(([, v]) => !isEquality(v))]) {
+    if (k === "$and") rest.push(...(v as Document[]));
+    else if (k in out || k.startsWith("$")) rest.push({ [k]: v });
+    else out[k] = v;
+  }
+  return rest.length ? { ...out, $and: rest } : out;
 }
 
 function filtersOf(user: Viewer, q: ListConversationsQuery): Document[] {
@@ -77,18 +95,33 @@ function matches(user: Viewer, q: ListConversationsQuery, c: ConversationDoc): b
   return inView && inStatus && (!q.priority || c.priority === q.priority) && (!q.tag || c.tags.includes(q.tag)) && inAssignee;
 }
 
-async function searchFilter(orgId: ObjectId, text: string): Promise<Document | null> {
-  const tokens = queryTokens(text);
-  if (tokens.length === 0) return null;
-  const hits = await (
-    await scoped(orgId)("messages").find(
-      { searchTokens: { $all: tokens } },
-      { projection: { conversationId: 1 }, sort: { sentAt: -1 }, limit: MAX_MESSAGE_HITS },
-    )
-  ).toArray();
-  const ids = [...new Map(hits.map((h) => [h.conversationId.toHexString(), h.conversationId])).values()];
-  return { $or: [{ searchTokens: { $all: tokens } }, ...(ids.length ? [{ _id: { $in: ids } }] : [])] };
+/** The query token to push down: the most specific (digits first: a phone or an order number; then the longest). */
+function pushdownToken(tokens: string[]): string {
+  return [...tokens].sort((a, b) => Number(/\d/.test(b)) - Number(/\d/.test(a)) || b.length - a.length)[0]!;
 }
+
+function tokenFilter(tokens: string[]): Document {
+  return { searchTokens: pushdownToken(tokens), ...(tokens.length > 1 ? { $and: [{ searchTokens: { $all: tokens } }] } : {}) };
+}
+
+/** Conversations whose recent messages match the text: the newest matching messages, within a query budget. */
+async function messageHits(orgId: ObjectId, tokens: string[]): Promise<ObjectId[]> {
+  const messages = scoped(orgId)("messages");
+  const { rows } = await newestFirst({
+    run: async (bucket) => (await messages.find(and([tokenFilter(tokens), bucket]), { projection: { conversationId: 1, sentAt: 1 } })).toArray(),
+    prefix: "sent",
+    time: (m) => m.sentAt,
+    limit: MAX_MESSAGE_HITS,
+    after: null,
+    maxQueries: MESSAGE_SEARCH_QUERIES,
+  });
+  return [...new Map(rows.map((m) => [m.conversationId.toHexString(), m.conversationId])).values()];
+}
+
+const positionOf = (cursor: string | undefined): Position | null => (cursor ? decodeCursor(cursor) : null);
+const newerThan = (c: ConversationDoc, p: Position | null) =>
+  !p || c.lastActivityAt < p.at || (c.lastActivityAt.getTime() === p.at.getTime() && p.id !== null && c._id.toHexString() < p.id.toHexString());
+const byActivity = (a: ConversationDoc, b: ConversationDoc) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime() || (b._id.toHexString() < a._id.toHexString() ? -1 : 1);
 
 export type ConversationPage = {
   conversations: ConversationResponse[];
@@ -107,36 +140,59 @@ export type ConversationDelta = {
   serverTime: string;
 };
 
-/** One page of the list, newest activity first, keyset-paginated by `(lastActivityAt, _id)`. */
+/**
+ * One page of the list, newest activity first, keyset-paginated by `(lastActivityAt, _id)`. Read
+ * bucket by bucket (`newestFirst`); a search adds the conversations of the newest messages whose
+ * text matches, looked up by id.
+ */
 export async function listConversations(user: Viewer, settings: SettingsValues, q: ListConversationsQuery): Promise<ConversationPage> {
   const serverTime = new Date(Date.now() - POLL_OVERLAP_MS).toISOString();
-  const parts = [visibilityFilter(user, settings), ...filtersOf(user, q)];
-  if (q.q) {
-    const search = await searchFilter(user.orgId, q.q);
-    if (search) parts.push(search);
+  const conversations = scoped(user.orgId)("conversations");
+  const tokens = q.q ? queryTokens(q.q) : [];
+  const filter = and([visibilityFilter(user, settings), ...filtersOf(user, q), tokens.length ? tokenFilter(tokens) : {}]);
+  const after = positionOf(q.cursor);
+  const [walk, hitIds] = await Promise.all([
+    newestFirst<ConversationDoc>({
+      run: async (bucket) => (await (await conversations.find(and([filter, bucket]))).toArray()) as ConversationDoc[],
+      prefix: "activity",
+      time: (c) => c.lastActivityAt,
+      limit: q.limit + 1,
+      after,
+    }),
+    tokens.length ? messageHits(user.orgId, tokens) : Promise.resolve([]),
+  ]);
+  let rows = walk.rows;
+  if (hitIds.length) {
+    const seen = new Set(rows.map((c) => c._id.toHexString()));
+    // One lookup per id: FerretDB pushes down `_id` equality but not `$in`.
+    const hits = await Promise.all(hitIds.filter((id) => !seen.has(id.toHexString())).map((_id) => conversations.findOne({ _id })));
+    const q2 = { ...q, status: q.status ?? "any" };
+    const extra = hits.filter((c): c is ConversationDoc => !!c && canSee(user, settings, c) && matches(user, q2, c) && newerThan(c, after));
+    rows = [...rows, ...extra].sort(byActivity);
   }
-  if (q.cursor) parts.push(beforeCursor("lastActivityAt", q.cursor));
-  const rows = (await (
-    await scoped(user.orgId)("conversations").find(and(parts), { sort: { lastActivityAt: -1, _id: -1 }, limit: q.limit + 1 })
-  ).toArray()) as ConversationDoc[];
-  const hasMore = rows.length > q.limit;
+  const hasMore = rows.length > q.limit || walk.stoppedAt !== null;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return {
-    conversations: page.map(toConversationResponse),
-    nextCursor: hasMore && last ? encodeCursor(last.lastActivityAt, last._id) : null,
-    hasMore,
-    serverTime,
-  };
+  const next = rows.length > q.limit && last ? encodeCursor(last.lastActivityAt, last._id) : walk.stoppedAt ? encodeCursor(walk.stoppedAt.at, ZERO_ID) : null;
+  return { conversations: page.map(toConversationResponse), nextCursor: hasMore ? next : null, hasMore, serverTime };
 }
+
+/** With a time-only boundary, "strictly before (at, 000...0)" means strictly before `at`. */
+const ZERO_ID = new ObjectId("000000000000000000000000");
 
 /** What changed since `updatedAfter`, split into rows to merge and rows to drop. */
 export async function conversationDelta(user: Viewer, settings: SettingsValues, q: ListConversationsQuery & { updatedAfter: Date }): Promise<ConversationDelta> {
   if (q.q) throw new ApiError("bad_request", "Live updates are not available for a search; reload the search instead");
   const serverTime = new Date(Date.now() - POLL_OVERLAP_MS).toISOString();
-  const changed = (await (
-    await scoped(user.orgId)("conversations").find({ updatedAt: { $gt: q.updatedAfter } }, { sort: { updatedAt: 1 }, limit: MAX_DELTA + 1 })
-  ).toArray()) as ConversationDoc[];
+  // Minute buckets from the last poll to now (see time-keys.ts); a client away longer reloads instead.
+  const from = bucketOf("minute", q.updatedAfter);
+  const to = bucketOf("minute", new Date());
+  if (to - from > MAX_DELTA_MINUTES) return { conversations: [], removedIds: [], reset: true, serverTime };
+  const db = scoped(user.orgId)("conversations");
+  const minutes = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const changed = (await Promise.all(minutes.map(async (updatedMinute) => (await db.find({ updatedMinute })).toArray())))
+    .flat()
+    .filter((c) => c.updatedAt > q.updatedAfter) as ConversationDoc[];
   if (changed.length > MAX_DELTA) return { conversations: [], removedIds: [], reset: true, serverTime };
   const conversations: ConversationResponse[] = [];
   const removedIds: string[] = [];

@@ -2,7 +2,11 @@ import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { ensureIndexes, indexes } from "@/lib/db/indexes";
+import { backfillTimeKeys } from "@/lib/db/backfill-time-keys";
+import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { bucketOf } from "@/lib/db/time-keys";
+import { seedConversation } from "../support/inbox-fixtures";
 import { createOrg } from "../support/factories";
 
 describe("data layer", () => {
@@ -49,5 +53,28 @@ describe("data layer", () => {
     await db("canned_responses").insertOne(doc);
     expect((await db("canned_responses").findOne({ shortcut: "hello" }))!.orgId).toEqual(orgId);
     await expect(db("canned_responses").insertOne({ ...doc, _id: new ObjectId() })).rejects.toMatchObject({ code: 11000 });
+  });
+
+  it("writes the time-bucket keys the inbox lists read on every insert and update, and backfills older documents", async () => {
+    const { orgId } = await createOrg();
+    const at = new Date("2026-03-04T05:06:07Z");
+    const later = new Date("2026-05-06T07:08:09Z");
+    const keysOf = (d: Date) => ({ activityHour: bucketOf("hour", d), activityDay: bucketOf("day", d), activityMonth: bucketOf("month", d) });
+    const c = await seedConversation(orgId, { lastActivityAt: at });
+    const db = scoped(orgId)("conversations");
+    expect(await db.findOne({ _id: c._id })).toMatchObject(keysOf(at));
+    // $max, as inbound deliveries use it: an older time leaves the keys, a newer one moves them.
+    await db.updateOne({ _id: c._id }, { $max: { lastActivityAt: new Date(at.getTime() - 86_400_000) } });
+    expect(await db.findOne({ _id: c._id })).toMatchObject(keysOf(at));
+    await db.updateOne({ _id: c._id }, { $max: { lastActivityAt: later }, $set: { updatedAt: later } });
+    expect(await db.findOne({ _id: c._id })).toMatchObject({ ...keysOf(later), updatedMinute: bucketOf("minute", later) });
+
+    // A document written before the keys existed (or by another tool) gets them from the backfill.
+    const raw = await rawCollection("conversations");
+    const old = new ObjectId();
+    await raw.insertOne({ ...(await db.findOne({ _id: c._id }))!, _id: old, liveKey: `old:${old.toHexString()}`, activityHour: undefined, activityDay: undefined, activityMonth: undefined, updatedMinute: undefined } as never, { ignoreUndefined: true });
+    expect(await raw.findOne({ _id: old })).not.toHaveProperty("activityHour");
+    expect(await backfillTimeKeys()).toBeGreaterThanOrEqual(1);
+    expect(await raw.findOne({ _id: old })).toMatchObject({ ...keysOf(later), updatedMinute: bucketOf("minute", later) });
   });
 });

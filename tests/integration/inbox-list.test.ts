@@ -116,10 +116,12 @@ describe("visibility by role", () => {
 });
 
 describe("cursor pagination", () => {
-  it("walks every conversation exactly once in (lastActivityAt, _id) order, also across identical timestamps", async () => {
+  it("walks every conversation exactly once in (lastActivityAt, _id) order, across identical timestamps, hours, days and years", async () => {
     const { orgId, users } = await createOrg();
     const same = minutesAgo(10);
-    for (let i = 0; i < 23; i++) await seedConversation(orgId, { lastActivityAt: i % 3 === 0 ? same : minutesAgo(i) });
+    // Minutes, hours, days, months and years back: the list reads them through different time buckets.
+    const spread = [0, 1, 2, 90, 150, 26 * 60, 3 * 1440, 40 * 1440, 400 * 1440, 800 * 1440];
+    for (let i = 0; i < 23; i++) await seedConversation(orgId, { lastActivityAt: i % 3 === 0 ? same : minutesAgo(spread[i % spread.length]! + i) });
     const seen: ConversationResponse[] = [];
     let cursor: string | null = null;
     let pages = 0;
