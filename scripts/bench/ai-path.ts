@@ -88,6 +88,7 @@ async function main() {
   const { closeClient } = await import("@/lib/db/client");
   await ensureIndexes();
   await ensureDefaultOrganization();
+  db.indexForPushdown(process.env.MONGODB_DB!);
   await closeClient();
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST };

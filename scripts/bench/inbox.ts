@@ -6,15 +6,19 @@
  *
  * Options (env): BENCH_CONVERSATIONS, BENCH_MESSAGES, BENCH_SAMPLES (40 per scenario),
  * BENCH_SKIP_BUILD=true to reuse .next-bench-inbox, MONGODB_URI to run against another database.
+ * Database: FerretDB on PostgreSQL when Debian's postgresql is installed (else SQLite), with
+ * `indexForPushdown` (see scripts/bench/lib/ferretdb-metrics.ts).
  */
 import { spawn } from "node:child_process";
 import { waitForHealth } from "./lib/app-server";
 import { buildNext } from "../lib/next-process";
 import path from "node:path";
-import { ObjectId } from "mongodb";
+import type { ObjectId } from "mongodb";
+import { seedInbox } from "./lib/inbox-seed";
 import { encode } from "next-auth/jwt";
 import type { Role } from "@/lib/schemas/common";
-import { freePort, startLocalDatabase } from "../lib/local-db";
+import { freePort } from "../lib/local-db";
+import { startBenchDb } from "./lib/ferretdb-metrics";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIST = ".next-bench-inbox";
@@ -22,7 +26,6 @@ const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50_000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 500_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 const FLOOR_P95_MS = 150;
-const AGENTS = 10;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
@@ -32,73 +35,6 @@ async function cleanup() {
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
-
-const words = ["order", "refund", "delivery", "invoice", "parcel", "broken", "address", "payment", "discount", "warranty", "exchange", "tracking", "umbrella", "sneakers", "jacket"];
-
-/** Bulk-inserts the data set; returns what the scenarios query with. */
-async function seed() {
-  const { ensureIndexes } = await import("@/lib/db/indexes");
-  const { ensureDefaultOrganization } = await import("@/lib/db/bootstrap");
-  const { createUser } = await import("@/lib/db/users");
-  const { rawCollection } = await import("@/lib/db/collections");
-  const { searchTokens } = await import("@/lib/search/tokens");
-  await ensureIndexes();
-  const orgId = await ensureDefaultOrganization();
-  const suffix = orgId.toHexString().slice(-6);
-  const admin = await createUser(orgId, { email: `bench-admin-${suffix}@example.com`, name: "Bench Admin", role: "admin", password: "bench-password-1", createdBy: null });
-  const agents = [];
-  for (let i = 0; i < AGENTS; i++) agents.push(await createUser(orgId, { email: `bench-agent${i}-${suffix}@example.com`, name: `Agent ${i}`, role: "agent", password: "bench-password-1", createdBy: null }));
-  const accountId = new ObjectId();
-
-  const now = Date.now();
-  const perConversation = Math.max(1, Math.floor(MESSAGES / CONVERSATIONS));
-  const conversations = await rawCollection("conversations");
-  const messages = await rawCollection("messages");
-  const statuses = ["open", "assigned", "assigned", "ai_handled", "waiting", "resolved", "resolved", "closed"] as const;
-  let busiest: ObjectId | null = null;
-  const started = Date.now();
-  for (let from = 0; from < CONVERSATIONS; from += 1000) {
-    const convBatch = [];
-    const msgBatch = [];
-    for (let i = from; i < Math.min(CONVERSATIONS, from + 1000); i++) {
-      const _id = new ObjectId();
-      const contactId = new ObjectId();
-      const status = statuses[i % statuses.length]!;
-      const assignee = status === "assigned" || status === "waiting" || (status === "resolved" && i % 2 === 0) ? agents[i % AGENTS]!._id : null;
-      // Activity spread over 90 days, newest first for low i.
-      const last = new Date(now - Math.floor((i / CONVERSATIONS) * 90 * 86400_000) - (i % 997));
-      const name = `Customer ${i}`;
-      const phone = `+1${String(4_150_000_000 + i)}`;
-      convBatch.push({
-        _id, orgId, accountId, contactId, liveKey: status === "closed" ? `closed:${_id.toHexString()}` : `${contactId.toHexString()}:${accountId.toHexString()}`,
-        status, priority: i % 13 === 0 ? "urgent" : i % 5 === 0 ? "high" : "normal", assigneeId: assignee, tags: i % 3 === 0 ? ["vip"] : [],
-        contact: { name, phone, identityKey: phone }, lastMessage: { preview: `About my ${words[i % words.length]}`, type: "text", sender: "customer" as const, status: null, at: last },
-        lastActivityAt: last, lastCustomerMessageAt: last, unreadCount: i % 4, firstResponseAt: null, snoozedUntil: null, resolvedAt: status === "resolved" ? last : null,
-        ai: { enabled: true, confidence: null, handoverReason: null, consecutiveReplies: 0 }, source: null, searchTokens: searchTokens(name, phone),
-        createdAt: new Date(last.getTime() - 3600_000), updatedAt: last,
-      });
-      if (i === 0) busiest = _id;
-      for (let k = 0; k < perConversation; k++) {
-        const at = new Date(last.getTime() - (perConversation - k) * 60_000);
-        const inbound = k % 2 === 0;
-        const text = `Message ${k} about the ${words[(i + k) % words.length]} ${words[(i * 7 + k) % words.length]} number ${i}-${k}`;
-        const wamid = `wamid.bench${i}x${k}`;
-        msgBatch.push({
-          _id: new ObjectId(), orgId, conversationId: _id, contactId, accountId, key: inbound ? `wa:${wamid}` : `out:bench-${i}-${k}`, waMessageId: wamid,
-          direction: inbound ? "inbound" : "outbound", sender: inbound ? "customer" : "agent", senderUserId: inbound ? null : agents[i % AGENTS]!._id,
-          type: "text", text, payload: null, media: null, replyTo: null, reactions: [], edited: null, revokedAt: null, forwarded: "no",
-          status: inbound ? null : "read", statusHistory: [], error: null, pricing: null, waConversation: null, sentAt: at,
-          searchTokens: searchTokens(text), createdAt: at, updatedAt: at,
-        });
-      }
-    }
-    await conversations.insertMany(convBatch as never[], { ordered: false });
-    for (let m = 0; m < msgBatch.length; m += 5000) await messages.insertMany(msgBatch.slice(m, m + 5000) as never[], { ordered: false });
-    process.stdout.write(`\r[bench] seeded ${Math.min(CONVERSATIONS, from + 1000)}/${CONVERSATIONS} conversations (${Math.round((Date.now() - started) / 1000)} s)`);
-  }
-  process.stdout.write("\n");
-  return { admin, agent: agents[0]!, busiest: busiest!, perConversation };
-}
 
 async function cookieFor(user: { _id: ObjectId; orgId: ObjectId; role: Role; name: string; email: string }) {
   const token = await encode({
@@ -111,8 +47,10 @@ async function cookieFor(user: { _id: ObjectId; orgId: ObjectId; role: Role; nam
 async function main() {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
-  const db = await startLocalDatabase({ persistent: false });
-  stops.push(db.stop);
+  const external = process.env.MONGODB_URI;
+  const bench = external ? null : await startBenchDb();
+  const db = bench ? { uri: bench.uri, engine: `FerretDB v1.24 on ${bench.backend}` } : { uri: external!, engine: "the database at MONGODB_URI" };
+  if (bench) stops.push(bench.stop);
   Object.assign(process.env, {
     MONGODB_URI: db.uri,
     MONGODB_DB: `bench_inbox_${Date.now()}`,
@@ -123,7 +61,12 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
   });
   console.log(`[bench] database ${db.engine} (${db.uri}), seeding ${CONVERSATIONS} conversations and ${MESSAGES} messages...`);
-  const data = await seed();
+  const data = await seedInbox(CONVERSATIONS, MESSAGES);
+  if (bench) {
+    const t = Date.now();
+    bench.indexForPushdown(process.env.MONGODB_DB!);
+    console.log(`[bench] pushdown indexes (${bench.backend}) in ${Math.round((Date.now() - t) / 1000)} s`);
+  }
   const { closeClient } = await import("@/lib/db/client");
   await closeClient();
 

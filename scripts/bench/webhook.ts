@@ -284,6 +284,7 @@ async function main() {
   };
   Object.assign(process.env, { MONGODB_URI: db.uri, MONGODB_DB: DB_NAME, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET });
   const { orgId, accountId } = await seed();
+  db.indexForPushdown(DB_NAME);
   console.log(`[bench] seeded 1 organization, 1 WhatsApp number, ${OUTBOUND} outbound messages; ${CONTACTS} customer phone numbers in the mix`);
 
   buildNext(DIST, env, { reuse: process.env.BENCH_SKIP_BUILD === "true", cwd: ROOT });
