@@ -1,5 +1,5 @@
 /** npm run db:indexes: creates every declared index idempotently, backfills derived keys, and prints what it did. */
-import { backfillTimeKeys } from "@/lib/db/backfill-time-keys";
+import { backfillDerivedKeys } from "@/lib/db/backfill-derived-keys";
 import { closeClient } from "@/lib/db/client";
 import { ensureIndexes } from "@/lib/db/indexes";
 
@@ -10,7 +10,7 @@ ensureIndexes()
     }
     const created = report.filter((r) => r.created).length;
     console.log(`[db:indexes] ${report.length} indexes, ${created} created, ${report.filter((r) => r.unique).length} unique`);
-    console.log(`[db:indexes] time-bucket keys written on ${await backfillTimeKeys()} older documents`);
+    console.log(`[db:indexes] derived keys (time buckets, assigned) written on ${await backfillDerivedKeys()} older documents`);
   })
   .catch((err) => {
     console.error(`[db:indexes] failed: ${err instanceof Error ? err.message : err}`);

@@ -18,9 +18,9 @@ async function main() {
 
   const { ensureIndexes } = await import("@/lib/db/indexes");
   const { isEmpty, seedDemoData, demoUsers, DEMO_PASSWORD } = await import("./seed/demo-data");
-  const { backfillTimeKeys } = await import("@/lib/db/backfill-time-keys");
+  const { backfillDerivedKeys } = await import("@/lib/db/backfill-derived-keys");
   await ensureIndexes();
-  await backfillTimeKeys();
+  await backfillDerivedKeys();
   if (await isEmpty()) {
     const r = await seedDemoData();
     console.log(`[dev] seeded demo data: ${r.users} users, ${r.contacts} contacts, ${r.conversations} conversations`);

@@ -40,6 +40,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, lastActivityAt: -1, _id: -1 }, name: "org_activity" },
     { key: { orgId: 1, status: 1, lastActivityAt: -1 }, name: "org_status_activity" },
     { key: { orgId: 1, assigneeId: 1, lastActivityAt: -1 }, name: "org_assignee_activity" },
+    // `assigned` (derived-keys.ts) is the Unassigned view's filter: an equality FerretDB can push down.
+    { key: { orgId: 1, assigned: 1, lastActivityAt: -1 }, name: "org_assigned_activity" },
     { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact" },
     // Time buckets (time-keys.ts): the list reads newest first one bucket at a time; live polls read minutes.
     { key: { orgId: 1, activityHour: 1, lastActivityAt: -1 }, name: "org_activity_hour" },

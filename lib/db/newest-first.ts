@@ -36,12 +36,16 @@ const before = (at: Date, id: ObjectId, p: Position | null) =>
  * FerretDB pushes down and MongoDB answers from an index, instead of one query that sorts the
  * whole organization. Sparse buckets move to coarser ones and dense ones to finer, so a quiet view
  * costs a handful of queries and a busy one reads about STEP_DOCS documents per step.
- * `run` receives the bucket filter to add to its own and returns what matched, in any order.
+ * `run` receives the bucket filter to add to its own and returns what matched, in any order; give
+ * it only what the database can push down and the rest as `accept`, so that the walk sees what
+ * each bucket really costs (FerretDB decodes every document the pushed-down part matches).
  */
 export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: {
   run: (bucket: Document) => Promise<T[]>;
   prefix: string;
   time: (doc: T) => Date;
+  /** The part of the filter evaluated here rather than in the database. */
+  accept?: (doc: T) => boolean;
   limit: number;
   after: Position | null;
   /** Query budget: past it, return what was found with `more` and a resume position. */
@@ -51,6 +55,7 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
   // At least one query per rung, so that a walk past the end of the data always reaches the last one.
   const maxQueries = Math.max(LADDER.length, opts.maxQueries ?? 24);
   const now = (opts.now ?? new Date()).getTime();
+  const accept = opts.accept ?? (() => true);
   const rows: T[] = [];
   let upper: Position | null = opts.after;
   let level = 0;
@@ -63,7 +68,7 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
     const probe = upper ? upper.at.getTime() - (upper.id ? 0 : 1) : now + SKEW_MS;
     if (!unit) {
       queries++;
-      rows.push(...settle(await opts.run({}), upper, opts.time));
+      rows.push(...settle((await opts.run({})).filter(accept), upper, opts.time));
       return { rows: rows.slice(0, opts.limit), stoppedAt: null };
     }
     // Consecutive older buckets, read in parallel when the last round showed how many are needed.
@@ -74,7 +79,7 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
     let found = 0;
     let matched = 0;
     for (const [i, b] of buckets.entries()) {
-      const fresh = settle(results[i]!, upper, opts.time);
+      const fresh = settle(results[i]!.filter(accept), upper, opts.time);
       found += results[i]!.length;
       matched += fresh.length;
       rows.push(...fresh);

@@ -16,7 +16,7 @@ import type {
   WithId,
 } from "mongodb";
 import { rawCollection, type CollectionName, type Docs } from "./collections";
-import { withTimeKeys, withTimeKeysUpdate } from "./time-keys";
+import { withDerivedKeys, withDerivedKeysUpdate } from "./derived-keys";
 
 type TenantName = Exclude<CollectionName, "organizations" | "login_throttles">;
 type Doc<K extends TenantName> = Docs[K];
@@ -25,8 +25,8 @@ type NewDoc<K extends TenantName> = Omit<Docs[K], "orgId"> & { orgId?: never };
 /**
  * Organization scoping that no query can bypass by accident: every filter, insert, update and
  * pipeline of the returned collection is pinned to `orgId` (set last, so a caller's filter cannot
- * override it). Request code never sees a raw Collection. Writes also get the time-bucket keys
- * their collection carries (`time-keys.ts`), derived here so that no write path can forget them.
+ * override it). Request code never sees a raw Collection. Writes also get the keys derived
+ * from their fields (`derived-keys.ts`), here so that no write path can forget them.
  */
 export function scoped(orgId: ObjectId) {
   function pin<T>(filter: Filter<T> = {}): Filter<T> {
@@ -34,8 +34,8 @@ export function scoped(orgId: ObjectId) {
   }
   return function collection<K extends TenantName>(name: K) {
     const col = async () => (await rawCollection(name)) as unknown as Collection<Doc<K>>;
-    const keyed = <T extends Document>(doc: T) => withTimeKeys(name, doc);
-    const keyedUpdate = <T>(update: T) => withTimeKeysUpdate(name, update);
+    const keyed = <T extends Document>(doc: T) => withDerivedKeys(name, doc);
+    const keyedUpdate = <T>(update: T) => withDerivedKeysUpdate(name, update);
     return {
       name,
       async findOne(filter: Filter<Doc<K>> = {}, options?: FindOptions) {

@@ -40,7 +40,8 @@ function viewFilter(view: InboxView, userId: ObjectId): Document {
       return { assigneeId: userId };
     case "unassigned":
       // AI-handled conversations have no assignee either; they have their own view until handed over.
-      return { assigneeId: null, status: { $ne: "ai_handled" } };
+      // `assigned` rather than `assigneeId: null`: FerretDB pushes a boolean down, never a null.
+      return { assigned: false, status: { $ne: "ai_handled" } };
     case "ai":
       return { status: "ai_handled" };
     case "all":
@@ -80,13 +81,13 @@ function filtersOf(user: Viewer, q: ListConversationsQuery): Document[] {
     statusFilter(status),
     q.priority ? { priority: q.priority } : {},
     q.tag ? { tags: q.tag } : {},
-    q.assignee ? { assigneeId: q.assignee === "none" ? null : new ObjectId(q.assignee) } : {},
+    q.assignee ? (q.assignee === "none" ? { assigned: false } : { assigneeId: new ObjectId(q.assignee) }) : {},
   ];
 }
 
 /** The same filters evaluated in code, for the live delta (a changed conversation may have left the view). */
 function matches(user: Viewer, q: ListConversationsQuery, c: ConversationDoc): boolean {
-  const status = q.status ?? "active";
+  const status = q.status ?? (q.q ? "any" : "active");
   const mine = c.assigneeId?.equals(user._id) ?? false;
   const inView =
     q.view === "mine" ? mine : q.view === "unassigned" ? c.assigneeId === null && c.status !== "ai_handled" : q.view === "ai" ? c.status === "ai_handled" : true;
@@ -100,17 +101,23 @@ function pushdownToken(tokens: string[]): string {
   return [...tokens].sort((a, b) => Number(/\d/.test(b)) - Number(/\d/.test(a)) || b.length - a.length)[0]!;
 }
 
-function tokenFilter(tokens: string[]): Document {
-  return { searchTokens: pushdownToken(tokens), ...(tokens.length > 1 ? { $and: [{ searchTokens: { $all: tokens } }] } : {}) };
+const hasTokens = (tokens: string[]) => (d: { searchTokens: string[] }) => tokens.every((t) => d.searchTokens.includes(t));
+
+/** The top-level equalities of a filter: what FerretDB pushes down (the full filter is then checked in code). */
+function pushable(filter: Document): Document {
+  return Object.fromEntries(Object.entries(filter).filter(([k, v]) => !k.startsWith("$") && v !== null && isEquality(v)));
 }
 
 /** Conversations whose recent messages match the text: the newest matching messages, within a query budget. */
 async function messageHits(orgId: ObjectId, tokens: string[]): Promise<ObjectId[]> {
   const messages = scoped(orgId)("messages");
-  const { rows } = await newestFirst({
-    run: async (bucket) => (await messages.find(and([tokenFilter(tokens), bucket]), { projection: { conversationId: 1, sentAt: 1 } })).toArray(),
+  type Hit = { _id: ObjectId; conversationId: ObjectId; sentAt: Date; searchTokens: string[] };
+  const { rows } = await newestFirst<Hit>({
+    run: async (bucket) =>
+      (await (await messages.find({ searchTokens: pushdownToken(tokens), ...bucket }, { projection: { conversationId: 1, sentAt: 1, searchTokens: 1 } })).toArray()) as Hit[],
     prefix: "sent",
     time: (m) => m.sentAt,
+    accept: hasTokens(tokens),
     limit: MAX_MESSAGE_HITS,
     after: null,
     maxQueries: MESSAGE_SEARCH_QUERIES,
@@ -149,13 +156,16 @@ export async function listConversations(user: Viewer, settings: SettingsValues, 
   const serverTime = new Date(Date.now() - POLL_OVERLAP_MS).toISOString();
   const conversations = scoped(user.orgId)("conversations");
   const tokens = q.q ? queryTokens(q.q) : [];
-  const filter = and([visibilityFilter(user, settings), ...filtersOf(user, q), tokens.length ? tokenFilter(tokens) : {}]);
+  // The database gets the equalities it can push down; the rest of the filter is `accept`.
+  const filter = { ...pushable(and(filtersOf(user, q))), ...(tokens.length ? { searchTokens: pushdownToken(tokens) } : {}) };
+  const accept = (c: ConversationDoc) => canSee(user, settings, c) && matches(user, q, c) && hasTokens(tokens)(c);
   const after = positionOf(q.cursor);
   const [walk, hitIds] = await Promise.all([
     newestFirst<ConversationDoc>({
-      run: async (bucket) => (await (await conversations.find(and([filter, bucket]))).toArray()) as ConversationDoc[],
+      run: async (bucket) => (await (await conversations.find({ ...filter, ...bucket })).toArray()) as ConversationDoc[],
       prefix: "activity",
       time: (c) => c.lastActivityAt,
+      accept,
       limit: q.limit + 1,
       after,
     }),
@@ -166,8 +176,7 @@ export async function listConversations(user: Viewer, settings: SettingsValues, 
     const seen = new Set(rows.map((c) => c._id.toHexString()));
     // One lookup per id: FerretDB pushes down `_id` equality but not `$in`.
     const hits = await Promise.all(hitIds.filter((id) => !seen.has(id.toHexString())).map((_id) => conversations.findOne({ _id })));
-    const q2 = { ...q, status: q.status ?? "any" };
-    const extra = hits.filter((c): c is ConversationDoc => !!c && canSee(user, settings, c) && matches(user, q2, c) && newerThan(c, after));
+    const extra = hits.filter((c): c is ConversationDoc => !!c && canSee(user, settings, c) && matches(user, q, c) && newerThan(c, after));
     rows = [...rows, ...extra].sort(byActivity);
   }
   const hasMore = rows.length > q.limit || walk.stoppedAt !== null;

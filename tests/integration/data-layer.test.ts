@@ -2,7 +2,7 @@ import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { ensureIndexes, indexes } from "@/lib/db/indexes";
-import { backfillTimeKeys } from "@/lib/db/backfill-time-keys";
+import { backfillDerivedKeys } from "@/lib/db/backfill-derived-keys";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { bucketOf } from "@/lib/db/time-keys";
@@ -55,7 +55,7 @@ describe("data layer", () => {
     await expect(db("canned_responses").insertOne({ ...doc, _id: new ObjectId() })).rejects.toMatchObject({ code: 11000 });
   });
 
-  it("writes the time-bucket keys the inbox lists read on every insert and update, and backfills older documents", async () => {
+  it("writes the derived keys the inbox lists read on every insert and update, and backfills older documents", async () => {
     const { orgId } = await createOrg();
     const at = new Date("2026-03-04T05:06:07Z");
     const later = new Date("2026-05-06T07:08:09Z");
@@ -72,9 +72,9 @@ describe("data layer", () => {
     // A document written before the keys existed (or by another tool) gets them from the backfill.
     const raw = await rawCollection("conversations");
     const old = new ObjectId();
-    await raw.insertOne({ ...(await db.findOne({ _id: c._id }))!, _id: old, liveKey: `old:${old.toHexString()}`, activityHour: undefined, activityDay: undefined, activityMonth: undefined, updatedMinute: undefined } as never, { ignoreUndefined: true });
+    await raw.insertOne({ ...(await db.findOne({ _id: c._id }))!, _id: old, liveKey: `old:${old.toHexString()}`, activityHour: undefined, activityDay: undefined, activityMonth: undefined, updatedMinute: undefined, assigned: undefined } as never, { ignoreUndefined: true });
     expect(await raw.findOne({ _id: old })).not.toHaveProperty("activityHour");
-    expect(await backfillTimeKeys()).toBeGreaterThanOrEqual(1);
-    expect(await raw.findOne({ _id: old })).toMatchObject({ ...keysOf(later), updatedMinute: bucketOf("minute", later) });
+    expect(await backfillDerivedKeys()).toBeGreaterThanOrEqual(1);
+    expect(await raw.findOne({ _id: old })).toMatchObject({ ...keysOf(later), updatedMinute: bucketOf("minute", later), assigned: false });
   });
 });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { ObjectId, type Document } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { newestFirst, type NewestFirstResult, type Position } from "@/lib/db/newest-first";
+import { withDerivedKeys, withDerivedKeysUpdate } from "@/lib/db/derived-keys";
 import { bucketOf, withTimeKeys, withTimeKeysUpdate } from "@/lib/db/time-keys";
 
 type Row = { _id: ObjectId; lastActivityAt: Date; activityHour?: number; activityDay?: number; activityMonth?: number };
@@ -50,6 +51,18 @@ describe("time keys", () => {
     // Collections without time keys, and updates that do not touch the time, are left alone.
     expect(withTimeKeys("contacts", { updatedAt: at })).toEqual({ updatedAt: at });
     expect(withTimeKeysUpdate("conversations", { $inc: { unreadCount: 1 } })).toEqual({ $inc: { unreadCount: 1 } });
+  });
+});
+
+describe("derived keys", () => {
+  it("marks a conversation assigned exactly when it has an assignee, on insert and on every update of the assignee", () => {
+    const agent = new ObjectId();
+    expect(withDerivedKeys("conversations", { assigneeId: null })).toMatchObject({ assigned: false });
+    expect(withDerivedKeys("conversations", { assigneeId: agent })).toMatchObject({ assigned: true });
+    expect(withDerivedKeysUpdate("conversations", { $set: { assigneeId: agent, status: "assigned" } })).toEqual({ $set: { assigneeId: agent, status: "assigned", assigned: true } });
+    expect(withDerivedKeysUpdate("conversations", { $set: { assigneeId: null } })).toEqual({ $set: { assigneeId: null, assigned: false } });
+    expect(withDerivedKeysUpdate("conversations", { $set: { status: "resolved" } })).toEqual({ $set: { status: "resolved" } });
+    expect(withDerivedKeys("contacts", { assigneeId: agent })).toEqual({ assigneeId: agent });
   });
 });
 

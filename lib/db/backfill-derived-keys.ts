@@ -3,11 +3,16 @@ import { rawCollection, type CollectionName } from "./collections";
 import { TIME_KEYS, keyName, withTimeKeys } from "./time-keys";
 
 /**
- * Writes the time-bucket keys (time-keys.ts) on documents stored before they existed. Idempotent;
+ * Writes the derived keys (derived-keys.ts) on documents stored before they existed. Idempotent;
  * run by `npm run db:indexes` and `npm run dev`. Returns how many documents it updated.
  */
-export async function backfillTimeKeys(batch = 1000): Promise<number> {
+export async function backfillDerivedKeys(batch = 1000): Promise<number> {
   let updated = 0;
+  const conversations = await rawCollection("conversations");
+  for (const assigned of [true, false]) {
+    const res = await conversations.updateMany({ assigned: { $exists: false }, assigneeId: assigned ? { $ne: null } : null }, { $set: { assigned } });
+    updated += res.modifiedCount;
+  }
   for (const [name, specs] of Object.entries(TIME_KEYS)) {
     const col = await rawCollection(name as CollectionName);
     for (const spec of specs) {
