@@ -69,10 +69,15 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     id = existing._id;
     created = false;
   }
-  await db("contacts").updateOne(
-    { _id: contact._id },
-    { $set: { [`liveConversationIds.${account._id.toHexString()}`]: id, updatedAt: now }, $inc: { conversationCount: created ? 1 : 0 } },
-  );
+  const hint = `liveConversationIds.${account._id.toHexString()}`;
+  if (created) {
+    await db("contacts").updateOne({ _id: contact._id }, { $set: { [hint]: id, updatedAt: now }, $inc: { conversationCount: 1 } });
+  } else {
+    // Only when the hint is wrong: concurrent deliveries that lost the insert race would otherwise
+    // rewrite the contact while the winner increments it (FerretDB can lose one of two concurrent
+    // updates of a document; MongoDB cannot).
+    await db("contacts").updateOne({ _id: contact._id, [hint]: { $ne: id } }, { $set: { [hint]: id, updatedAt: now } });
+  }
   return id;
 }
 
