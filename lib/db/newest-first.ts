@@ -7,7 +7,7 @@ const LADDER: (BucketUnit | null)[] = ["hour", "day", "month", null];
  * Documents one step should read at most, roughly: the next bucket is coarser when this one,
  * scaled up to the coarser size, stays under it, and finer when this one went over it.
  */
-const STEP_DOCS = 300;
+const STEP_DOCS = 100;
 /** The last step (all older history) is taken only after a 30-day bucket with fewer than this. */
 const SPARSE_MONTH = 4;
 /** Buckets read in parallel at most. */

@@ -29,10 +29,8 @@ export const POLL_OVERLAP_MS = 5_000;
 const MAX_DELTA = 200;
 /** A poll older than this many minutes reloads the first page instead of merging changes. */
 const MAX_DELTA_MINUTES = 15;
-/** Message-text search reads the newest matching messages, at most this many... */
-const MAX_MESSAGE_HITS = 200;
-/** ...within this many bucket queries (see `newestFirst`). */
-const MESSAGE_SEARCH_QUERIES = 6;
+/** Message-text search reads the newest matching messages within this many bucket queries (see `newestFirst`). */
+const MESSAGE_SEARCH_QUERIES = 4;
 
 function viewFilter(view: InboxView, userId: ObjectId): Document {
   switch (view) {
@@ -108,8 +106,8 @@ function pushable(filter: Document): Document {
   return Object.fromEntries(Object.entries(filter).filter(([k, v]) => !k.startsWith("$") && v !== null && isEquality(v)));
 }
 
-/** Conversations whose recent messages match the text: the newest matching messages, within a query budget. */
-async function messageHits(orgId: ObjectId, tokens: string[]): Promise<ObjectId[]> {
+/** Conversations whose recent messages match the text (at most `limit`): the newest matches, within a query budget. */
+async function messageHits(orgId: ObjectId, tokens: string[], limit: number): Promise<ObjectId[]> {
   const messages = scoped(orgId)("messages");
   type Hit = { _id: ObjectId; conversationId: ObjectId; sentAt: Date; searchTokens: string[] };
   const { rows } = await newestFirst<Hit>({
@@ -118,11 +116,11 @@ async function messageHits(orgId: ObjectId, tokens: string[]): Promise<ObjectId[
     prefix: "sent",
     time: (m) => m.sentAt,
     accept: hasTokens(tokens),
-    limit: MAX_MESSAGE_HITS,
+    limit,
     after: null,
     maxQueries: MESSAGE_SEARCH_QUERIES,
   });
-  return [...new Map(rows.map((m) => [m.conversationId.toHexString(), m.conversationId])).values()];
+  return [...new Map(rows.map((m) => [m.conversationId.toHexString(), m.conversationId])).values()].slice(0, limit);
 }
 
 const positionOf = (cursor: string | undefined): Position | null => (cursor ? decodeCursor(cursor) : null);
@@ -169,7 +167,7 @@ export async function listConversations(user: Viewer, settings: SettingsValues, 
       limit: q.limit + 1,
       after,
     }),
-    tokens.length ? messageHits(user.orgId, tokens) : Promise.resolve([]),
+    tokens.length ? messageHits(user.orgId, tokens, q.limit + 1) : Promise.resolve([]),
   ]);
   let rows = walk.rows;
   if (hitIds.length) {

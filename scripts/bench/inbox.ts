@@ -108,9 +108,10 @@ async function main() {
   const rows: string[] = [];
   let pass = true;
   for (const s of scenarios) {
-    for (let i = 0; i < 3; i++) await get(s.cookie, s.url);
+    for (let i = 0; i < (s.main ? 3 : 1); i++) await get(s.cookie, s.url);
     const times: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) times.push((await get(s.cookie, s.url)).ms);
+    // Scenarios outside the floor get a few samples: on FerretDB the counts take seconds each.
+    for (let i = 0; i < (s.main ? SAMPLES : Math.min(SAMPLES, 5)); i++) times.push((await get(s.cookie, s.url)).ms);
     times.sort((a, b) => a - b);
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(times, p).toFixed(1));
     const ok = percentile(times, 95) < FLOOR_P95_MS;
