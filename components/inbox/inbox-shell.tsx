@@ -7,7 +7,7 @@ import { Dialog } from "@/components/ui/dialog";
 import type { ConversationPage } from "@/lib/inbox/list-conversations";
 import { timeAgo, windowState } from "@/lib/inbox/format";
 import { priorities } from "@/lib/schemas/conversation";
-import { inboxViews, type AssigneeResponse, type ConversationResponse, type InboxView, type StatusFilter, type ViewCounts } from "@/lib/schemas/inbox";
+import { formatCount, inboxViews, type AssigneeResponse, type ConversationResponse, type InboxView, type StatusFilter, type ViewCounts } from "@/lib/schemas/inbox";
 import { useConversationList, type ListFilters } from "@/lib/swr/use-conversations";
 import { useAssignees, useViewCounts } from "@/lib/swr/use-inbox-meta";
 
@@ -141,7 +141,7 @@ export function InboxShell({
                 className={`rounded-md px-1 py-1 text-xs font-medium ${filters.view === v ? "bg-brand-600 text-white" : "text-slate-600 hover:bg-slate-100"}`}
                 data-testid={`view-${v}`}
               >
-                {viewLabels[v]} <span className="tabular-nums opacity-80">{counts[v]}</span>
+                {viewLabels[v]} <span className="tabular-nums opacity-80">{formatCount(counts, v)}</span>
               </button>
             ))}
           </div>

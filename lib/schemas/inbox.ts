@@ -166,4 +166,14 @@ export const assigneeResponse = z.object({
 });
 export type AssigneeResponse = z.infer<typeof assigneeResponse>;
 
-export type ViewCounts = Record<InboxView, number> & { unread: number };
+/** Counts stop at COUNT_CAP: a count at the cap, or listed in `atLeast`, means "this many or more". */
+export const COUNT_CAP = 100;
+export type CountName = InboxView | "unread";
+export type ViewCounts = Record<CountName, number> & { atLeast: CountName[] };
+
+/** How a count reads in the tabs, the nav badge and the tab title: 7, 99+, or 42+ when it is a lower bound. */
+export function formatCount(counts: ViewCounts, name: CountName): string {
+  const n = counts[name];
+  if (n >= COUNT_CAP) return `${COUNT_CAP - 1}+`;
+  return (counts.atLeast ?? []).includes(name) ? `${n}+` : String(n);
+}

@@ -1,10 +1,11 @@
+import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { GET as listConversations } from "@/app/api/conversations/route";
 import { GET as getCounts } from "@/app/api/conversations/counts/route";
 import { GET as getConversation } from "@/app/api/conversations/[id]/route";
 import { GET as listMessages } from "@/app/api/conversations/[id]/messages/route";
 import { scoped } from "@/lib/db/scoped";
-import type { ConversationResponse, MessageResponse } from "@/lib/schemas/inbox";
+import { COUNT_CAP, formatCount, type ConversationResponse, type MessageResponse } from "@/lib/schemas/inbox";
 import { createOrg, request, routeParams } from "../support/factories";
 import { seedConversation, seedMessage } from "../support/inbox-fixtures";
 
@@ -49,9 +50,29 @@ describe("GET /api/conversations: views, filters and counts", () => {
     expect(await as(users.supervisor, "assignee=none")).toEqual([id(c.unassigned), id(c.ai)]);
 
     const counts = async (u: User) => (await (await getCounts(await request(u, "/api/conversations/counts"), routeParams({}))).json()).counts;
-    expect(await counts(users.supervisor)).toEqual({ mine: 0, unassigned: 1, ai: 1, all: 4, unread: 3 });
+    expect(await counts(users.supervisor)).toEqual({ mine: 0, unassigned: 1, ai: 1, all: 4, unread: 3, atLeast: [] });
     // The agent does not see agent2's conversation, so neither its row nor its unread messages count.
-    expect(await counts(users.agent)).toEqual({ mine: 1, unassigned: 1, ai: 1, all: 3, unread: 2 });
+    expect(await counts(users.agent)).toEqual({ mine: 1, unassigned: 1, ai: 1, all: 3, unread: 2, atLeast: [] });
+  });
+
+  it("counts up to a hundred and then says 99+, without reading every conversation", async () => {
+    const { orgId, users } = await createOrg();
+    const template = await seedConversation(orgId, { lastActivityAt: minutesAgo(1), unreadCount: 1 });
+    const db = scoped(orgId)("conversations");
+    const { orgId: _o, ...doc } = (await db.findOne({ _id: template._id }))!;
+    // 120 more, spread over the last 120 hours, all unassigned and unread.
+    await db.insertMany(
+      Array.from({ length: 120 }, (_, i) => {
+        const _id = new ObjectId();
+        return { ...doc, _id, liveKey: `bench:${_id.toHexString()}`, lastActivityAt: minutesAgo(60 * i + 2) };
+      }),
+    );
+    const res = await getCounts(await request(users.supervisor, "/api/conversations/counts"), routeParams({}));
+    const { counts } = await res.json();
+    expect(counts).toMatchObject({ mine: 0, ai: 0, unassigned: COUNT_CAP, all: COUNT_CAP, unread: COUNT_CAP });
+    expect(formatCount(counts, "all")).toBe("99+");
+    expect(formatCount(counts, "mine")).toBe("0");
+    expect(formatCount({ ...counts, all: 42, atLeast: ["all"] }, "all")).toBe("42+");
   });
 
   it("returns the row fields the list shows, and nothing internal", async () => {
