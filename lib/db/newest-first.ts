@@ -48,7 +48,7 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
   accept?: (doc: T) => boolean;
   limit: number;
   after: Position | null;
-  /** Query budget: past it, return what was found with `more` and a resume position. */
+  /** Query budget: past it, return what was found and where the walk stopped (`stoppedAt`). */
   maxQueries?: number;
   now?: Date;
 }): Promise<NewestFirstResult<T>> {

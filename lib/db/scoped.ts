@@ -74,7 +74,7 @@ export function scoped(orgId: ObjectId) {
       async aggregate<T extends Document = Document>(pipeline: Document[], options?: AggregateOptions) {
         return (await col()).aggregate<T>([{ $match: { orgId } }, ...pipeline], options);
       },
-      /** Each operation's filter is pinned; inserts get orgId; writes get their time keys. */
+      /** Each operation's filter is pinned; inserts get orgId; writes get their derived keys. */
       async bulkWrite(ops: AnyBulkWriteOperation<Doc<K>>[], options?: BulkWriteOptions) {
         const pinned = ops.map((op) => {
           if ("insertOne" in op) return { insertOne: { document: keyed({ ...op.insertOne.document, orgId }) } };

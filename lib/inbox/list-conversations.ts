@@ -64,7 +64,7 @@ const isEquality = (v: unknown) => v === null || typeof v !== "object" || v inst
  * top-level equalities down to its storage (the rest it evaluates in Go after decoding each
  * document), so equalities go first and a field taken twice, or an operator, goes into `$and`.
  */
-export function and(parts: Document[]): Document {
+function and(parts: Document[]): Document {
   const out: Document = {};
   const rest: Document[] = [];
   const entries = parts.flatMap((p) => Object.entries(p));
@@ -87,7 +87,7 @@ function filtersOf(user: Viewer, q: ListConversationsQuery): Document[] {
   ];
 }
 
-/** The same filters evaluated in code, for the live delta (a changed conversation may have left the view). */
+/** The view's filters evaluated in code: for what is not pushed down, and for the live delta (a changed conversation may have left the view). */
 function matches(user: Viewer, q: ListConversationsQuery, c: ConversationDoc): boolean {
   const status = q.status ?? (q.q ? "any" : "active");
   const mine = c.assigneeId?.equals(user._id) ?? false;
