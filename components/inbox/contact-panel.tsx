@@ -14,6 +14,7 @@ import { statusLabel } from "./inbox-shell";
 type Panel = {
   contact: ContactResponse;
   conversations: ConversationResponse[];
+  conversationCount: number;
   leadScore: { score: number; confidence: number } | null;
   journey: { stage: string; lastInteractionAt: string | null } | null;
 };
@@ -119,7 +120,7 @@ export function ContactPanel({
           </section>
           <ConversationInsights conversationId={conversationId} />
           <section aria-label="Conversations">
-            <h3 className="text-xs font-semibold uppercase text-slate-500">Conversations ({c.conversationCount})</h3>
+            <h3 className="text-xs font-semibold uppercase text-slate-500">Conversations ({data.conversationCount})</h3>
             <ul className="space-y-1">
               {data.conversations.map((x) => (
                 <li key={x.id}>

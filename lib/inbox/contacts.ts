@@ -23,7 +23,6 @@ export function toContactResponse(c: ContactDoc): ContactResponse {
     consent: { ...c.consent, changedAt: c.consent.changedAt?.toISOString() ?? null },
     source: { kind: c.source.kind, referral: c.source.referral, at: c.source.at.toISOString() },
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
-    conversationCount: c.conversationCount,
     createdAt: c.createdAt.toISOString(),
   };
 }
@@ -39,14 +38,19 @@ export async function getContactPanel(user: Viewer, id: ObjectId) {
   const db = scoped(user.orgId);
   const contact = await getContactOrThrow(user.orgId, id);
   const settings = await getSettings(user.orgId);
-  const [conversations, leadScore, journey] = await Promise.all([
-    (await db("conversations").find({ contactId: id, ...visibilityFilter(user, settings) }, { sort: { createdAt: -1 }, limit: 20 })).toArray(),
+  const visible = { contactId: id, ...visibilityFilter(user, settings) };
+  // Counted here rather than kept as a counter on the contact: concurrent deliveries rewrite the
+  // contact, and FerretDB can lose one of two concurrent updates of a document.
+  const [conversations, conversationCount, leadScore, journey] = await Promise.all([
+    (await db("conversations").find(visible, { sort: { createdAt: -1 }, limit: 20 })).toArray(),
+    db("conversations").countDocuments(visible),
     db("lead_scores").findOne({ contactId: id }),
     db("customer_journeys").findOne({ contactId: id }),
   ]);
   return {
     contact: toContactResponse(contact),
     conversations: (conversations as ConversationDoc[]).map(toConversationResponse),
+    conversationCount,
     leadScore: leadScore ? { score: leadScore.score, confidence: leadScore.confidence, factors: leadScore.factors } : null,
     journey: journey ? { stage: journey.stage, lastInteractionAt: journey.lastInteractionAt?.toISOString() ?? null } : null,
   };

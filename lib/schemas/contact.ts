@@ -35,7 +35,6 @@ export const contactDoc = z.object({
   }),
   source: contactSource,
   lastInboundAt: z.date().nullable(),
-  conversationCount: z.number().int(),
   /** Lowercased name/phone/email tokens for portable indexed search (no $text on FerretDB). */
   searchTokens: z.array(z.string()),
   /**
@@ -106,7 +105,6 @@ export const contactResponse = z.object({
   consent: z.object({ state: z.enum(consentStates), marketing: z.boolean(), changedAt: z.string().nullable(), source: z.string().nullable() }),
   source: z.object({ kind: z.string(), referral: z.record(z.string(), z.unknown()).nullable(), at: z.string() }),
   lastInboundAt: z.string().nullable(),
-  conversationCount: z.number(),
   createdAt: z.string(),
 });
 export type ContactResponse = z.infer<typeof contactResponse>;

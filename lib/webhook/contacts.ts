@@ -85,7 +85,6 @@ export async function resolveContact(
       consent: { state: "unknown", marketing: false, changedAt: null, source: null },
       source: referral ? { kind: "ctwa_ad", referral, at } : { kind: "whatsapp", referral: null, at },
       lastInboundAt: at,
-      conversationCount: 0,
       searchTokens: searchTokens(identity.profileName, identity.phone, identity.username),
       liveConversationIds: {},
       createdAt: now,

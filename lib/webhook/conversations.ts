@@ -71,7 +71,7 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
   }
   const hint = `liveConversationIds.${account._id.toHexString()}`;
   if (created) {
-    await db("contacts").updateOne({ _id: contact._id }, { $set: { [hint]: id, updatedAt: now }, $inc: { conversationCount: 1 } });
+    await db("contacts").updateOne({ _id: contact._id }, { $set: { [hint]: id, updatedAt: now } });
   } else {
     // Only when the hint is wrong: concurrent deliveries that lost the insert race would otherwise
     // rewrite the contact while the winner increments it (FerretDB can lose one of two concurrent

@@ -70,7 +70,7 @@ export async function seedDemoData(now = new Date()) {
       company, tags: [pick(tagPool, i), ...(i % 4 === 0 ? [pick(tagPool, i + 3)] : [])], customFields: i % 5 === 0 ? { plan: "pro" } : {},
       consent: { state: i === 7 ? "opted_out" : "opted_in", marketing: i !== 7, changedAt: created, source: "import" },
       source: i === 2 ? { kind: "ctwa_ad", referral: { source_type: "ad", source_id: "120208573800490", headline: "Spring sale" }, at: created } : { kind: "whatsapp", referral: null, at: created },
-      lastInboundAt: null, conversationCount: 0, searchTokens: searchTokens(name, phone, company), createdAt: created, updatedAt: created,
+      lastInboundAt: null, searchTokens: searchTokens(name, phone, company), createdAt: created, updatedAt: created,
     });
   }
   await db("contacts").insertMany(contacts.map(({ orgId: _o, ...c }) => c));
@@ -121,7 +121,7 @@ export async function seedDemoData(now = new Date()) {
   await db("messages").insertMany(messages);
   await db("contacts").bulkWrite(
     conversations.map((c) => ({
-      updateOne: { filter: { _id: c.contactId }, update: { $set: { lastInboundAt: c.lastCustomerMessageAt }, $inc: { conversationCount: 1 } } },
+      updateOne: { filter: { _id: c.contactId }, update: { $set: { lastInboundAt: c.lastCustomerMessageAt } } },
     })),
   );
   // ensureDefaultOrganization seeded the AI agents; the knowledge base gives them answers.

@@ -226,7 +226,7 @@ describe("contact panel", () => {
     expect(await scoped(orgId)("conversations").findOne({ _id: conv._id })).toMatchObject({ contact: { name: "María García" }, searchTokens: expect.arrayContaining(["maria"]) });
     const panel = await (await getContact(await request(users.agent, `/api/contacts/${id}`), routeParams({ id }))).json();
     expect(panel.conversations.map((c: { id: string }) => c.id)).toEqual([conv._id.toHexString()]);
-    expect(panel).toMatchObject({ leadScore: null, journey: null });
+    expect(panel).toMatchObject({ conversationCount: 1, leadScore: null, journey: null });
   });
 });
 

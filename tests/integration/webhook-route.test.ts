@@ -174,7 +174,5 @@ describe("POST /api/webhooks/whatsapp: idempotency", () => {
     const conversations = await (await db("conversations").find({})).toArray();
     expect(conversations).toHaveLength(1);
     expect(conversations[0]).toMatchObject({ unreadCount: 1, status: "open", lastMessage: { preview: "Is my order shipped?", sender: "customer" } });
-    const contact = await db("contacts").findOne({});
-    expect(contact?.conversationCount).toBe(1);
   });
 });

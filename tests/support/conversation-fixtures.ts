@@ -4,6 +4,9 @@ import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { MessageDoc } from "@/lib/schemas/message";
 
+/** Unique per test worker (random 4-digit suffixes collided within one organization). */
+let nextPhone = 5_550_000 + Math.floor(Math.random() * 4_000_000);
+
 /** A contact and its live conversation, as ingestion would have left them. */
 export async function createConversation(
   orgId: ObjectId,
@@ -11,12 +14,12 @@ export async function createConversation(
   opts: { phone?: string; lastCustomerMessageAt?: Date | null; consent?: ContactDoc["consent"]["state"] } = {},
 ) {
   const now = new Date();
-  const phone = opts.phone ?? `+1415555${String(Math.floor(Math.random() * 9000) + 1000)}`;
+  const phone = opts.phone ?? `+1415${String(nextPhone++).padStart(7, "0")}`;
   const contact: Omit<ContactDoc, "orgId"> = {
     _id: new ObjectId(), identityKey: phone, phone, waId: phone.slice(1), bsuid: null, username: null, name: "Maria Garcia", profileName: "Maria",
     email: null, company: null, tags: [], customFields: {},
     consent: { state: opts.consent ?? "unknown", marketing: true, changedAt: null, source: null },
-    source: { kind: "whatsapp", referral: null, at: now }, lastInboundAt: now, conversationCount: 1, searchTokens: [], createdAt: now, updatedAt: now,
+    source: { kind: "whatsapp", referral: null, at: now }, lastInboundAt: now, searchTokens: [], createdAt: now, updatedAt: now,
   };
   await scoped(orgId)("contacts").insertOne(contact);
   const conversation: Omit<ConversationDoc, "orgId"> = {

@@ -24,7 +24,7 @@ export async function seedConversation(
   await scoped(orgId)("contacts").insertOne({
     _id: contactId, identityKey: phone, phone, waId: phone.slice(1), bsuid: null, username: null, name, profileName: null, email: null, company: null,
     tags: [], customFields: {}, consent: { state: "opted_in", marketing: true, changedAt: null, source: null },
-    source: { kind: "whatsapp", referral: null, at: now }, lastInboundAt: now, conversationCount: 1, searchTokens: searchTokens(name, phone),
+    source: { kind: "whatsapp", referral: null, at: now }, lastInboundAt: now, searchTokens: searchTokens(name, phone),
     createdAt: now, updatedAt: now,
   });
   const at = opts.lastActivityAt ?? now;
