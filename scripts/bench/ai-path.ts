@@ -12,8 +12,7 @@
  * Options (env): BENCH_CONVERSATIONS (500), BENCH_CONCURRENCY (10), BENCH_SKIP_BUILD=true to reuse
  * the build, BENCH_DIST_DIR (.next-bench-ai).
  */
-import { spawn } from "node:child_process";
-import { sleep, waitForHealth } from "./lib/app-server";
+import { onStop, percentile, runBench, sleep, startApp } from "./lib/app-server";
 import { buildNext } from "../lib/next-process";
 import path from "node:path";
 import { startGeminiServer } from "../../tests/fakes/gemini-server";
@@ -29,37 +28,24 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const WARMUP = 20;
 const FLOOR_P95_MS = 1_000;
 
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-
-/** Everything started, stopped in order on exit, failure or Ctrl-C (no orphaned servers). */
-const stops: (() => Promise<unknown>)[] = [];
-async function cleanup() {
-  for (const stop of stops.splice(0)) await stop().catch(() => {});
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
-
-async function main() {
+async function main(): Promise<boolean> {
   const [appPort, simPort, qstashPort] = [await freePort(), await freePort(), await freePort()];
   const appUrl = `http://127.0.0.1:${appPort}`;
 
   const db = await startBenchDb();
-  stops.push(db.stop);
+  onStop(db.stop);
   console.log(`[bench] FerretDB on ${db.backend}`);
   const keys = { token: "bench-qstash-token", currentSigningKey: "sig_bench_current_0001", nextSigningKey: "sig_bench_next_0002" };
   const qstash = await startQstashServer({ port: qstashPort, ...keys });
-  stops.push(qstash.stop);
+  onStop(qstash.stop);
   const gemini = await startGeminiServer({
     apiKey: "bench-gemini-key",
     defaultResponder: () => ({ functionCalls: [{ name: "reply", args: { text: "Yes, we ship to Canada in 3-5 business days.", confidence: 0.95, sentiment: 0.2 } }] }),
   });
-  stops.push(gemini.stop);
+  onStop(gemini.stop);
   const meta = { accessToken: "bench-access-token", appSecret: "bench-app-secret", phoneNumberId: "106540352242922", wabaId: "102290129340398" };
   const sim = await startGraphSimulator({ port: simPort, webhookUrl: `${appUrl}/api/webhooks/whatsapp`, ...meta, displayPhoneNumber: "+1 555 0100", statusDelayMs: 50 });
-  stops.push(sim.stop);
+  onStop(sim.stop);
 
   Object.assign(process.env, {
     MONGODB_URI: db.uri,
@@ -93,14 +79,7 @@ async function main() {
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST };
   buildNext(DIST, env, { reuse: process.env.BENCH_SKIP_BUILD === "true", cwd: ROOT });
-  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  // `npx next start` forks next-server; its own process group lets one signal stop both.
-  const exited = new Promise((r) => server.once("exit", r));
-  stops.unshift(async () => {
-    process.kill(-server.pid!, "SIGTERM");
-    await Promise.race([exited, sleep(10_000)]);
-  });
-  await waitForHealth(appUrl, server);
+  await startApp(appPort, env, ROOT);
 
   let next = 0;
   const latencies: number[] = [];
@@ -150,12 +129,7 @@ async function main() {
   const ok = failures.length === 0 && sorted.length === TOTAL && p95 < FLOOR_P95_MS;
   console.log(ok ? `  PASS: p95 < ${FLOOR_P95_MS} ms` : `  FAIL: floor p95 < ${FLOOR_P95_MS} ms with every conversation answered`);
 
-  await cleanup();
-  process.exit(ok ? 0 : 1);
+  return ok;
 }
 
-main().catch(async (err) => {
-  console.error(`[bench] ${err instanceof Error ? err.stack : err}`);
-  await cleanup();
-  process.exit(1);
-});
+runBench(main);

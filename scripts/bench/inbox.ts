@@ -9,8 +9,7 @@
  * Database: FerretDB on PostgreSQL when Debian's postgresql is installed (else SQLite), with
  * `indexForPushdown` (see scripts/bench/lib/ferretdb-metrics.ts).
  */
-import { spawn } from "node:child_process";
-import { waitForHealth } from "./lib/app-server";
+import { onStop, percentile, runBench, startApp } from "./lib/app-server";
 import { buildNext } from "../lib/next-process";
 import path from "node:path";
 import type { ObjectId } from "mongodb";
@@ -27,14 +26,6 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 500_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 const FLOOR_P95_MS = 150;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-const stops: (() => Promise<unknown>)[] = [];
-async function cleanup() {
-  for (const stop of stops.splice(0)) await stop().catch(() => {});
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
-
 
 async function cookieFor(user: { _id: ObjectId; orgId: ObjectId; role: Role; name: string; email: string }) {
   const token = await encode({
@@ -44,13 +35,13 @@ async function cookieFor(user: { _id: ObjectId; orgId: ObjectId; role: Role; nam
   return `next-auth.session-token=${token}`;
 }
 
-async function main() {
+async function main(): Promise<boolean> {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const external = process.env.MONGODB_URI;
   const bench = external ? null : await startBenchDb();
   const db = bench ? { uri: bench.uri, engine: `FerretDB v1.24 on ${bench.backend}` } : { uri: external!, engine: "the database at MONGODB_URI" };
-  if (bench) stops.push(bench.stop);
+  if (bench) onStop(bench.stop);
   Object.assign(process.env, {
     MONGODB_URI: db.uri,
     MONGODB_DB: `bench_inbox_${Date.now()}`,
@@ -72,9 +63,7 @@ async function main() {
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST };
   buildNext(DIST, env, { reuse: process.env.BENCH_SKIP_BUILD === "true", cwd: ROOT });
-  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  stops.unshift(async () => void process.kill(-server.pid!, "SIGTERM"));
-  await waitForHealth(appUrl, server);
+  await startApp(appPort, env, ROOT);
 
   const admin = await cookieFor(data.admin);
   const agent = await cookieFor(data.agent);
@@ -123,12 +112,7 @@ async function main() {
   console.log("| scenario | p50 ms | p95 ms | p99 ms | p95 < 150 ms |\n| --- | --- | --- | --- | --- |");
   console.log(rows.join("\n"));
   console.log(`\n[bench] floor (p95 < ${FLOOR_P95_MS} ms on every list/thread/search scenario): ${pass ? "PASS" : "FAIL"}`);
-  await cleanup();
-  process.exit(pass ? 0 : 1);
+  return pass;
 }
 
-main().catch(async (err) => {
-  console.error(`[bench] ${err instanceof Error ? err.stack : err}`);
-  await cleanup();
-  process.exit(1);
-});
+runBench(main);

@@ -20,8 +20,7 @@
  * BENCH_CONNECTIONS (64), BENCH_CONTACTS (2000), BENCH_SKIP_BUILD=true reuses the build,
  * BENCH_DIST_DIR (.next-bench) when another benchmark's server is serving that folder.
  */
-import { spawn } from "node:child_process";
-import { sleep, waitForHealth } from "./lib/app-server";
+import { onStop, percentile, runBench, sleep, startApp } from "./lib/app-server";
 import { buildNext } from "../lib/next-process";
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -45,14 +44,8 @@ const PHONE_NUMBER_ID = "106540352242922";
 const WABA_ID = "102290129340398";
 const DB_NAME = `bench_webhook_${Date.now()}`;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 const sign = (body: string) => `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`;
 
-const stops: (() => Promise<unknown>)[] = [];
-async function cleanup() {
-  for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
 // ---------- Meta-shaped envelopes ----------
 const texts = ["Hi! Is my order #4821 shipped yet?", "Do you deliver to Lyon?", "Thanks, that works", "What are your opening hours on Sunday?", "Can I change the size to M?", "ok", "Perfect 👍", "I never received the invoice"];
@@ -256,12 +249,12 @@ async function rawBaseline(uri: string, orgId: ObjectId, accountId: ObjectId, ev
   return { eventsPerSecond: events / seconds, opsPerEvent: ops / events };
 }
 
-async function main() {
+async function main(): Promise<boolean> {
   const db = await startBenchDb();
-  stops.push(db.stop);
+  onStop(db.stop);
   console.log(`[bench] FerretDB (${db.backend} backend) at ${db.uri}, database ${DB_NAME}`);
   const sink = await startQstashSink();
-  stops.push(sink.stop);
+  onStop(sink.stop);
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const env: NodeJS.ProcessEnv = {
@@ -288,11 +281,7 @@ async function main() {
   console.log(`[bench] seeded 1 organization, 1 WhatsApp number, ${OUTBOUND} outbound messages; ${CONTACTS} customer phone numbers in the mix`);
 
   buildNext(DIST, env, { reuse: process.env.BENCH_SKIP_BUILD === "true", cwd: ROOT });
-  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  stops.push(async () => {
-    if (server.exitCode === null && server.pid) process.kill(-server.pid, "SIGTERM");
-  });
-  await waitForHealth(appUrl, server);
+  await startApp(appPort, env, ROOT);
   console.log(`[bench] app (production build) at ${appUrl}`);
 
   await runLoad(appUrl, { amount: 400, rate: 0, connections: 8, prefix: "WARM" });
@@ -357,12 +346,7 @@ async function main() {
   console.log(JSON.stringify(report));
   const ok = eps >= FLOOR.eventsPerSecond && report.latencyMs.p99 < FLOOR.p99Ms && knownContact.perDelivery <= FLOOR.opsPerInbound && lost === 0 && duplicated === 0;
   console.log(ok ? "[bench] floor met" : `[bench] FLOOR NOT MET (>= ${FLOOR.eventsPerSecond} events/s, p99 < ${FLOOR.p99Ms} ms, <= ${FLOOR.opsPerInbound} ops per inbound message, 0 lost, 0 duplicated)`);
-  process.exitCode = ok ? 0 : 1;
+  return ok;
 }
 
-main()
-  .catch((err) => {
-    console.error(`[bench] ${err instanceof Error ? err.stack : err}`);
-    process.exitCode = 1;
-  })
-  .finally(cleanup);
+runBench(main);

@@ -16,8 +16,9 @@ function descendants(pid: number): number[] {
  * as a grandchild, which a plain kill of the direct child leaves running. The child stays in our
  * process group so a terminal's Ctrl+C and Playwright's group kill still reach it.
  */
-export function startNext(args: string[], env: NodeJS.ProcessEnv, cwd?: string): { child: ChildProcess; stop: () => void } {
-  const child = spawn("npx", ["next", ...args], { stdio: "inherit", env, cwd });
+export function startNext(args: string[], env: NodeJS.ProcessEnv, cwd?: string, opts: { quiet?: boolean } = {}): { child: ChildProcess; stop: () => void } {
+  // quiet: benchmarks keep stderr only, so request logs do not bury their figures.
+  const child = spawn("npx", ["next", ...args], { stdio: opts.quiet ? ["ignore", "ignore", "inherit"] : "inherit", env, cwd });
   const stop = () => {
     if (child.exitCode !== null || !child.pid) return;
     for (const pid of [child.pid, ...descendants(child.pid)].reverse()) {

@@ -1,6 +1,33 @@
 import type { ChildProcess } from "node:child_process";
+import { startNext } from "../../lib/next-process";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Nearest-rank percentile of an ascending array (NaN when empty). */
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+
+/** Everything a benchmark started, stopped newest first on exit, failure or Ctrl-C (no orphaned servers). */
+const stops: (() => Promise<unknown>)[] = [];
+export function onStop(stop: () => Promise<unknown>) {
+  stops.push(stop);
+}
+async function cleanup() {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+}
+
+/** Runs a benchmark: exit code 0 when `main` reports its floor met, 1 when not or when it throws, 130 on a signal. */
+export function runBench(main: () => Promise<boolean>) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().then(() => process.exit(130)));
+  main()
+    .catch((err) => {
+      console.error(`[bench] ${err instanceof Error ? err.stack : err}`);
+      return false;
+    })
+    .then(async (ok) => {
+      await cleanup();
+      process.exit(ok ? 0 : 1);
+    });
+}
 
 /** Waits until the production server answers /api/health (150 s at most), failing fast if it exits. */
 export async function waitForHealth(url: string, server: ChildProcess) {
@@ -14,4 +41,15 @@ export async function waitForHealth(url: string, server: ChildProcess) {
     await sleep(250);
   }
   throw new Error("the app server did not start");
+}
+
+/** `next start` of the build in `env.NEXT_DIST_DIR` on 127.0.0.1:`port`, stopped with the benchmark; returns once it is healthy. */
+export async function startApp(port: number, env: NodeJS.ProcessEnv, cwd: string) {
+  const server = startNext(["start", "-H", "127.0.0.1", "-p", String(port)], env, cwd, { quiet: true });
+  const exited = new Promise((r) => server.child.once("exit", r));
+  onStop(async () => {
+    server.stop();
+    await Promise.race([exited, sleep(10_000)]);
+  });
+  await waitForHealth(`http://127.0.0.1:${port}`, server.child);
 }
