@@ -57,24 +57,7 @@ function statusFilter(status: StatusFilter): Document {
   return { status };
 }
 
-const isEquality = (v: unknown) => v === null || typeof v !== "object" || v instanceof ObjectId || v instanceof Date || !Object.keys(v).some((k) => k.startsWith("$"));
-
-/**
- * Combines filter parts, keeping every field that is free at the top level: FerretDB pushes
- * top-level equalities down to its storage (the rest it evaluates in Go after decoding each
- * document), so equalities go first and a field taken twice, or an operator, goes into `$and`.
- */
-function and(parts: Document[]): Document {
-  const out: Document = {};
-  const rest: Document[] = [];
-  const entries = parts.flatMap((p) => Object.entries(p));
-  for (const [k, v] of [...entries.filter(([, v]) => isEquality(v)), ...entries.filter(([, v]) => !isEquality(v))]) {
-    if (k === "$and") rest.push(...(v as Document[]));
-    else if (k in out || k.startsWith("$")) rest.push({ [k]: v });
-    else out[k] = v;
-  }
-  return rest.length ? { ...out, $and: rest } : out;
-}
+const isEquality = (v: unknown) => typeof v !== "object" || v instanceof ObjectId || v instanceof Date || !Object.keys(v!).some((k) => k.startsWith("$"));
 
 function filtersOf(user: Viewer, q: ListConversationsQuery): Document[] {
   const status = q.status ?? (q.q ? "any" : "active");
@@ -105,9 +88,14 @@ function pushdownToken(tokens: string[]): string {
 
 const hasTokens = (tokens: string[]) => (d: { searchTokens: string[] }) => tokens.every((t) => d.searchTokens.includes(t));
 
-/** The top-level equalities of a filter: what FerretDB pushes down (the full filter is then checked in code). */
-function pushable(filter: Document): Document {
-  return Object.fromEntries(Object.entries(filter).filter(([k, v]) => !k.startsWith("$") && v !== null && isEquality(v)));
+/**
+ * What FerretDB can push down of the filter parts: their top-level equalities (not `null`), the
+ * first one per field. The database returns a superset; the full filter is checked in code.
+ */
+function pushable(parts: Document[]): Document {
+  const out: Document = {};
+  for (const [k, v] of parts.flatMap((p) => Object.entries(p))) if (!k.startsWith("$") && v !== null && isEquality(v) && !(k in out)) out[k] = v;
+  return out;
 }
 
 /** Conversations whose recent messages match the text (at most `limit`): the newest matches, within a query budget. */
@@ -159,7 +147,7 @@ export async function listConversations(user: Viewer, settings: SettingsValues, 
   const conversations = scoped(user.orgId)("conversations");
   const tokens = q.q ? queryTokens(q.q) : [];
   // The database gets the equalities it can push down; the rest of the filter is `accept`.
-  const filter = { ...pushable(and(filtersOf(user, q))), ...(tokens.length ? { searchTokens: pushdownToken(tokens) } : {}) };
+  const filter = { ...pushable(filtersOf(user, q)), ...(tokens.length ? { searchTokens: pushdownToken(tokens) } : {}) };
   const accept = (c: ConversationDoc) => canSee(user, settings, c) && matches(user, q, c) && hasTokens(tokens)(c);
   const after = positionOf(q.cursor);
   const [walk, hitIds] = await Promise.all([
@@ -224,7 +212,7 @@ export async function viewCounts(user: Viewer, settings: SettingsValues): Promis
   const conversations = scoped(user.orgId)("conversations");
   const count = async (name: CountName) => {
     const q: ListConversationsQuery = { view: name === "unread" ? "all" : name, limit: COUNT_CAP };
-    const filter = pushable(and(filtersOf(user, q)));
+    const filter = pushable(filtersOf(user, q));
     const { rows, stoppedAt } = await newestFirst<ConversationDoc>({
       run: async (bucket) => (await (await conversations.find({ ...filter, ...bucket })).toArray()) as ConversationDoc[],
       prefix: "activity",
