@@ -59,7 +59,6 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     updatedAt: now,
   };
   let id = doc._id;
-  let created = true;
   try {
     await db("conversations").insertOne(doc);
   } catch (err) {
@@ -67,17 +66,11 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     const existing = await db("conversations").findOne({ liveKey });
     if (!existing) throw err;
     id = existing._id;
-    created = false;
   }
+  // Only when the hint is wrong: the deliveries that lost the insert race find it already written and
+  // leave the contact alone (FerretDB can lose one of two concurrent updates of a document).
   const hint = `liveConversationIds.${account._id.toHexString()}`;
-  if (created) {
-    await db("contacts").updateOne({ _id: contact._id }, { $set: { [hint]: id, updatedAt: now } });
-  } else {
-    // Only when the hint is wrong: concurrent deliveries that lost the insert race would otherwise
-    // rewrite the contact while the winner increments it (FerretDB can lose one of two concurrent
-    // updates of a document; MongoDB cannot).
-    await db("contacts").updateOne({ _id: contact._id, [hint]: { $ne: id } }, { $set: { [hint]: id, updatedAt: now } });
-  }
+  await db("contacts").updateOne({ _id: contact._id, [hint]: { $ne: id } }, { $set: { [hint]: id, updatedAt: now } });
   return id;
 }
 
