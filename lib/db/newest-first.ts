@@ -48,12 +48,15 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
   accept?: (doc: T) => boolean;
   limit: number;
   after: Position | null;
-  /** Query budget: past it, return what was found and where the walk stopped (`stoppedAt`). */
+  /**
+   * Query budget for reading dense buckets: past it, return what was found and where the walk
+   * stopped (`stoppedAt`). Sparse buckets cost next to nothing to decode, so a walk that is still
+   * moving to coarser ones continues to the last rung instead of stopping short of older matches.
+   */
   maxQueries?: number;
   now?: Date;
 }): Promise<NewestFirstResult<T>> {
-  // At least one query per rung, so that a walk past the end of the data always reaches the last one.
-  const maxQueries = Math.max(LADDER.length, opts.maxQueries ?? 24);
+  const maxQueries = opts.maxQueries ?? 24;
   const now = (opts.now ?? new Date()).getTime();
   const accept = opts.accept ?? (() => true);
   const rows: T[] = [];
@@ -61,7 +64,6 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
   let level = 0;
   let batch = 1;
   for (let queries = 0; ; ) {
-    if (queries >= maxQueries) return { rows, stoppedAt: upper };
     const unit = LADDER[level]!;
     // The bucket holding the newest time still to read: the cursor's own time when it has an id
     // (rows at that instant with a smaller id remain), else the instant before the boundary.
@@ -73,7 +75,7 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
     }
     // Consecutive older buckets, read in parallel when the last round showed how many are needed.
     const newest = bucketOf(unit, new Date(probe));
-    const buckets = Array.from({ length: Math.min(batch, maxQueries - queries) }, (_, i) => newest - i);
+    const buckets = Array.from({ length: Math.max(1, Math.min(batch, maxQueries - queries)) }, (_, i) => newest - i);
     queries += buckets.length;
     const results = await Promise.all(buckets.map((b) => opts.run({ [keyName(opts.prefix, unit)]: b })));
     let found = 0;
@@ -94,6 +96,8 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
     if (estimate !== null ? estimate <= STEP_DOCS : found < SPARSE_MONTH) {
       level++;
       batch = 1;
+    } else if (queries >= maxQueries) {
+      return { rows, stoppedAt: upper };
     } else {
       if (found / buckets.length > STEP_DOCS && level > 0) level--;
       // As many buckets as this round's yield says the rest of the page needs, up to MAX_BATCH.

@@ -100,6 +100,17 @@ describe("newestFirst", () => {
     expect(levels.length).toBeLessThanOrEqual(8);
   });
 
+  it("does not let a small budget stop it short of sparse older matches (a rare search word a few days back)", async () => {
+    // Five minutes into the hour: the just-begun hour says little about density, so the walk reads
+    // a few more hours before it climbs. Those empty queries must not use up the budget.
+    const now = new Date(NOW.getTime() + 5 * 60_000);
+    const rare = [2, 5].map((days) => withTimeKeys("conversations", { _id: new ObjectId(), lastActivityAt: new Date(NOW.getTime() - days * 86_400_000) }));
+    const s = store(rare);
+    const res = await newestFirst<Row>({ run: s.run, prefix: "activity", time: (r) => r.lastActivityAt, limit: 26, after: null, now, maxQueries: 4 });
+    expect(res.rows).toEqual([...rare].sort(order));
+    expect(res.stoppedAt).toBeNull();
+  });
+
   it("stops at its query budget with a boundary to resume from, having returned everything newer", async () => {
     // 20 an hour for 10 hours: dense enough to stay hourly, more than 4 hourly queries can return.
     const rows = Array.from({ length: 200 }, (_, i) => withTimeKeys("conversations", { _id: new ObjectId(), lastActivityAt: new Date(NOW.getTime() - i * 3 * 60_000) }));
