@@ -22,7 +22,7 @@ function duration(ms: number | null) {
 
 export function JobRuns({ initialRuns, initialStatus }: { initialRuns: ExecutionResponse[]; initialStatus: string }) {
   const [status, setStatus] = useState(initialStatus);
-  const { data, mutate } = useJobRuns(status, status === initialStatus ? initialRuns : undefined);
+  const { data, error: loadError, isLoading, mutate } = useJobRuns(status, status === initialStatus ? initialRuns : undefined);
   const runs = data?.executions ?? [];
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -56,8 +56,12 @@ export function JobRuns({ initialRuns, initialStatus }: { initialRuns: Execution
           ))}
         </SelectField>
       </div>
-      <ErrorText>{error}</ErrorText>
-      {runs.length === 0 ? (
+      <ErrorText>{error ?? (loadError ? `Could not load job runs: ${(loadError as Error).message}` : null)}</ErrorText>
+      {isLoading ? (
+        <p role="status" className="rounded-lg bg-white p-6 text-center text-slate-500 ring-1 ring-slate-200">
+          Loading job runs…
+        </p>
+      ) : runs.length === 0 ? (
         <p className="rounded-lg bg-white p-6 text-center text-slate-500 ring-1 ring-slate-200">No job runs{status ? ` with status ${status}` : ""}.</p>
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">

@@ -6,12 +6,15 @@ test.describe("background jobs admin", () => {
     await signIn(page, demo.admin);
     await page.getByRole("link", { name: "Background jobs" }).click();
     await expect(page.getByRole("heading", { name: "Background jobs" })).toBeVisible();
+    // A status change shows "Loading job runs…" until its rows render; counting earlier would see none.
     const show = async (status: string) => {
       await Promise.all([page.waitForResponse((r) => r.url().includes(`status=${status}`)), page.getByLabel("Status").selectOption(status)]);
+      await expect(page.getByText("Loading job runs…")).toHaveCount(0);
     };
     const completedRetention = page.getByRole("row").filter({ hasText: "retention" });
     await show("completed");
     const before = await completedRetention.count();
+    expect(before).toBeGreaterThan(0); // the demo data has a completed retention run
 
     await show("dead");
     const candidate = page.getByRole("row").filter({ hasText: "Operation timed out after 30000 ms (demo)" }).filter({ has: page.getByRole("button", { name: "Retry" }) });
