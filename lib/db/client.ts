@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
  * The only place a MongoClient is constructed. One client per process, cached on globalThis so
  * dev hot reloads and warm serverless invocations reuse the pool (next.js examples/with-mongodb).
  */
-const globalForMongo = globalThis as unknown as { __mongo?: { client: MongoClient; connecting: Promise<MongoClient> } };
+const globalForMongo = globalThis as unknown as { __mongo?: { client: MongoClient; connecting: Promise<MongoClient>; dbs: Map<string, Db> } };
 
 function create() {
   const { MONGODB_URI } = env();
@@ -15,7 +15,7 @@ function create() {
     maxPoolSize: Number(process.env.MONGODB_MAX_POOL_SIZE ?? 20),
     serverSelectionTimeoutMS: 5_000,
   });
-  return { client, connecting: client.connect() };
+  return { client, connecting: client.connect(), dbs: new Map<string, Db>() };
 }
 
 export async function getClient(): Promise<MongoClient> {
@@ -29,9 +29,17 @@ export async function getClient(): Promise<MongoClient> {
   }
 }
 
+/** The app's database handle, made once per client (`client.db()` resolves options on every call: measurable on the webhook path). */
 export async function getDb(): Promise<Db> {
   const client = await getClient();
-  return client.db(env().MONGODB_DB);
+  const name = env().MONGODB_DB;
+  const dbs = globalForMongo.__mongo?.dbs;
+  let db = dbs?.get(name);
+  if (!db) {
+    db = client.db(name);
+    dbs?.set(name, db);
+  }
+  return db;
 }
 
 export async function closeClient() {

@@ -1,4 +1,4 @@
-import type { Collection } from "mongodb";
+import type { Collection, Db } from "mongodb";
 import { getDb } from "./client";
 import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
 import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc, LeadScoreDoc } from "@/lib/schemas/ai";
@@ -57,5 +57,12 @@ export const globalCollections = ["organizations", "login_throttles"] as const s
  */
 export async function rawCollection<K extends CollectionName>(name: K): Promise<Collection<Docs[K]>> {
   const db = await getDb();
-  return db.collection<Docs[K]>(name);
+  // One Collection object per database handle and name, like the handle itself (see getDb).
+  let byName = collectionsOf.get(db);
+  if (!byName) collectionsOf.set(db, (byName = new Map()));
+  let col = byName.get(name);
+  if (!col) byName.set(name, (col = db.collection(name)));
+  return col as unknown as Collection<Docs[K]>;
 }
+
+const collectionsOf = new WeakMap<Db, Map<string, Collection>>();

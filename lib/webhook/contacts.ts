@@ -44,19 +44,62 @@ export function profileFor(m: Pick<InboundMessage, "from" | "from_user_id">, pro
   );
 }
 
+/** A resolved sender: `changed` when this delivery changed what conversations show of the contact (name, phone, username). */
+export type ResolvedContact = { contact: ContactDoc; changed: boolean };
+
+/**
+ * Contacts this instance resolved in the last minute, by organization and identity, so a customer's
+ * burst of messages costs one contact read rather than one per message. A cached copy is only used
+ * when nothing about the contact needs writing (any write re-reads it first, so an agent's edit is
+ * never overwritten from a stale copy). What it serves is then the contact id, which never changes,
+ * and the live-conversation hint, which `applyInbound` verifies before trusting it.
+ */
+const RECENT_TTL_MS = 60_000;
+const RECENT_MAX = 20_000;
+const recent = new Map<string, { contact: ContactDoc; at: number }>();
+const recentKey = (orgId: ObjectId, identityKey: string) => `${orgId.toHexString()}:${identityKey}`;
+
+function remember(orgId: ObjectId, identityKey: string, contact: ContactDoc) {
+  const key = recentKey(orgId, identityKey);
+  recent.delete(key);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, { contact, at: Date.now() });
+}
+
+/** The sender's live conversation on an account is now this one (just opened, or the hint was stale). */
+export function rememberLiveConversation(orgId: ObjectId, identityKey: string, accountId: ObjectId, conversationId: ObjectId) {
+  const hit = recent.get(recentKey(orgId, identityKey));
+  if (hit) hit.contact = { ...hit.contact, liveConversationIds: { ...hit.contact.liveConversationIds, [accountId.toHexString()]: conversationId } };
+}
+
+/** Drops every cached copy of a contact (its identity moved). */
+function forgetContact(orgId: ObjectId, contactId: ObjectId) {
+  for (const [key, v] of recent) if (v.contact.orgId.equals(orgId) && v.contact._id.equals(contactId)) recent.delete(key);
+}
+
+/** Tests reset module state between cases that edit contacts behind the webhook's back. */
+export function forgetRecentContacts() {
+  recent.clear();
+}
+
 /**
  * Finds or creates the contact for an identity and brings its WhatsApp fields up to date. Contacts
- * created here get `_id = derivedId(identityKey)`, so the usual case is one primary-key read; a
- * contact created elsewhere (import, agent) is found by identity, a BSUID-only sender also through a
- * phone contact that already carries that BSUID. Concurrent first messages race on the unique
- * `identityKey`/`_id` and the loser re-reads.
+ * created here get `_id = derivedId(identityKey)`, so the usual case is one primary-key read (none
+ * when this instance saw the sender in the last minute, see `recent`); a contact created elsewhere
+ * (import, agent) is found by identity, a BSUID-only sender also through a phone contact that
+ * already carries that BSUID. Concurrent first messages race on the unique `identityKey`/`_id` and
+ * the loser re-reads.
  */
 export async function resolveContact(
   orgId: ObjectId,
   identity: Identity,
   at: Date,
   referral: Record<string, unknown> | null,
-): Promise<ContactDoc> {
+): Promise<ResolvedContact> {
+  const hit = recent.get(recentKey(orgId, identity.key));
+  if (hit && Date.now() - hit.at < RECENT_TTL_MS && Object.keys(pendingChanges(hit.contact, identity, at, referral)).length === 0) {
+    return { contact: hit.contact, changed: false };
+  }
   const contacts = scoped(orgId)("contacts");
   const id = derivedId(orgId, `contact:${identity.key}`);
   const byIdentity = () =>
@@ -92,17 +135,29 @@ export async function resolveContact(
     };
     try {
       await contacts.insertOne(fresh);
-      return { ...fresh, orgId };
+      remember(orgId, identity.key, { ...fresh, orgId });
+      return { contact: { ...fresh, orgId }, changed: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       contact = (await contacts.findOne({ _id: id })) ?? (await byIdentity());
       if (!contact) throw err;
     }
   }
-  return refreshContact(orgId, contact, identity, at, referral);
+  const set = pendingChanges(contact, identity, at, referral);
+  if (Object.keys(set).length > 0) {
+    if (set.name || set.phone || set.username) {
+      set.searchTokens = searchTokens(set.name ?? contact.name, set.phone ?? contact.phone, set.username ?? contact.username, contact.email, contact.company);
+    }
+    set.updatedAt = new Date();
+    await contacts.updateOne({ _id: contact._id }, { $set: set });
+  }
+  const resolved = { ...contact, ...set };
+  remember(orgId, identity.key, resolved);
+  return { contact: resolved, changed: !!(set.name || set.phone || set.username) };
 }
 
-async function refreshContact(orgId: ObjectId, contact: ContactDoc, identity: Identity, at: Date, referral: Record<string, unknown> | null) {
+/** What an inbound item changes on a contact's WhatsApp fields (empty: nothing to write). */
+function pendingChanges(contact: ContactDoc, identity: Identity, at: Date, referral: Record<string, unknown> | null): Partial<ContactDoc> {
   const set: Partial<ContactDoc> = {};
   if (identity.profileName && identity.profileName !== contact.profileName) set.profileName = identity.profileName;
   // The WhatsApp profile name fills an empty name; a name an agent typed is never overwritten.
@@ -111,24 +166,17 @@ async function refreshContact(orgId: ObjectId, contact: ContactDoc, identity: Id
   if (identity.username && identity.username !== contact.username) set.username = identity.username;
   if (identity.phone && !contact.phone) Object.assign(set, { phone: identity.phone, waId: identity.waId });
   if (referral && contact.source.kind === "whatsapp") set.source = { kind: "ctwa_ad", referral, at };
-  const changed = Object.keys(set).length > 0;
-  if (changed || !contact.lastInboundAt || at.getTime() - contact.lastInboundAt.getTime() > LAST_INBOUND_REFRESH_MS) {
-    if (!contact.lastInboundAt || at > contact.lastInboundAt) set.lastInboundAt = at;
-    if (set.name || set.phone || set.username) {
-      set.searchTokens = searchTokens(set.name ?? contact.name, set.phone ?? contact.phone, set.username ?? contact.username, contact.email, contact.company);
-    }
-    if (Object.keys(set).length > 0) {
-      set.updatedAt = new Date();
-      await scoped(orgId)("contacts").updateOne({ _id: contact._id }, { $set: set });
-    }
-  }
-  return { ...contact, ...set };
+  // Contacts are touched at most every few minutes just to move `lastInboundAt` (the conversation has the exact time).
+  const stale = !contact.lastInboundAt || at.getTime() - contact.lastInboundAt.getTime() > LAST_INBOUND_REFRESH_MS;
+  if ((Object.keys(set).length > 0 || stale) && (!contact.lastInboundAt || at > contact.lastInboundAt)) set.lastInboundAt = at;
+  return set;
 }
 
 /** A customer changed their number (system message `user_changed_number`): move the identity unless the new number is already a contact. */
 export async function changeContactNumber(orgId: ObjectId, contactId: ObjectId, newWaId: string) {
   const phone = toE164(newWaId);
   if (!phone) return;
+  forgetContact(orgId, contactId);
   try {
     await scoped(orgId)("contacts").updateOne(
       { _id: contactId },

@@ -81,6 +81,8 @@ export type InboundSummary = {
   lastActivityAt: Date;
   lastMessage: NonNullable<ConversationDoc["lastMessage"]> | null;
   source: ConversationSource;
+  /** The contact, when this delivery changed what the conversation shows of it (else the snapshot stays). */
+  contact: ContactDoc | null;
 };
 
 const REOPENABLE: ConversationDoc["status"][] = ["resolved", "snoozed"];
@@ -94,13 +96,12 @@ const REOPENABLE: ConversationDoc["status"][] = ["resolved", "snoozed"];
  * compare-and-set. Returns false when the id is no longer the live conversation (closed since the
  * hint was written).
  */
-export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, liveKey: string, contact: ContactDoc, s: InboundSummary): Promise<boolean> {
+export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, liveKey: string, s: InboundSummary): Promise<boolean> {
   const conversations = scoped(orgId)("conversations");
   const now = new Date();
   const set = {
     updatedAt: now,
-    contact: snapshot(contact),
-    searchTokens: searchTokens(contact.name, contact.phone, contact.username),
+    ...(s.contact ? { contact: snapshot(s.contact), searchTokens: searchTokens(s.contact.name, s.contact.phone, s.contact.username) } : {}),
     ...(s.source ? { source: s.source } : {}),
   };
   const max = { lastActivityAt: s.lastActivityAt, ...(s.lastCustomerMessageAt ? { lastCustomerMessageAt: s.lastCustomerMessageAt } : {}) };

@@ -1,11 +1,12 @@
 import type { ObjectId } from "mongodb";
+import { serialByKey } from "@/lib/concurrency";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { MessageDoc } from "@/lib/schemas/message";
 import { accountByPhoneNumberId, derivedId, type AccountRef } from "./accounts";
 import { emptyResult, type ChangeResult } from "./change-result";
 import { keywordChange, recordConsent } from "./consent";
-import { changeContactNumber, identityOf, profileFor, resolveContact, type Identity } from "./contacts";
+import { changeContactNumber, identityOf, profileFor, rememberLiveConversation, resolveContact, type Identity } from "./contacts";
 import { applyInbound, liveConversationId, liveKeyOf, openLiveConversation, type InboundSummary } from "./conversations";
 import {
   inboundMessageSchema,
@@ -28,6 +29,8 @@ import { applyStatuses } from "./statuses";
 
 /** Database operations in flight per delivery (contacts, conversations, statuses of one batch). */
 const CONCURRENCY = 8;
+/** One conversation update at a time per contact and number on this instance (see serialByKey). */
+const conversationSerial = serialByKey();
 /** A redelivery this soon after the first one re-schedules follow-ups: the first may have failed before scheduling them. */
 const FOLLOW_UP_REDELIVERY_MS = 10 * 60_000;
 
@@ -124,14 +127,15 @@ async function ingestThread(
     const latest = g.messages.reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
     const referral = g.messages.find((m) => m.referral)?.referral ?? null;
     const source = referral ? { kind: "ctwa_ad", referral } : null;
-    const contact = await resolveContact(orgId, g.identity, latest.timestamp, referral);
+    const { contact, changed } = await resolveContact(orgId, g.identity, latest.timestamp, referral);
     const conversationId = await liveConversationId(orgId, account, contact, source, latest.timestamp);
+    if (!contact.liveConversationIds?.[account._id.toHexString()]?.equals(conversationId)) rememberLiveConversation(orgId, g.identity.key, account._id, conversationId);
     const quoted = new Map<string, ObjectId | null>();
     for (const id of new Set(g.messages.flatMap((m) => (m.context?.id ? [m.context.id] : [])))) quoted.set(id, await quotedMessageId(orgId, id));
     const docs = g.messages.map((m) =>
       toMessageDoc(m, { orgId, accountId: account._id, contactId: contact._id, conversationId, replyToMessageId: m.context?.id ? (quoted.get(m.context.id) ?? null) : null }, valueErrors),
     );
-    return { ...g, contact, conversationId, source, docs };
+    return { ...g, contact, contactChanged: changed, conversationId, source, docs };
   });
 
   const all = prepared.flatMap((p) => p.docs);
@@ -141,7 +145,7 @@ async function ingestThread(
   await mapLimit(prepared, CONCURRENCY, async (p) => {
     const fresh = p.docs.filter((d) => isNew.has(d._id.toHexString()));
     if (fresh.length > 0) {
-      await updateConversation(orgId, account, p.contact, p.conversationId, p.source, fresh);
+      await conversationSerial(liveKeyOf(p.contact._id, account._id), () => updateConversation(orgId, account, p, fresh));
       await afterInsert(orgId, p.contact, p.messages, fresh, followUps);
     }
     const old = p.docs.filter((d) => !isNew.has(d._id.toHexString()));
@@ -165,7 +169,10 @@ function ingested(d: Omit<MessageDoc, "orgId">): IngestedMessage {
   };
 }
 
-async function updateConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, conversationId: ObjectId, source: InboundSummary["source"], fresh: Omit<MessageDoc, "orgId">[]) {
+type Sender = { identity: Identity; contact: ContactDoc; contactChanged: boolean; conversationId: ObjectId; source: InboundSummary["source"] };
+
+async function updateConversation(orgId: ObjectId, account: AccountRef, sender: Sender, fresh: Omit<MessageDoc, "orgId">[]) {
+  const { contact, conversationId, source } = sender;
   const customer = fresh.filter((d) => d.sender === "customer");
   const newest = fresh.reduce((a, b) => (b.sentAt > a.sentAt ? b : a));
   const summary: InboundSummary = {
@@ -174,14 +181,16 @@ async function updateConversation(orgId: ObjectId, account: AccountRef, contact:
     lastActivityAt: newest.sentAt,
     lastMessage: { preview: previewOf(newest), type: newest.type, sender: newest.sender, status: null, at: newest.sentAt },
     source,
+    contact: sender.contactChanged ? contact : null,
   };
   const liveKey = liveKeyOf(contact._id, account._id);
-  if (await applyInbound(orgId, conversationId, liveKey, contact, summary)) return;
+  if (await applyInbound(orgId, conversationId, liveKey, summary)) return;
   // The hint pointed at a conversation closed since: the messages belong to a new live one.
   const live = await openLiveConversation(orgId, account, contact, source, newest.sentAt);
+  rememberLiveConversation(orgId, sender.identity.key, account._id, live);
   await mapLimit(fresh, CONCURRENCY, (d) => scoped(orgId)("messages").updateOne({ _id: d._id }, { $set: { conversationId: live, updatedAt: new Date() } }));
   for (const d of fresh) d.conversationId = live;
-  await applyInbound(orgId, live, liveKey, contact, summary);
+  await applyInbound(orgId, live, liveKey, summary);
 }
 
 /** Side effects of newly stored messages: consent keywords, number changes, follow-up work. */
@@ -224,7 +233,7 @@ export async function handleUserPreferencesChange(value: Record<string, unknown>
       result.problems.push(`user_preferences: ${p.category}=${p.value} for ${p.wa_id ?? p.user_id ?? "nobody"} is not understood`);
       return;
     }
-    const contact = await resolveContact(orgId, identity, p.timestamp, null);
+    const { contact } = await resolveContact(orgId, identity, p.timestamp, null);
     await recordConsent(orgId, contact._id, {
       eventId: derivedId(orgId, `preference:${identity.key}:${p.category}:${p.value}:${p.timestamp.getTime()}`),
       state,

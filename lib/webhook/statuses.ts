@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { serialByKey } from "@/lib/concurrency";
 import { scoped } from "@/lib/db/scoped";
 import { deliveryStatuses, statusRank, type DeliveryStatus, type MessageDoc } from "@/lib/schemas/message";
 import { statusSchema, toMetaError, type StatusItem } from "./envelope";
@@ -21,17 +22,56 @@ export function advances(current: DeliveryStatus | null, next: DeliveryStatus): 
 const MAX_CACHED_IDS = 50_000;
 const idByWamid = new Map<string, ObjectId>();
 
+/** One status application at a time per message on this instance (see serialByKey). */
+const messageSerial = serialByKey();
+
+const cacheKey = (orgId: ObjectId, wamid: string) => `${orgId.toHexString()}:${wamid}`;
+function rememberId(orgId: ObjectId, wamid: string, id: ObjectId) {
+  const key = cacheKey(orgId, wamid);
+  if (idByWamid.has(key)) return;
+  if (idByWamid.size >= MAX_CACHED_IDS) idByWamid.delete(idByWamid.keys().next().value!);
+  idByWamid.set(key, id);
+}
+
 async function findTarget(orgId: ObjectId, wamid: string): Promise<Target | null> {
   const messages = scoped(orgId)("messages");
-  const cacheKey = `${orgId.toHexString()}:${wamid}`;
-  const known = idByWamid.get(cacheKey);
+  const known = idByWamid.get(cacheKey(orgId, wamid));
   const target = ((known && (await messages.findOne({ _id: known }, { projection: targetProjection }))) ??
     (await messages.findOne({ waMessageId: wamid }, { projection: targetProjection }))) as Target | null;
-  if (target && !known) {
-    if (idByWamid.size >= MAX_CACHED_IDS) idByWamid.delete(idByWamid.keys().next().value!);
-    idByWamid.set(cacheKey, target._id);
-  }
+  if (target) rememberId(orgId, wamid, target._id);
   return target;
+}
+
+/**
+ * The usual status, alone in its delivery and moving the message up the ladder (Meta mostly reports
+ * sent, delivered, read in order): applied in ONE conditional write that also returns what the
+ * preview update needs. Anything else (a duplicate, a late or out-of-order status, a message not
+ * stored yet) does not match and takes the read-then-write path.
+ */
+async function applyInOneWrite(orgId: ObjectId, wamid: string, s: StatusItem): Promise<boolean> {
+  const known = idByWamid.get(cacheKey(orgId, wamid));
+  const before = (await scoped(orgId)("messages").findOneAndUpdate(
+    { ...(known ? { _id: known } : { waMessageId: wamid }), status: { $in: below(s.status) }, "statusHistory.status": { $nin: [s.status] } },
+    { $set: { ...statusSet(s.status, [s]), status: s.status }, $push: { statusHistory: { $each: [{ status: s.status, at: s.timestamp }] } } },
+    // No projection: FerretDB's findAndModify does not implement `fields`.
+    { returnDocument: "before" },
+  )) as Target | null;
+  if (!before) return false;
+  rememberId(orgId, wamid, before._id);
+  await updatePreviewStatus(orgId, before, s.status);
+  return true;
+}
+
+/** The fields a set of new statuses writes besides `status` and the history: Meta's error, pricing, conversation. */
+function statusSet(top: DeliveryStatus | null, fresh: StatusItem[]): Record<string, unknown> {
+  const set: Record<string, unknown> = { updatedAt: new Date() };
+  const failed = fresh.find((s) => s.status === "failed");
+  if (failed && top === "failed") set.error = failed.errors?.[0] ? toMetaError(failed.errors[0]) : { code: 0, title: "Failed", message: null, details: null };
+  const priced = fresh.findLast((s) => s.pricing);
+  if (priced) set.pricing = priced.pricing;
+  const withConversation = fresh.findLast((s) => s.conversation);
+  if (withConversation) set.waConversation = withConversation.conversation;
+  return set;
 }
 
 const below = (s: DeliveryStatus) => [null, ...deliveryStatuses.filter((d) => d !== "failed" && statusRank[d] < statusRank[s])];
@@ -49,7 +89,11 @@ export async function applyStatuses(orgId: ObjectId, items: StatusItem[]): Promi
   const messages = scoped(orgId)("messages");
   let applied = 0;
   let orphaned = 0;
-  await mapLimit([...byWamid], 8, async ([wamid, group]) => {
+  await mapLimit([...byWamid], 8, ([wamid, group]) => messageSerial(cacheKey(orgId, wamid), async () => {
+    if (group.length === 1 && (await applyInOneWrite(orgId, wamid, group[0]!))) {
+      applied++;
+      return;
+    }
     const target = await findTarget(orgId, wamid);
     if (target) {
       const n = await applyToMessage(orgId, target, group);
@@ -62,7 +106,7 @@ export async function applyStatuses(orgId: ObjectId, items: StatusItem[]): Promi
     const late = await messages.findOne({ waMessageId: wamid }, { projection: { _id: 1 } });
     if (late) await applyOrphanStatuses(orgId, wamid);
     else orphaned += group.length;
-  });
+  }));
   return { applied, orphaned };
 }
 
@@ -111,15 +155,8 @@ async function applyToMessage(orgId: ObjectId, target: Target, group: StatusItem
     if (fresh.length === 0) return 0;
     let top = current.status;
     for (const s of fresh) if (advances(top, s.status)) top = s.status;
-    const now = new Date();
-    const set: Record<string, unknown> = { updatedAt: now };
+    const set = statusSet(top, fresh);
     if (top !== current.status) set.status = top;
-    const failed = fresh.find((s) => s.status === "failed");
-    if (failed && top === "failed") set.error = failed.errors?.[0] ? toMetaError(failed.errors[0]) : { code: 0, title: "Failed", message: null, details: null };
-    const priced = fresh.findLast((s) => s.pricing);
-    if (priced) set.pricing = priced.pricing;
-    const withConversation = fresh.findLast((s) => s.conversation);
-    if (withConversation) set.waConversation = withConversation.conversation;
     const res = await messages.updateOne(
       { _id: current._id, status: current.status, "statusHistory.status": { $nin: fresh.map((s) => s.status) } },
       { $set: set, $push: { statusHistory: { $each: fresh.map((s) => ({ status: s.status, at: s.timestamp })) } } },

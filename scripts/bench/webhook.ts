@@ -74,7 +74,7 @@ function statusUpdate(i: number, status: "sent" | "delivered" | "read") {
   });
 }
 
-type Event = { kind: "message" | "status"; body: string; wamid?: string };
+type Event = { kind: "message" | "status"; body: string; wamid?: string; status?: string };
 function eventStream(prefix: string) {
   let n = 0;
   let statusCursor = 0;
@@ -89,7 +89,8 @@ function eventStream(prefix: string) {
     }
     // Each sent message gets its sent, delivered and read in turn, as Meta reports them.
     const i = statusCursor++;
-    return { kind: "status", body: statusUpdate(Math.floor(i / 3) % OUTBOUND, ladder[i % 3]!) };
+    const target = Math.floor(i / 3) % OUTBOUND;
+    return { kind: "status", body: statusUpdate(target, ladder[i % 3]!), wamid: outboundWamid(target), status: ladder[i % 3] };
   };
 }
 
@@ -158,12 +159,25 @@ async function seed() {
 }
 
 // ---------- load ----------
-type LoadResult = { sent: number; ok: number; errors: number; non2xx: Record<string, number>; latencies: number[]; seconds: number; acked: Set<string>; kinds: Record<string, number> };
+type LoadResult = {
+  sent: number;
+  ok: number;
+  errors: number;
+  non2xx: Record<string, number>;
+  latencies: number[];
+  seconds: number;
+  /** wamids of acknowledged inbound messages. */
+  acked: Set<string>;
+  /** "wamid status" of acknowledged statuses. */
+  ackedStatuses: Set<string>;
+  kinds: Record<string, number>;
+};
 
 function runLoad(url: string, opts: { duration?: number; amount?: number; rate: number; connections: number; prefix: string }): Promise<LoadResult> {
   const next = eventStream(opts.prefix);
   const latencies: number[] = [];
   const acked = new Set<string>();
+  const ackedStatuses = new Set<string>();
   const non2xx: Record<string, number> = {};
   const kinds: Record<string, number> = { message: 0, status: 0 };
   return new Promise((resolve, reject) => {
@@ -188,7 +202,8 @@ function runLoad(url: string, opts: { duration?: number; amount?: number; rate: 
               const ev = context.ev as Event;
               if (status === 200) {
                 kinds[ev.kind]!++;
-                if (ev.wamid) acked.add(ev.wamid);
+                if (ev.kind === "message") acked.add(ev.wamid!);
+                else ackedStatuses.add(`${ev.wamid} ${ev.status}`);
               } else non2xx[status] = (non2xx[status] ?? 0) + 1;
             },
           },
@@ -196,7 +211,7 @@ function runLoad(url: string, opts: { duration?: number; amount?: number; rate: 
       },
       (err: Error | null, result: autocannon.Result) => {
         if (err) return reject(err);
-        resolve({ sent: result.requests.sent, ok: result["2xx"], errors: result.errors + result.timeouts, non2xx, latencies: latencies.sort((a, b) => a - b), seconds: (Date.now() - started) / 1000, acked, kinds });
+        resolve({ sent: result.requests.sent, ok: result["2xx"], errors: result.errors + result.timeouts, non2xx, latencies: latencies.sort((a, b) => a - b), seconds: (Date.now() - started) / 1000, acked, ackedStatuses, kinds });
       },
     );
     instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
@@ -309,6 +324,20 @@ async function main(): Promise<boolean> {
   const unread = (await dbh.collection("conversations").find({ orgId }, { projection: { unreadCount: 1 } }).toArray()).reduce((n, c) => n + (c.unreadCount as number), 0);
   const inboundTotal = await dbh.collection("messages").countDocuments({ orgId, direction: "inbound" });
   const eventsStored = await dbh.collection("webhook_events").countDocuments({ outcome: { $ne: "processed" } });
+  // Every acknowledged status is in its message's history exactly once, and the status is the highest one.
+  const rank: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
+  const outbound = await dbh.collection("messages").find({ orgId, direction: "outbound" }, { projection: { waMessageId: 1, status: 1, statusHistory: 1 } }).toArray();
+  let statusesLost = 0;
+  let statusesDuplicated = 0;
+  let statusWrong = 0;
+  for (const m of outbound) {
+    const history = (m.statusHistory as { status: string }[]).map((h) => h.status);
+    const acked = ["sent", "delivered", "read"].filter((st) => load.ackedStatuses.has(`${m.waMessageId} ${st}`));
+    statusesLost += acked.filter((st) => !history.includes(st)).length;
+    statusesDuplicated += history.length - new Set(history).size;
+    const top = history.reduce((a, b) => (rank[b]! > rank[a]! ? b : a), "pending");
+    if (m.status !== top) statusWrong++;
+  }
   await client.close();
 
   const baseline = await rawBaseline(db.uri, orgId, accountId, 6000);
@@ -333,6 +362,7 @@ async function main(): Promise<boolean> {
     rawBaseline: { eventsPerSecond: Number(baseline.eventsPerSecond.toFixed(1)), opsPerEvent: Number(baseline.opsPerEvent.toFixed(2)) },
     ratioToRawBaseline: Number((eps / baseline.eventsPerSecond).toFixed(2)),
     integrity: { acknowledged: load.acked.size, stored: storedIds.length, lost, duplicated, unreadSum: unread, inboundStored: inboundTotal, notProcessedEnvelopes: eventsStored },
+    statusIntegrity: { acknowledged: load.ackedStatuses.size, lost: statusesLost, duplicated: statusesDuplicated, messagesWithWrongStatus: statusWrong },
   };
   console.log("\n[bench] results");
   console.log(`  events/s            ${report.eventsPerSecond} (${report.messages} messages + ${report.statuses} statuses in ${report.durationSeconds} s)`);
@@ -342,10 +372,16 @@ async function main(): Promise<boolean> {
   console.log(`  DB ops / status     ${report.opsPerStatus}; all events under load ${report.opsPerEventUnderLoad}`);
   console.log(`  raw-driver baseline ${report.rawBaseline.eventsPerSecond} events/s (${report.rawBaseline.opsPerEvent} ops/event); route/baseline ${report.ratioToRawBaseline}`);
   console.log(`  integrity           ${report.integrity.acknowledged} acknowledged, ${report.integrity.stored} stored, ${lost} lost, ${duplicated} duplicated; unread sum ${unread} for ${inboundTotal} inbound`);
+  console.log(`  statuses            ${report.statusIntegrity.acknowledged} acknowledged, ${statusesLost} lost, ${statusesDuplicated} duplicated in a history, ${statusWrong} messages not at their highest status`);
   console.log(`  follow-ups          ${report.followUpsPublished} jobs published to the QStash sink`);
   console.log(JSON.stringify(report));
-  const ok = eps >= FLOOR.eventsPerSecond && report.latencyMs.p99 < FLOOR.p99Ms && knownContact.perDelivery <= FLOOR.opsPerInbound && lost === 0 && duplicated === 0;
-  console.log(ok ? "[bench] floor met" : `[bench] FLOOR NOT MET (>= ${FLOOR.eventsPerSecond} events/s, p99 < ${FLOOR.p99Ms} ms, <= ${FLOOR.opsPerInbound} ops per inbound message, 0 lost, 0 duplicated)`);
+  const exact = lost === 0 && duplicated === 0 && unread === inboundTotal && statusesLost === 0 && statusesDuplicated === 0 && statusWrong === 0;
+  const ok = eps >= FLOOR.eventsPerSecond && report.latencyMs.p99 < FLOOR.p99Ms && knownContact.perDelivery <= FLOOR.opsPerInbound && exact;
+  console.log(
+    ok
+      ? "[bench] floor met"
+      : `[bench] FLOOR NOT MET (>= ${FLOOR.eventsPerSecond} events/s, p99 < ${FLOOR.p99Ms} ms, <= ${FLOOR.opsPerInbound} ops per inbound message, nothing lost or duplicated: messages, unread counts, statuses)`,
+  );
   return ok;
 }
 

@@ -2,6 +2,7 @@ import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { updateContact } from "@/lib/inbox/contacts";
 import type { MessageDoc } from "@/lib/schemas/message";
 import { deliver, envelope, fixture, orgWithAccount, textMessage, type TestAccount } from "../support/whatsapp-webhook";
 
@@ -158,7 +159,8 @@ describe("threads, contacts and conversations", () => {
     expect(await db("contacts").findOne({ identityKey: "+16505550001" })).toMatchObject({ name: null, profileName: null });
     await deliver(envelope(account, textMessage("16505550001", "wamid.NONAME2", "hello", undefined, "Ana Profile")), account);
     expect(await db("contacts").findOne({ identityKey: "+16505550001" })).toMatchObject({ name: "Ana Profile", profileName: "Ana Profile" });
-    await db("contacts").updateOne({ identityKey: "+16505550001" }, { $set: { name: "Ana (VIP)" } });
+    const contact = (await db("contacts").findOne({ identityKey: "+16505550001" }))!;
+    await updateContact(orgId, { id: null, name: "Test agent" }, contact._id, { name: "Ana (VIP)" });
     await deliver(envelope(account, textMessage("16505550001", "wamid.NONAME3", "again", undefined, "Ana New")), account);
     expect(await db("contacts").findOne({ identityKey: "+16505550001" })).toMatchObject({ name: "Ana (VIP)", profileName: "Ana New" });
     const conversation = await db("conversations").findOne({});
@@ -206,6 +208,11 @@ describe("threads, contacts and conversations", () => {
     const conversations = await (await db("conversations").find({}, { sort: { createdAt: 1 } })).toArray();
     expect(conversations.map((c) => c.status)).toEqual(["closed", "open"]);
     expect((await db("messages").findOne({ waMessageId: "wamid.REOPEN4" }))?.conversationId).toEqual(conversations[1]!._id);
+    // The next message goes straight to the new conversation (the instance's remembered hint moved with it).
+    await deliver(envelope(account, textMessage("16505550003", "wamid.REOPEN5", "and another")), account);
+    expect(await db("conversations").countDocuments({})).toBe(2);
+    expect((await db("messages").findOne({ waMessageId: "wamid.REOPEN5" }))?.conversationId).toEqual(conversations[1]!._id);
+    expect(await db("conversations").findOne({ _id: conversations[1]!._id })).toMatchObject({ unreadCount: 2, lastMessage: expect.objectContaining({ preview: "and another" }) });
   });
 
   it("handles a batch across contacts in any order: previews and window times only move forward", async () => {
