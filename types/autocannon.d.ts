@@ -17,7 +17,7 @@ declare module "autocannon" {
       timeout?: number;
       requests?: Request[];
     };
-    type Result = { requests: { sent: number }; errors: number; timeouts: number; "2xx": number; non2xx: number };
+    type Result = { requests: { sent: number; average: number }; errors: number; timeouts: number; "2xx": number; non2xx: number };
   }
   function autocannon(opts: autocannon.Options, cb: (err: Error | null, result: autocannon.Result) => void): EventEmitter;
   export = autocannon;
