@@ -77,11 +77,6 @@ function forgetContact(orgId: ObjectId, contactId: ObjectId) {
   for (const [key, v] of recent) if (v.contact.orgId.equals(orgId) && v.contact._id.equals(contactId)) recent.delete(key);
 }
 
-/** Tests reset module state between cases that edit contacts behind the webhook's back. */
-export function forgetRecentContacts() {
-  recent.clear();
-}
-
 /**
  * Finds or creates the contact for an identity and brings its WhatsApp fields up to date. Contacts
  * created here get `_id = derivedId(identityKey)`, so the usual case is one primary-key read (none
