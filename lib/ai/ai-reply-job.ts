@@ -97,7 +97,14 @@ export async function replyToConversation(orgId: ObjectId, conversationId: Objec
     return guardrail(`${conversation.ai.consecutiveReplies} consecutive AI replies without resolution`);
   }
 
-  const run = await runConversationAgent({ agent, provider, prompt: context.prompt, execute: conversationActionExecutor(orgId, conversation), timeoutMs: MODEL_TIMEOUT_MS });
+  const run = await runConversationAgent({
+    agent,
+    provider,
+    prompt: context.prompt,
+    images: context.images,
+    execute: conversationActionExecutor(orgId, conversation),
+    timeoutMs: MODEL_TIMEOUT_MS,
+  });
   const decision = guardDecision(run.decision, agent);
   await recordAgentRun(orgId, { agent, run, final: decision, conversationId, knowledgeArticleIds: context.knowledge.map((k) => k._id) });
   return apply(orgId, conversation, agent, decision, latest, triggerKey);

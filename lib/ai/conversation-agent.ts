@@ -2,7 +2,7 @@ import type { ObjectId } from "mongodb";
 import type { AiRunDoc } from "@/lib/schemas/ai";
 import type { ResolvedAgent } from "./agents";
 import { conversationToolDeclarations, conversationTools, isConversationTool, terminalTools, type ConversationToolName } from "./conversation-tools";
-import { AiProviderError, type AiProvider, type FunctionCall, type ProviderMessage, type ProviderName, type Usage } from "./provider";
+import { AiProviderError, type AiProvider, type FunctionCall, type InputPart, type ProviderMessage, type ProviderName, type Usage } from "./provider";
 import { recordRun } from "./run-log";
 import { STRONGLY_NEGATIVE } from "./signals";
 
@@ -37,12 +37,14 @@ export async function runConversationAgent(opts: {
   agent: ResolvedAgent;
   provider: AiProvider;
   prompt: string;
+  /** The customer's photos the answer should consider, after the prompt in the same turn. */
+  images?: InputPart[];
   execute: ActionExecutor;
   timeoutMs?: number;
 }): Promise<AgentRun> {
   const { agent, provider } = opts;
   const model = agent.model || provider.defaultModel;
-  const messages: ProviderMessage[] = [{ role: "user", parts: [{ type: "text", text: opts.prompt }] }];
+  const messages: ProviderMessage[] = [{ role: "user", parts: [{ type: "text", text: opts.prompt }, ...(opts.images ?? [])] }];
   const turns: TurnLog[] = [];
   const done = (decision: Decision): AgentRun => ({ provider: provider.name, model, decision, turns });
 

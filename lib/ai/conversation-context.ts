@@ -8,9 +8,18 @@ import { describeBusinessHours } from "./business-hours";
 import { rankArticles, type RankedArticle } from "./knowledge";
 import { knowledgeBlock, transcriptBlock, type speakerLabel } from "./prompt-format";
 import { getSettings } from "@/lib/db/settings";
+import { readMedia } from "@/lib/whatsapp/media-store";
+import type { InputPart } from "./provider";
 
 /** How much of the thread the model sees: enough for context, bounded for cost and latency. */
 export const CONTEXT_MESSAGES = 20;
+/**
+ * Photos of the customer's latest burst the model sees (a broken product, a receipt, a screenshot):
+ * the newest few, in formats Gemini reads inline, small enough for an inline request part.
+ */
+export const CONTEXT_IMAGES = 3;
+export const MAX_CONTEXT_IMAGE_BYTES = 4 * 1024 * 1024;
+const MODEL_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"]);
 
 export type TranscriptLine = { speaker: keyof typeof speakerLabel; text: string };
 
@@ -33,6 +42,8 @@ export type ConversationContext = {
   knowledge: RankedArticle[];
   /** The customer's latest consecutive messages (the burst the answer addresses). */
   latestCustomerText: string;
+  /** The burst's photos already downloaded from Meta, oldest first (see CONTEXT_IMAGES). */
+  images: Extract<InputPart, { type: "image" }>[];
 };
 
 /** The one user turn the conversation agent sees: business hours, customer, knowledge, transcript. */
@@ -83,9 +94,34 @@ export async function buildConversationContext(orgId: ObjectId, conversation: Wi
     db("contacts").findOne({ _id: conversation.contactId }),
     getSettings(orgId),
   ]);
-  const transcript = transcriptOf(recent.reverse());
+  const thread = recent.reverse();
+  const transcript = transcriptOf(thread);
   const latestCustomerText = latestCustomerBurst(transcript);
-  const knowledge = await rankArticles(orgId, latestCustomerText || transcript.filter((l) => l.speaker === "customer").at(-1)?.text || "");
+  const [knowledge, images] = await Promise.all([
+    rankArticles(orgId, latestCustomerText || transcript.filter((l) => l.speaker === "customer").at(-1)?.text || ""),
+    burstImages(orgId, thread),
+  ]);
   const prompt = renderContext({ transcript, contact, conversation, knowledge, settings, now });
-  return { prompt, knowledge, latestCustomerText };
+  return { prompt, knowledge, latestCustomerText, images };
+}
+
+/**
+ * The photos among the customer's latest messages (since the last answer), as inline image parts.
+ * One whose bytes are not downloaded yet, too large, or in another format stays a "[image]" line
+ * of the transcript only.
+ */
+async function burstImages(orgId: ObjectId, thread: MessageDoc[]): Promise<ConversationContext["images"]> {
+  const burst: MessageDoc[] = [];
+  for (let i = thread.length - 1; i >= 0; i--) {
+    const m = thread[i]!;
+    if (m.type === "system" || m.type === "note" || m.type === "reaction") continue;
+    if (m.sender !== "customer") break;
+    burst.unshift(m);
+  }
+  const photos = burst
+    .filter((m) => (m.type === "image" || m.type === "sticker") && !m.revokedAt && m.media?.download === "done" && m.media.fileId)
+    .filter((m) => MODEL_IMAGE_TYPES.has(m.media!.mimeType ?? "") && (m.media!.size ?? 0) <= MAX_CONTEXT_IMAGE_BYTES)
+    .slice(-CONTEXT_IMAGES);
+  const files = await Promise.all(photos.map((m) => readMedia(orgId, m.media!.fileId!)));
+  return files.flatMap((f) => (f && f.length <= MAX_CONTEXT_IMAGE_BYTES ? [{ type: "image" as const, mimeType: f.meta.mimeType, base64: f.bytes.toString("base64") }] : []));
 }

@@ -8,6 +8,7 @@ import { getAiProvider } from "@/lib/ai/provider";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { addSystemMessage } from "@/lib/inbox/system-message";
+import { saveMedia } from "@/lib/whatsapp/media-store";
 import { resetJobDriver } from "@/lib/jobs/enqueue";
 import { runJob } from "@/lib/jobs/run-job";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -131,6 +132,21 @@ describe("ai-reply: the conversation agent answers through the real Gemini SDK",
     expect(second[2]!.parts.map((p) => (p.functionResponse as { name: string }).name)).toEqual(["update_contact", "add_tags", "set_priority"]);
     const audit = await scoped(orgId)("activity_logs").findOne({ entityId: w.contact._id, action: "contact.updated" });
     expect(audit).toMatchObject({ actorName: "AI agent", after: { name: "Ana", email: "ana@globex.example", company: "Globex" } });
+  });
+
+  it("shows the model the photos of the customer's latest messages, and describes those not downloaded yet", async () => {
+    const w = await world(["My order arrived like this"]);
+    const jpeg = Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex");
+    const fileId = await saveMedia({ bytes: jpeg, filename: "broken.jpg", meta: { orgId, mimeType: "image/jpeg", source: "inbound", messageId: null, uploadedBy: null } });
+    await createInboundMessage(orgId, w.conversation, { media: { mimeType: "image/jpeg", size: jpeg.length, fileId, download: "done", caption: "the box" } });
+    const latest = await createInboundMessage(orgId, w.conversation, { media: { mimeType: "image/jpeg", size: 50_000, download: "pending", caption: "and the lid" } });
+    gemini.push(reply("I'm sorry it arrived damaged! We'll send a replacement.", 0.9));
+    expect(await runReply({ ...w, latest })).toEqual({ status: "completed" });
+
+    const parts = gemini.requests[0]!.body.contents[0]!.parts;
+    expect(parts[0]!.text).toContain("Customer: [image: the box]\nCustomer: [image: and the lid]");
+    expect(parts.slice(1)).toEqual([{ inlineData: { mimeType: "image/jpeg", data: jpeg.toString("base64") } }]);
+    expect((await state(w)).ai[0]).toMatchObject({ text: "I'm sorry it arrived damaged! We'll send a replacement." });
   });
 
   it("waits out a 429 with its RetryInfo delay, then answers", async () => {
