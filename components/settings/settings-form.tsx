@@ -32,6 +32,7 @@ const keywords = (text: string) => text.split(",").map((k) => k.trim()).filter(B
 function toBody(d: Draft): UpdateSettingsBody {
   return {
     aiEnabled: d.aiEnabled,
+    handoverMessage: d.handoverMessage,
     autoAssignment: d.autoAssignment,
     maxConversationsPerAgent: Number(d.maxConversationsPerAgent),
     agentsSeeAllConversations: d.agentsSeeAllConversations,
@@ -46,6 +47,7 @@ function toBody(d: Draft): UpdateSettingsBody {
 
 const fieldLabels: Record<string, string> = {
   aiEnabled: "AI replies",
+  handoverMessage: "Handover message",
   autoAssignment: "Auto-assignment",
   maxConversationsPerAgent: "Max conversations per agent",
   agentsSeeAllConversations: "Agents see all conversations",
@@ -127,6 +129,11 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
       <fieldset className={section}>
         <legend className={legend}>General</legend>
         <Toggle label="AI replies" hint="The AI agent may answer customers for the whole organization." checked={draft.aiEnabled} onChange={(v) => set("aiEnabled", v)} />
+        <label className="block text-sm font-medium text-slate-700">
+          Handover message
+          <span className="block font-normal text-slate-500">Sent to the customer when the AI passes the conversation to a person. Leave empty to send nothing.</span>
+          <textarea rows={2} maxLength={1024} value={draft.handoverMessage} onChange={(e) => set("handoverMessage", e.target.value)} className={textarea} />
+        </label>
         <Toggle label="Auto-assignment" hint="New conversations go round-robin to online agents." checked={draft.autoAssignment} onChange={(v) => set("autoAssignment", v)} />
         <Toggle
           label="Agents see all conversations"

@@ -1,9 +1,12 @@
 import type { ObjectId } from "mongodb";
 import { recordActivity, type Actor } from "@/lib/db/audit";
 import { scoped } from "@/lib/db/scoped";
+import { ApiError } from "@/lib/api/errors";
+import { getSettings } from "@/lib/db/settings";
 import { autoAssign } from "@/lib/inbox/auto-assign";
 import { addSystemMessage } from "@/lib/inbox/system-message";
 import { log } from "@/lib/log";
+import { sendMessage } from "@/lib/messaging/send-message";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { searchTokens } from "@/lib/search/tokens";
 import type { ActionExecutor } from "./conversation-agent";
@@ -71,6 +74,23 @@ export async function handOver(orgId: ObjectId, conversationId: ObjectId, reason
   if (!conversation) return false;
   await addSystemMessage(orgId, conversation, { text: `AI handed over to a human: ${reason}`, payload: { event: "ai_handover", reason }, key: triggerKey, at: now });
   log.info("ai.handover", { orgId: orgId.toHexString(), conversationId: conversationId.toHexString(), reason });
+  await tellCustomer(orgId, conversationId, triggerKey);
   await autoAssign(orgId, conversationId);
   return true;
+}
+
+/**
+ * The organization's handover message, so the customer knows a person will answer. Best effort:
+ * where no free-form message may go (closed window, opted-out contact) or the send fails, the
+ * handover stands without it; the idempotency key sends it once per handover.
+ */
+async function tellCustomer(orgId: ObjectId, conversationId: ObjectId, triggerKey: string) {
+  const { handoverMessage } = await getSettings(orgId);
+  if (!handoverMessage) return;
+  try {
+    await sendMessage(orgId, { conversationId, sender: "ai", idempotencyKey: `handover:${triggerKey}`, content: { type: "text", text: handoverMessage } });
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    log.info("ai.handover_message_skipped", { orgId: orgId.toHexString(), conversationId: conversationId.toHexString(), reason: err.message });
+  }
 }

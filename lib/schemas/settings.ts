@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { objectId } from "./common";
 
+const DEFAULT_HANDOVER_MESSAGE = "Thanks for your patience. I'm passing you to a member of our team, who will reply here.";
+
 const dayHours = z.object({ enabled: z.boolean(), start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) });
 export const weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
@@ -12,6 +14,8 @@ export const settingsValues = z.object({
   /** Agents see only their own and unassigned conversations unless this widens it. */
   agentsSeeAllConversations: z.boolean(),
   aiEnabled: z.boolean(),
+  /** Sent to the customer when the AI hands a conversation to a person; empty sends nothing. Older documents lack it. */
+  handoverMessage: z.string().default(DEFAULT_HANDOVER_MESSAGE),
   optOutKeywords: z.array(z.string()),
   optInKeywords: z.array(z.string()),
   optOutConfirmation: z.string(),
@@ -35,6 +39,7 @@ export const defaultSettings: SettingsValues = {
   maxConversationsPerAgent: 10,
   agentsSeeAllConversations: false,
   aiEnabled: true,
+  handoverMessage: DEFAULT_HANDOVER_MESSAGE,
   optOutKeywords: ["STOP", "UNSUBSCRIBE", "STOP ALL", "CANCEL", "BAJA", "ALTO", "CANCELAR"],
   optInKeywords: ["START", "SUBSCRIBE", "UNSTOP", "ALTA"],
   optOutConfirmation: "You have been unsubscribed and will not receive further messages. Reply START to subscribe again.",
@@ -97,6 +102,7 @@ export const updateSettingsBody = z
     maxConversationsPerAgent: wholeNumber(1, 500).optional(),
     agentsSeeAllConversations: z.boolean().optional(),
     aiEnabled: z.boolean().optional(),
+    handoverMessage: z.string().trim().max(1024, "has at most 1024 characters").optional(),
     optOutKeywords: keywordList.optional(),
     optInKeywords: keywordList.optional(),
     optOutConfirmation: confirmation.optional(),

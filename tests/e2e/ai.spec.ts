@@ -67,7 +67,9 @@ test.describe("AI agent", () => {
     await customer.say("I want to talk to a person");
     await expect(inbox.getByText("AI handover: Customer asked for a human")).toBeVisible({ timeout: 20_000 });
     await expect(thread.getByRole("note").filter({ hasText: "AI handed over to a human: Customer asked for a human" })).toBeVisible();
-    await expect(customer.messages("business")).toHaveCount(1);
+    // The customer is told a person will answer (the organization's handover message), once.
+    await expect(customer.messages("business").filter({ hasText: "passing you to a member of our team" })).toBeVisible({ timeout: 15_000 });
+    await expect(customer.messages("business")).toHaveCount(2);
 
     await inbox.goto("/inbox");
     await inbox.getByTestId("view-unassigned").click();

@@ -7,6 +7,7 @@ import { loadAgent } from "@/lib/ai/agents";
 import { getAiProvider } from "@/lib/ai/provider";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { defaultSettings } from "@/lib/schemas/settings";
 import { addSystemMessage } from "@/lib/inbox/system-message";
 import { saveMedia } from "@/lib/whatsapp/media-store";
 import { resetJobDriver } from "@/lib/jobs/enqueue";
@@ -73,7 +74,15 @@ async function state(w: Awaited<ReturnType<typeof world>>) {
   const conversation = (await db("conversations").findOne({ _id: w.conversation._id }))!;
   const messages = await (await db("messages").find({ conversationId: w.conversation._id, direction: "outbound" }, { sort: { sentAt: 1 } })).toArray();
   const runs = await (await db("ai_runs").find({ conversationId: w.conversation._id }, { sort: { _id: 1 } })).toArray();
-  return { conversation, ai: messages.filter((m) => m.sender === "ai"), system: messages.filter((m) => m.type === "system" && m.payload?.event === "ai_handover"), runs, delivered: sim.sim.sent(w.waId) };
+  const notice = (m: (typeof messages)[number]) => m.key.startsWith("out:handover:");
+  return {
+    conversation,
+    ai: messages.filter((m) => m.sender === "ai" && !notice(m)),
+    handoverNotices: messages.filter(notice),
+    system: messages.filter((m) => m.type === "system" && m.payload?.event === "ai_handover"),
+    runs,
+    delivered: sim.sim.sent(w.waId),
+  };
 }
 
 describe("ai-reply: the conversation agent answers through the real Gemini SDK", () => {
@@ -246,12 +255,16 @@ describe("guardrails in code", () => {
     const s = await state(w);
     expect(gemini.requests).toHaveLength(c.modelCalls);
     expect(s.ai).toHaveLength(0);
-    expect(s.delivered).toHaveLength(0);
     if (c.skipped) {
+      expect(s.delivered).toHaveLength(0);
       expect(s.system).toHaveLength(0);
       expect(s.conversation.ai.handoverReason).toBeNull();
       return;
     }
+    // The customer is told a person will answer, where a free-form message may go.
+    const windowClosed = !!c.setup?.lastCustomerMessageAt;
+    expect(s.delivered.map((d) => d.request)).toMatchObject(windowClosed ? [] : [{ type: "text", text: { body: defaultSettings.handoverMessage } }]);
+    expect(s.handoverNotices).toHaveLength(windowClosed ? 0 : 1);
     expect(s.conversation.status).toBe("open");
     expect(s.conversation.assigneeId).toBeNull();
     expect(s.conversation.ai.handoverReason).toMatch(c.handover!);
@@ -260,6 +273,24 @@ describe("guardrails in code", () => {
     expect(s.system[0]!.payload).toEqual({ event: "ai_handover", reason: s.conversation.ai.handoverReason });
     const errored = /^(Invalid model output|Model error)/.test(s.conversation.ai.handoverReason!);
     expect(s.runs.at(-1)).toMatchObject({ turn: c.modelCalls ? 1 : 0, outcome: errored ? "error" : "handover", reason: s.conversation.ai.handoverReason });
+  });
+
+  it("tells the customer once per handover, and not at all when the handover message is empty", async () => {
+    const w = await world(["I want to talk to a person"]);
+    await runReply(w);
+    await runReply(w, "another-delivery");
+    expect((await state(w)).delivered.map((d) => d.request)).toMatchObject([{ type: "text", text: { body: defaultSettings.handoverMessage } }]);
+
+    await scoped(orgId)("settings").updateOne({}, { $set: { handoverMessage: "" } });
+    try {
+      const quiet = await world(["Can I speak to a human please"]);
+      await runReply(quiet);
+      const s = await state(quiet);
+      expect(s.conversation.ai.handoverReason).toBe("Customer asked for a human");
+      expect(s.delivered).toHaveLength(0);
+    } finally {
+      await scoped(orgId)("settings").updateOne({}, { $unset: { handoverMessage: "" } });
+    }
   });
 
   it("sees the customer's words past a system line written in the same second (Meta timestamps have whole seconds)", async () => {

@@ -108,6 +108,7 @@ describe("settings API", () => {
       { name: "an empty keyword", body: { optOutKeywords: ["STOP", "   "] }, status: 422, error: { code: "unprocessable_entity", message: "optOutKeywords.1: a keyword cannot be empty" } },
       { name: "a keyword of punctuation only", body: { optInKeywords: ["!!"] }, status: 422, error: { code: "unprocessable_entity", message: "optInKeywords.0: a keyword needs a letter or digit" } },
       { name: "a confirmation over 1024 characters", body: { optOutConfirmation: "x".repeat(1025) }, status: 422, error: { code: "unprocessable_entity", message: "optOutConfirmation: has at most 1024 characters" } },
+      { name: "a handover message over 1024 characters", body: { handoverMessage: "x".repeat(1025) }, status: 422, error: { code: "unprocessable_entity", message: "handoverMessage: has at most 1024 characters" } },
       { name: "an empty confirmation", body: { optInConfirmation: "  " }, status: 422, error: { code: "unprocessable_entity", message: "optInConfirmation: is required" } },
       { name: "retention of 0 days", body: { retentionDays: 0 }, status: 422, error: { code: "unprocessable_entity", message: "retentionDays: must be a whole number from 1 to 3650" } },
       { name: "retention over ten years", body: { retentionDays: 3651 }, status: 422, error: { code: "unprocessable_entity", message: "retentionDays: must be a whole number from 1 to 3650" } },
