@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import { serialByKey } from "@/lib/concurrency";
 import { recordActivity, type Actor } from "@/lib/db/audit";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
@@ -14,13 +15,21 @@ export type AutoAssignResult =
   | { assigned: true; assigneeId: ObjectId; assigneeName: string }
   | { assigned: false; reason: "disabled" | "not_needed" | "no_agent_available" | "taken" };
 
+/** One decision at a time per organization on this instance: exact on FerretDB too (see serialByKey). */
+const orgSerial = serialByKey();
+
 /**
  * Round-robin among online agents under their concurrent limit (`maxConversations`, else the org's
  * `maxConversationsPerAgent`): the agent auto-assigned longest ago goes next. The agent is claimed
- * with a conditional write on `lastAutoAssignedAt`, so two concurrent calls pick two agents, and the
- * conversation only if it is still unassigned and open. Every decision lands in the thread and the audit log.
+ * with a conditional write on `lastAutoAssignedAt`, so two concurrent calls on different instances
+ * pick two agents (atomic on MongoDB), and the conversation only if it is still unassigned and
+ * open. Every decision lands in the thread and the audit log.
  */
-export async function autoAssign(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAssignResult> {
+export function autoAssign(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAssignResult> {
+  return orgSerial(orgId.toHexString(), () => decide(orgId, conversationId));
+}
+
+async function decide(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAssignResult> {
   const db = scoped(orgId);
   const settings = await getSettings(orgId);
   if (!settings.autoAssignment) return { assigned: false, reason: "disabled" };

@@ -1,5 +1,6 @@
 import { ObjectId } from "mongodb";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
+import { serialByKey } from "@/lib/concurrency";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
 import { windowOpen, type ConversationDoc } from "@/lib/schemas/conversation";
@@ -99,8 +100,15 @@ export async function sendMessage(orgId: ObjectId, input: SendInput): Promise<Me
   return dispatch(orgId, message, contact);
 }
 
+/** Retries of one message run one after another on this instance: two clicks send once on FerretDB too (see serialByKey). */
+const retrySerial = serialByKey();
+
 /** Sends a failed outbound message again (same record, a new WhatsApp id). */
-export async function retryMessage(orgId: ObjectId, messageId: ObjectId): Promise<MessageDoc> {
+export function retryMessage(orgId: ObjectId, messageId: ObjectId): Promise<MessageDoc> {
+  return retrySerial(messageId.toHexString(), () => retryOnce(orgId, messageId));
+}
+
+async function retryOnce(orgId: ObjectId, messageId: ObjectId): Promise<MessageDoc> {
   const db = scoped(orgId);
   const message = await db("messages").findOne({ _id: messageId });
   if (!message || message.direction !== "outbound" || message.type === "note" || message.type === "system") {

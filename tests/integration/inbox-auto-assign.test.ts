@@ -66,12 +66,10 @@ describe("autoAssign (round-robin)", () => {
     const skipped = await runJob("conversation-assign", { orgId: orgId.toHexString(), conversationId: aiAnswers._id.toHexString() }, { messageId: `assign-ai-${aiAnswers._id}`, attempt: 1 });
     expect(skipped).toEqual({ status: "completed" });
     expect(await db("conversations").findOne({ _id: aiAnswers._id })).toMatchObject({ assigneeId: null, status: "open" });
-    // Sequential: FerretDB v1 does not make a conditional update atomic against a concurrent one
-    // (both writers "win"), so the claim is only race-free on MongoDB; see docs/benchmarks.md, Inbox.
-    const outcomes = [];
-    for (const [i, c] of [a, b].entries()) {
-      outcomes.push(await runJob("conversation-assign", { orgId: orgId.toHexString(), conversationId: c._id.toHexString() }, { messageId: `assign-${i}-${c._id}`, attempt: 1 }));
-    }
+    // At the same time: decisions of one organization take turns on an instance, so both agents get one.
+    const outcomes = await Promise.all(
+      [a, b].map((c, i) => runJob("conversation-assign", { orgId: orgId.toHexString(), conversationId: c._id.toHexString() }, { messageId: `assign-${i}-${c._id}`, attempt: 1 })),
+    );
     expect(outcomes).toEqual([{ status: "completed" }, { status: "completed" }]);
     const owners = (await (await db("conversations").find({ _id: { $in: [a._id, b._id] } })).toArray()).map((c) => c.assigneeId?.toHexString());
     expect(new Set(owners)).toEqual(new Set([users.agent._id.toHexString(), users.agent2._id.toHexString()]));

@@ -111,8 +111,10 @@ describe("sendMessage", () => {
     expect(failed.statusHistory.map((h) => h.status)).toEqual(["pending", "failed"]);
     expect((await db()("conversations").findOne({ _id: conversation._id }))!.lastMessage!.status).toBe("failed");
 
-    const retried = await retryMessage(org.orgId, failed._id);
-    expect(retried).toMatchObject({ _id: failed._id, status: "pending", error: null, waMessageId: expect.stringMatching(/^wamid\./) });
+    // Two clicks at once: one retry is sent, the other is told.
+    const [retried, second] = await Promise.allSettled([retryMessage(org.orgId, failed._id), retryMessage(org.orgId, failed._id)]);
+    expect(retried).toMatchObject({ status: "fulfilled", value: { _id: failed._id, status: "pending", error: null, waMessageId: expect.stringMatching(/^wamid\./) } });
+    expect(second).toMatchObject({ status: "rejected", reason: { code: "conflict", message: "Only a failed message can be retried" } });
     expect(sim.sim.sent(contact.waId!)).toHaveLength(1);
     await expect(retryMessage(org.orgId, failed._id)).rejects.toMatchObject({ code: "conflict", message: "Only a failed message can be retried" });
   });
