@@ -6,6 +6,7 @@ import { OFFLINE_LABEL, offlineProvider } from "@/lib/ai/offline-provider";
 import { getAiProvider } from "@/lib/ai/provider";
 import { suggestReplies } from "@/lib/ai/suggestions";
 import { scoped } from "@/lib/db/scoped";
+import { defaultSettings } from "@/lib/schemas/settings";
 import { runJob } from "@/lib/jobs/run-job";
 import { seedKnowledge } from "@/scripts/seed/demo-knowledge";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
@@ -41,10 +42,13 @@ async function ask(...texts: string[]) {
   for (const text of texts) latest = await createInboundMessage(orgId, conversation, { text });
   await runJob("ai-reply", { orgId: orgId.toHexString(), conversationId: conversation._id.toHexString(), messageId: latest!._id.toHexString() }, { messageId: `offline-${n}`, attempt: 1 });
   const db = scoped(orgId);
+  const sent = await (await db("messages").find({ conversationId: conversation._id, sender: "ai" })).toArray();
+  const handoverNotice = (m: (typeof sent)[number]) => m.key.startsWith("out:handover:");
   return {
     conversation: (await db("conversations").findOne({ _id: conversation._id }))!,
     contact: (await db("contacts").findOne({ _id: conversation.contactId }))!,
-    ai: await (await db("messages").find({ conversationId: conversation._id, sender: "ai" })).toArray(),
+    ai: sent.filter((m) => !handoverNotice(m)),
+    handoverNotices: sent.filter(handoverNotice).map((m) => m.text),
     runs: await (await db("ai_runs").find({ conversationId: conversation._id })).toArray(),
   };
 }
@@ -74,6 +78,7 @@ describe("offline AI (no GEMINI_API_KEY): the same agent code path, deterministi
   it("hands over when the knowledge base has no answer (low confidence)", async () => {
     const r = await ask("Can you fix the wiring in my garage tomorrow afternoon?");
     expect(r.ai).toHaveLength(0);
+    expect(r.handoverNotices).toEqual([defaultSettings.handoverMessage]);
     expect(r.conversation).toMatchObject({ status: "open", ai: { handoverReason: "Low AI confidence (0.20 < 0.60)" } });
   });
 
@@ -81,6 +86,7 @@ describe("offline AI (no GEMINI_API_KEY): the same agent code path, deterministi
     const r = await ask("I want to talk to a person");
     expect(r.conversation.ai.handoverReason).toBe("Customer asked for a human");
     expect(r.ai).toHaveLength(0);
+    expect(r.handoverNotices).toEqual([defaultSettings.handoverMessage]);
   });
 
   it("emits handover_to_human itself for a person request or an upset customer (provider level)", async () => {
