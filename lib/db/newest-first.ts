@@ -27,8 +27,15 @@ export type NewestFirstResult<T> = {
   stoppedAt: Position | null;
 };
 
-const before = (at: Date, id: ObjectId, p: Position | null) =>
+/** Whether (at, id) comes after position `p` in newest-first order (everything does when there is no `p`). */
+export const isBefore = (at: Date, id: ObjectId, p: Position | null) =>
   !p || at < p.at || (at.getTime() === p.at.getTime() && p.id !== null && id.toHexString() < p.id.toHexString());
+
+/** Newest-first order by (time, _id): the order of every walk and of the cursors built on it. */
+export const newestFirstOrder =
+  <T extends { _id: ObjectId }>(time: (doc: T) => Date) =>
+  (a: T, b: T) =>
+    time(b).getTime() - time(a).getTime() || (b._id.toHexString() < a._id.toHexString() ? -1 : 1);
 
 /**
  * The newest `limit` documents of a filter, read one time bucket at a time (see `time-keys.ts`):
@@ -109,7 +116,5 @@ export async function newestFirst<T extends Document & { _id: ObjectId }>(opts: 
 
 /** The rows of one bucket still to return (strictly before `upper`), newest first. */
 function settle<T extends Document & { _id: ObjectId }>(found: T[], upper: Position | null, time: (doc: T) => Date): T[] {
-  return found
-    .filter((d) => before(time(d), d._id, upper))
-    .sort((a, b) => time(b).getTime() - time(a).getTime() || (b._id.toHexString() < a._id.toHexString() ? -1 : 1));
+  return found.filter((d) => isBefore(time(d), d._id, upper)).sort(newestFirstOrder(time));
 }

@@ -29,9 +29,9 @@ export const TIME_KEYS: Record<string, readonly TimeKeySpec[]> = {
 
 export const keyName = (prefix: string, unit: BucketUnit) => `${prefix}${unit[0]!.toUpperCase()}${unit.slice(1)}`;
 
-function keysFor(collection: string, field: string, at: unknown): Document | null {
-  const spec = TIME_KEYS[collection]?.find((s) => s.field === field);
-  if (!spec || !(at instanceof Date)) return null;
+/** The bucket keys of one time field's value (nothing when the value is not a date). */
+function keysFor(spec: TimeKeySpec, at: unknown): Document | null {
+  if (!(at instanceof Date)) return null;
   return Object.fromEntries(spec.units.map((u) => [keyName(spec.prefix, u), bucketOf(u, at)]));
 }
 
@@ -39,7 +39,7 @@ function keysFor(collection: string, field: string, at: unknown): Document | nul
 export function withTimeKeys<T extends Document>(collection: string, doc: T): T {
   let out: Document = doc;
   for (const spec of TIME_KEYS[collection] ?? []) {
-    const keys = keysFor(collection, spec.field, doc[spec.field]);
+    const keys = keysFor(spec, doc[spec.field]);
     if (keys) out = { ...out, ...keys };
   }
   return out as T;
@@ -58,7 +58,7 @@ export function withTimeKeysUpdate<T>(collection: string, update: T): T {
     if (!fields) continue;
     let next = fields;
     for (const spec of TIME_KEYS[collection] ?? []) {
-      const keys = keysFor(collection, spec.field, fields[spec.field]);
+      const keys = keysFor(spec, fields[spec.field]);
       if (keys) next = { ...next, ...keys };
     }
     out[op] = next;

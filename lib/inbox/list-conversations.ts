@@ -1,6 +1,6 @@
 import { ObjectId, type Document } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
-import { newestFirst, type Position } from "@/lib/db/newest-first";
+import { isBefore, newestFirst, newestFirstOrder, type Position } from "@/lib/db/newest-first";
 import { scoped } from "@/lib/db/scoped";
 import { bucketOf } from "@/lib/db/time-keys";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
@@ -116,9 +116,18 @@ async function messageHits(orgId: ObjectId, tokens: string[], limit: number): Pr
 }
 
 const positionOf = (cursor: string | undefined): Position | null => (cursor ? decodeCursor(cursor) : null);
-const newerThan = (c: ConversationDoc, p: Position | null) =>
-  !p || c.lastActivityAt < p.at || (c.lastActivityAt.getTime() === p.at.getTime() && p.id !== null && c._id.toHexString() < p.id.toHexString());
-const byActivity = (a: ConversationDoc, b: ConversationDoc) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime() || (b._id.toHexString() < a._id.toHexString() ? -1 : 1);
+const activity = (c: ConversationDoc) => c.lastActivityAt;
+
+/** The newest conversations matching `filter` (pushed down) and `accept` (checked here), by last activity. */
+function walkConversations(orgId: ObjectId, filter: Document, opts: { accept: (c: ConversationDoc) => boolean; limit: number; after: Position | null; maxQueries?: number }) {
+  const conversations = scoped(orgId)("conversations");
+  return newestFirst<ConversationDoc>({
+    run: async (bucket) => (await (await conversations.find({ ...filter, ...bucket })).toArray()) as ConversationDoc[],
+    prefix: "activity",
+    time: activity,
+    ...opts,
+  });
+}
 
 export type ConversationPage = {
   conversations: ConversationResponse[];
@@ -151,14 +160,7 @@ export async function listConversations(user: Viewer, settings: SettingsValues, 
   const accept = (c: ConversationDoc) => canSee(user, settings, c) && matches(user, q, c) && hasTokens(tokens)(c);
   const after = positionOf(q.cursor);
   const [walk, hitIds] = await Promise.all([
-    newestFirst<ConversationDoc>({
-      run: async (bucket) => (await (await conversations.find({ ...filter, ...bucket })).toArray()) as ConversationDoc[],
-      prefix: "activity",
-      time: (c) => c.lastActivityAt,
-      accept,
-      limit: q.limit + 1,
-      after,
-    }),
+    walkConversations(user.orgId, filter, { accept, limit: q.limit + 1, after }),
     tokens.length ? messageHits(user.orgId, tokens, q.limit + 1) : Promise.resolve([]),
   ]);
   let rows = walk.rows;
@@ -166,8 +168,8 @@ export async function listConversations(user: Viewer, settings: SettingsValues, 
     const seen = new Set(rows.map((c) => c._id.toHexString()));
     // One lookup per id: FerretDB pushes down `_id` equality but not `$in`.
     const hits = await Promise.all(hitIds.filter((id) => !seen.has(id.toHexString())).map((_id) => conversations.findOne({ _id })));
-    const extra = hits.filter((c): c is ConversationDoc => !!c && canSee(user, settings, c) && matches(user, q, c) && newerThan(c, after));
-    rows = [...rows, ...extra].sort(byActivity);
+    const extra = hits.filter((c): c is ConversationDoc => !!c && canSee(user, settings, c) && matches(user, q, c) && isBefore(c.lastActivityAt, c._id, after));
+    rows = [...rows, ...extra].sort(newestFirstOrder(activity));
   }
   const hasMore = rows.length > q.limit || walk.stoppedAt !== null;
   const page = rows.slice(0, q.limit);
@@ -209,14 +211,9 @@ export async function conversationDelta(user: Viewer, settings: SettingsValues, 
  * inbox tab reads "99+" past a hundred anyway. A walk that runs out of queries first gives a lower bound.
  */
 export async function viewCounts(user: Viewer, settings: SettingsValues): Promise<ViewCounts> {
-  const conversations = scoped(user.orgId)("conversations");
   const count = async (name: CountName) => {
     const q: ListConversationsQuery = { view: name === "unread" ? "all" : name, limit: COUNT_CAP };
-    const filter = pushable(filtersOf(user, q));
-    const { rows, stoppedAt } = await newestFirst<ConversationDoc>({
-      run: async (bucket) => (await (await conversations.find({ ...filter, ...bucket })).toArray()) as ConversationDoc[],
-      prefix: "activity",
-      time: (c) => c.lastActivityAt,
+    const { rows, stoppedAt } = await walkConversations(user.orgId, pushable(filtersOf(user, q)), {
       accept: (c) => canSee(user, settings, c) && matches(user, q, c) && (name !== "unread" || c.unreadCount > 0),
       limit: COUNT_CAP,
       after: null,
