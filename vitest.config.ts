@@ -9,7 +9,7 @@ export default defineConfig({
     setupFiles: ["tests/support/setup-db.ts"],
     environment: "node",
     pool: "forks",
-    // 2 cores and one SQLite writer behind FerretDB: more workers only add contention.
+    // 2 cores shared with the database server: more workers only add contention.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,5 +1,5 @@
 /**
- * npm test: starts one local database (FerretDB here, see scripts/lib/local-db.ts), runs the Vitest
+ * npm test: starts one local database (mongo-java-server here, see scripts/lib/local-db.ts), runs the Vitest
  * unit + integration suites against it, then the Playwright end-to-end suite against a production
  * build. Extra arguments go to both runners' filters is not supported on purpose: run
  * `npm run test:unit -- <file>` or `npm run test:e2e -- <file>` for one file.

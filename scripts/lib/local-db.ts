@@ -2,18 +2,18 @@
  * The one place that chooses the database for dev, tests and benchmarks (ARCHITECTURE.md section 4):
  *   1. MONGODB_URI set            -> use it (Atlas or any MongoDB)
  *   2. a mongod can be had         -> mongodb-memory-server (MONGOMS_SYSTEM_BINARY honoured, else download)
- *   3. otherwise (offline, CI)     -> FerretDB v1.24 with SQLite on 127.0.0.1, telemetry off
+ *   3. otherwise (offline, CI)     -> mongo-java-server (scripts/mongo-java-server): memory backend for
+ *                                     tests and benchmarks, H2 file for dev; oplog on; 127.0.0.1 only
+ * Whichever it starts, it says so (`describeDb`); the product code is the same plain MongoDB for all.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { createServer, connect } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 
-export type LocalDb = { uri: string; engine: "external" | "mongodb-memory-server" | "ferretdb"; stop: () => Promise<void> };
+export type LocalDb = { uri: string; engine: "external" | "mongodb-memory-server" | "mongo-java-server"; stop: () => Promise<void> };
 
 const ROOT = path.resolve(__dirname, "../..");
-const FERRETDB_BIN = path.join(ROOT, ".data/bin/ferretdb");
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,16 +35,6 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`database exited early with code ${child.exitCode}`);
-    if (await portOpen(port)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`database did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
-}
-
 async function mongodDownloadReachable(): Promise<boolean> {
   if (process.env.MONGOMS_SYSTEM_BINARY) return true;
   try {
@@ -64,52 +54,74 @@ async function startMemoryServer(persistDir?: string): Promise<LocalDb> {
   return { uri: server.getUri(), engine: "mongodb-memory-server", stop: async () => void (await server.stop()) };
 }
 
-export function ensureFerretDbBinary() {
-  if (existsSync(FERRETDB_BIN)) return FERRETDB_BIN;
-  console.log("[db] building FerretDB (first run only, about a minute)...");
-  const res = spawnSync("bash", [path.join(ROOT, "scripts/install-ferretdb.sh")], { stdio: "inherit" });
-  if (res.status !== 0) throw new Error("could not build FerretDB; see the output above");
-  return FERRETDB_BIN;
+const MJS_DIR = path.join(ROOT, "scripts/mongo-java-server");
+const MJS_JAR = path.join(MJS_DIR, "target/local-mongo-1.jar");
+
+/**
+ * Builds the mongo-java-server launcher once (`mvn package` fetches its jars from Maven Central).
+ * A machine without Java 17+ and Maven gets a message naming what to install.
+ */
+export function ensureMongoJavaServer(): string {
+  if (existsSync(MJS_JAR) && existsSync(path.join(MJS_DIR, "target/lib"))) return MJS_JAR;
+  for (const [tool, hint] of [
+    ["java", "a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)"],
+    ["mvn", "Maven (Debian: apt-get install maven)"],
+  ] as const) {
+    if (spawnSync(tool, ["-version"], { stdio: "ignore" }).error) {
+      throw new Error(`no MongoDB: set MONGODB_URI, or install ${hint} for the local mongo-java-server`);
+    }
+  }
+  console.log("[db] building the local mongo-java-server (first run only; Maven fetches its jars)...");
+  const res = spawnSync("mvn", ["-q", "-B", "-f", path.join(MJS_DIR, "pom.xml"), "package", "-DskipTests"], { stdio: "inherit" });
+  if (res.status !== 0) throw new Error("could not build the local mongo-java-server; see Maven's output above");
+  return MJS_JAR;
 }
 
-async function startFerretDb(opts: { port?: number; stateDir?: string }): Promise<LocalDb> {
-  const bin = ensureFerretDbBinary();
-  const port = opts.port ?? (await freePort());
-  const uri = `mongodb://127.0.0.1:${port}/`;
-  if (opts.port && (await portOpen(port))) {
-    // A FerretDB left running by an earlier `npm run dev` on the same fixed port: reuse it.
-    return { uri, engine: "ferretdb", stop: async () => {} };
+/**
+ * mongo-java-server: the memory backend for tests and benchmarks, the H2 backend (a file under
+ * .data/) for `npm run dev`; oplog on. Resolves once the server prints that it listens.
+ */
+async function startMongoJavaServer(opts: { port?: number; h2File?: string }): Promise<LocalDb> {
+  const jar = ensureMongoJavaServer();
+  if (opts.port && (await portOpen(opts.port))) {
+    // A server left running by an earlier `npm run dev` on the same fixed port: reuse it.
+    return { uri: uriFor(opts.port), engine: "mongo-java-server", stop: async () => {} };
   }
-  const ephemeral = !opts.stateDir;
-  const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), "crm-ferretdb-"));
-  mkdirSync(path.join(stateDir, "sqlite"), { recursive: true });
-  const child = spawn(
-    bin,
-    [
-      "--handler=sqlite",
-      `--sqlite-url=file:${path.join(stateDir, "sqlite")}/`,
-      `--state-dir=${stateDir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      "--debug-addr=-",
-      "--telemetry=disable",
-      "--log-level=error",
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  await waitForPort(port, child);
-  return {
-    uri,
-    engine: "ferretdb",
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
+  if (opts.h2File) mkdirSync(path.dirname(opts.h2File), { recursive: true });
+  const args = ["-Xss4m", "-cp", `${jar}${path.delimiter}${path.join(path.dirname(jar), "lib/*")}`, "crm.LocalMongo", "--port", String(opts.port ?? 0)];
+  if (opts.h2File) args.push("--h2", opts.h2File);
+  // stdin stays a pipe: when this process dies, the server sees it close and exits too.
+  const child = spawn("java", args, { stdio: ["pipe", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("mongo-java-server did not start within 60 s")), 60_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
       }
-      if (ephemeral) rmSync(stateDir, { recursive: true, force: true });
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mongo-java-server exited early with code ${code}`));
+    });
+  });
+  child.stdout!.resume();
+  return {
+    uri: uriFor(port),
+    engine: "mongo-java-server",
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
     },
   };
 }
+
+const uriFor = (port: number) => `mongodb://127.0.0.1:${port}/?directConnection=true`;
 
 /**
  * `persistent`: dev keeps its data under .data/ on a fixed port; tests and benchmarks get a
@@ -121,10 +133,10 @@ export async function startLocalDatabase(opts: { persistent: boolean }): Promise
     try {
       return await startMemoryServer(opts.persistent ? path.join(ROOT, ".data/mongod") : undefined);
     } catch (err) {
-      console.warn(`[db] mongodb-memory-server unavailable (${(err as Error).message}); falling back to FerretDB`);
+      console.warn(`[db] mongodb-memory-server unavailable (${(err as Error).message}); falling back to mongo-java-server`);
     }
   }
-  return startFerretDb(opts.persistent ? { port: 27117, stateDir: path.join(ROOT, ".data/ferretdb") } : {});
+  return startMongoJavaServer(opts.persistent ? { port: 27117, h2File: path.join(ROOT, ".data/mongo-java-server/dev.mv.db") } : {});
 }
 
 export function describeDb(db: LocalDb) {

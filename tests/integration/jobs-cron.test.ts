@@ -38,7 +38,7 @@ describe("GET|POST /api/cron/[name]", () => {
     const res = await cronGet(await request(null, "/api/cron/retention", { headers: { authorization: `Bearer ${SECRET}` } }), routeParams({ name: "retention" }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "completed" });
-    const record = await (await rawCollection("workflow_executions")).findOne({ job: "retention", messageId: { $regex: /^cron:retention:/ } });
+    const record = await (await rawCollection("workflow_executions")).findOne({ job: "retention", messageId: /^cron:retention:/ });
     expect(record).toMatchObject({ status: "completed", attempts: 1, payload: {} });
   });
 

@@ -22,8 +22,7 @@ export async function setup(project: TestProject) {
 
 /**
  * The run's databases are dropped here, after every worker has exited, not at the end of each file:
- * a file's in-process background jobs can still be finishing, and FerretDB's SQLite backend can
- * crash (SIGBUS in its WAL) when a database is dropped under a live query.
+ * a file's in-process background jobs can still be finishing when it ends.
  */
 export async function teardown() {
   if (db) {
