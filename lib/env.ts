@@ -18,6 +18,8 @@ const envSchema = z.object({
     .string({ error: "MONGODB_URI is not set. `npm run dev` and `npm test` start a local database and set it for you." })
     .regex(/^mongodb(\+srv)?:\/\//, "MONGODB_URI must start with mongodb:// or mongodb+srv://"),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, "MONGODB_DB must be 1-60 letters, digits, _ or -").default("whatsapp_crm"),
+  /** Connections per server instance (serverless: keep it small). */
+  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1, "MONGODB_MAX_POOL_SIZE must be at least 1").max(500).default(20),
   APP_URL: z.url().default("http://localhost:3000"),
   NEXTAUTH_URL: optionalUrl,
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters"),

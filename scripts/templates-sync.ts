@@ -8,7 +8,7 @@ async function main() {
   loadDevEnv();
   const { rawCollection } = await import("@/lib/db/collections");
   const { syncTemplates } = await import("@/lib/whatsapp/templates");
-  const accounts = await (await rawCollection("whatsapp_accounts")).find({}).toArray();
+  const accounts = await rawCollection("whatsapp_accounts").find({}).toArray();
   if (accounts.length === 0) console.log("[templates:sync] no WhatsApp accounts in the database");
   for (const a of accounts) {
     const r = await syncTemplates(a.orgId, a._id);

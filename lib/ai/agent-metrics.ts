@@ -15,7 +15,7 @@ export async function agentMetrics(orgId: ObjectId, agents: Pick<AiAgentDoc, "_i
   const totals = new Map<string, AgentMetrics & { errors: number; latencyTotal: number }>();
   for (const a of agents) totals.set(a._id.toHexString(), { requests: 0, successRate: null, avgLatencyMs: null, promptTokens: 0, completionTokens: 0, costUsd: 0, errors: 0, latencyTotal: 0 });
   const firstOfType = new Map(agents.map((a) => [a.type, a._id.toHexString()] as const).reverse());
-  const runs = await scoped(orgId)("ai_runs").find(
+  const runs = scoped(orgId)("ai_runs").find(
     { createdAt: { $gte: since }, turn: { $gte: 1 }, agentType: { $in: [...new Set(agents.map((a) => a.type))] } },
     { projection: { agentId: 1, agentType: 1, outcome: 1, latencyMs: 1, promptTokens: 1, completionTokens: 1, costUsd: 1 } },
   );

@@ -98,7 +98,7 @@ export async function loadAgent(orgId: ObjectId, type: AgentType): Promise<Resol
 }
 
 export async function listAgents(orgId: ObjectId): Promise<AiAgentDoc[]> {
-  const all = await (await scoped(orgId)("ai_agents").find({}, { sort: { createdAt: 1 } })).toArray();
+  const all = await scoped(orgId)("ai_agents").find({}, { sort: { createdAt: 1 } }).toArray();
   return all.sort((a, b) => aiAgentTypes.indexOf(a.type) - aiAgentTypes.indexOf(b.type));
 }
 

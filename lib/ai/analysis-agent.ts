@@ -33,7 +33,7 @@ export async function analyzeConversation(orgId: ObjectId, conversationId: Objec
   if (!conversation) return { outcome: "skipped", reason: "conversation not found" };
   const agent = await loadAgent(orgId, "analysis");
   if (!agent.active) return { outcome: "skipped", reason: "the analysis agent is inactive" };
-  const messages = (await (await db("messages").find({ conversationId }, { sort: { sentAt: -1, _id: -1 }, limit: ANALYSIS_MESSAGES })).toArray()).reverse();
+  const messages = (await db("messages").find({ conversationId }, { sort: { sentAt: -1, _id: -1 }, limit: ANALYSIS_MESSAGES }).toArray()).reverse();
   const transcript = transcriptOf(messages);
   if (!transcript.some((l) => l.speaker === "customer")) return { outcome: "skipped", reason: "the customer has not written yet" };
 

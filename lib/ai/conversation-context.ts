@@ -89,8 +89,7 @@ export async function buildConversationContext(orgId: ObjectId, conversation: Wi
   const db = scoped(orgId);
   const [recent, contact, settings] = await Promise.all([
     db("messages")
-      .find({ conversationId: conversation._id }, { sort: { sentAt: -1, _id: -1 }, limit: CONTEXT_MESSAGES })
-      .then((c) => c.toArray()),
+      .find({ conversationId: conversation._id }, { sort: { sentAt: -1, _id: -1 }, limit: CONTEXT_MESSAGES }).toArray(),
     db("contacts").findOne({ _id: conversation.contactId }),
     getSettings(orgId),
   ]);

@@ -53,12 +53,10 @@ export type RankedArticle = Pick<KnowledgeArticleDoc, "_id" | "title" | "body"> 
 export async function rankArticles(orgId: ObjectId, question: string, limit = 3): Promise<RankedArticle[]> {
   const wanted = keywordsOf(question);
   if (!wanted.length) return [];
-  const candidates = await (
-    await scoped(orgId)("knowledge_articles").find(
+  const candidates = await scoped(orgId)("knowledge_articles").find(
       { active: true, keywords: { $in: wanted } },
       { projection: { title: 1, body: 1, keywords: 1, updatedAt: 1 }, limit: 200 },
-    )
-  ).toArray();
+    ).toArray();
   const wantedSet = new Set(wanted);
   return candidates
     .map((a) => {
@@ -77,7 +75,7 @@ export function toArticleResponse(a: KnowledgeArticleDoc): KnowledgeArticleRespo
 }
 
 export async function listArticles(orgId: ObjectId): Promise<KnowledgeArticleDoc[]> {
-  return (await scoped(orgId)("knowledge_articles").find({}, { sort: { updatedAt: -1 }, limit: 500 })).toArray();
+  return scoped(orgId)("knowledge_articles").find({}, { sort: { updatedAt: -1 }, limit: 500 }).toArray();
 }
 
 export async function getArticleOrThrow(orgId: ObjectId, id: ObjectId): Promise<KnowledgeArticleDoc> {

@@ -50,7 +50,7 @@ export const authOptions: NextAuthOptions = {
         if (!user.active) throw new Error(signInErrors.deactivated);
 
         await clearFailures(keys);
-        await (await rawCollection("users")).updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+        await rawCollection("users").updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
         return { id: user._id.toHexString(), orgId: user.orgId.toHexString(), role: user.role, name: user.name, email: user.email };
       },
     }),

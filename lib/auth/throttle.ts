@@ -19,14 +19,14 @@ function keys({ email, ip }: ThrottleKeys) {
 
 /** The time the caller is locked until, if any key is locked now. */
 export async function lockedUntil(k: ThrottleKeys, now = new Date()): Promise<Date | null> {
-  const col = await rawCollection("login_throttles");
+  const col = rawCollection("login_throttles");
   const docs = await col.find({ key: { $in: keys(k).map((x) => x.key) }, lockedUntil: { $gt: now } }).toArray();
   const until = docs.map((d) => d.lockedUntil!.getTime());
   return until.length ? new Date(Math.max(...until)) : null;
 }
 
 export async function recordFailure(k: ThrottleKeys, now = new Date()) {
-  const col = await rawCollection("login_throttles");
+  const col = rawCollection("login_throttles");
   for (const { key, max } of keys(k)) {
     // Start a new window if the last one is older than LOCK_MS; $inc is atomic across concurrent failures.
     await col.updateOne(
@@ -45,6 +45,6 @@ export async function recordFailure(k: ThrottleKeys, now = new Date()) {
 }
 
 export async function clearFailures(k: ThrottleKeys) {
-  const col = await rawCollection("login_throttles");
+  const col = rawCollection("login_throttles");
   await col.deleteMany({ key: `account:${k.email.toLowerCase()}` });
 }

@@ -8,13 +8,13 @@ import { TIME_KEYS, keyName, withTimeKeys } from "./time-keys";
  */
 export async function backfillDerivedKeys(batch = 1000): Promise<number> {
   let updated = 0;
-  const conversations = await rawCollection("conversations");
+  const conversations = rawCollection("conversations");
   for (const assigned of [true, false]) {
     const res = await conversations.updateMany({ assigned: { $exists: false }, assigneeId: assigned ? { $ne: null } : null }, { $set: { assigned } });
     updated += res.modifiedCount;
   }
   for (const [name, specs] of Object.entries(TIME_KEYS)) {
-    const col = await rawCollection(name as CollectionName);
+    const col = rawCollection(name as CollectionName);
     for (const spec of specs) {
       const marker = keyName(spec.prefix, spec.units[0]!);
       for (;;) {

@@ -10,7 +10,7 @@ import { scoped } from "./scoped";
  * WHATSAPP_* variables. Idempotent: safe at every server start and in every seed.
  */
 export async function ensureDefaultOrganization(): Promise<ObjectId> {
-  const orgs = await rawCollection("organizations");
+  const orgs = rawCollection("organizations");
   const now = new Date();
   const existing = await orgs.findOne({}, { sort: { createdAt: 1 } });
   let orgId = existing?._id;
@@ -31,7 +31,7 @@ export async function ensureDefaultOrganization(): Promise<ObjectId> {
   await ensureDefaultAgents(orgId, now);
   const e = env();
   if (e.WHATSAPP_PHONE_NUMBER_ID) {
-    await (await rawCollection("whatsapp_accounts")).updateOne(
+    await rawCollection("whatsapp_accounts").updateOne(
       { phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID },
       {
         $setOnInsert: {

@@ -55,8 +55,8 @@ export const globalCollections = ["organizations", "login_throttles"] as const s
  * Unscoped access. Use it only where no organization is known yet (sign-in by email, mapping a
  * webhook's phone number id to its account, scripts); request code uses `scoped(orgId)`.
  */
-export async function rawCollection<K extends CollectionName>(name: K): Promise<Collection<Docs[K]>> {
-  const db = await getDb();
+export function rawCollection<K extends CollectionName>(name: K): Collection<Docs[K]> {
+  const db = getDb();
   // One Collection object per database handle and name, like the handle itself (see getDb).
   let byName = collectionsOf.get(db);
   if (!byName) collectionsOf.set(db, (byName = new Map()));

@@ -133,7 +133,7 @@ export type IndexReport = { collection: string; name: string; unique: boolean; c
 
 /** Creates every declared index; idempotent (existing indexes with the same spec are left alone). */
 export async function ensureIndexes(): Promise<IndexReport> {
-  const db = await getDb();
+  const db = getDb();
   const report: IndexReport = [];
   for (const [collection, specs] of Object.entries(indexes)) {
     const existing = new Set(

@@ -33,49 +33,49 @@ export function scoped(orgId: ObjectId) {
     return { ...filter, orgId } as Filter<T>;
   }
   return function collection<K extends TenantName>(name: K) {
-    const col = async () => (await rawCollection(name)) as unknown as Collection<Doc<K>>;
+    const col = () => rawCollection(name) as unknown as Collection<Doc<K>>;
     const keyed = <T extends Document>(doc: T) => withDerivedKeys(name, doc);
     const keyedUpdate = <T>(update: T) => withDerivedKeysUpdate(name, update);
     return {
       name,
-      async findOne(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
-        return (await col()).findOne(pin(filter), options) as Promise<WithId<Doc<K>> | null>;
+      findOne(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
+        return col().findOne(pin(filter), options) as Promise<WithId<Doc<K>> | null>;
       },
-      async find(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
-        return (await col()).find(pin(filter), options);
+      find(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
+        return col().find(pin(filter), options);
       },
-      async countDocuments(filter: Filter<Doc<K>> = {}, options?: CountDocumentsOptions) {
-        return (await col()).countDocuments(pin(filter), options);
+      countDocuments(filter: Filter<Doc<K>> = {}, options?: CountDocumentsOptions) {
+        return col().countDocuments(pin(filter), options);
       },
-      async insertOne(doc: NewDoc<K>, options?: InsertOneOptions) {
-        return (await col()).insertOne(keyed({ ...doc, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>, options);
+      insertOne(doc: NewDoc<K>, options?: InsertOneOptions) {
+        return col().insertOne(keyed({ ...doc, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>, options);
       },
-      async insertMany(docs: NewDoc<K>[], options?: BulkWriteOptions) {
-        return (await col()).insertMany(
+      insertMany(docs: NewDoc<K>[], options?: BulkWriteOptions) {
+        return col().insertMany(
           docs.map((d) => keyed({ ...d, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>),
           options,
         );
       },
-      async updateOne(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
-        return (await col()).updateOne(pin(filter), keyedUpdate(update), options);
+      updateOne(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
+        return col().updateOne(pin(filter), keyedUpdate(update), options);
       },
-      async updateMany(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
-        return (await col()).updateMany(pin(filter), keyedUpdate(update), options);
+      updateMany(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
+        return col().updateMany(pin(filter), keyedUpdate(update), options);
       },
-      async findOneAndUpdate(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options: FindOneAndUpdateOptions = {}) {
-        return (await col()).findOneAndUpdate(pin(filter), keyedUpdate(update), { ...options, includeResultMetadata: false });
+      findOneAndUpdate(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options: FindOneAndUpdateOptions = {}) {
+        return col().findOneAndUpdate(pin(filter), keyedUpdate(update), { ...options, includeResultMetadata: false });
       },
-      async deleteOne(filter: Filter<Doc<K>>) {
-        return (await col()).deleteOne(pin(filter));
+      deleteOne(filter: Filter<Doc<K>>) {
+        return col().deleteOne(pin(filter));
       },
-      async deleteMany(filter: Filter<Doc<K>>) {
-        return (await col()).deleteMany(pin(filter));
+      deleteMany(filter: Filter<Doc<K>>) {
+        return col().deleteMany(pin(filter));
       },
-      async aggregate<T extends Document = Document>(pipeline: Document[], options?: AggregateOptions) {
-        return (await col()).aggregate<T>([{ $match: { orgId } }, ...pipeline], options);
+      aggregate<T extends Document = Document>(pipeline: Document[], options?: AggregateOptions) {
+        return col().aggregate<T>([{ $match: { orgId } }, ...pipeline], options);
       },
       /** Each operation's filter is pinned; inserts get orgId; writes get their derived keys. */
-      async bulkWrite(ops: AnyBulkWriteOperation<Doc<K>>[], options?: BulkWriteOptions) {
+      bulkWrite(ops: AnyBulkWriteOperation<Doc<K>>[], options?: BulkWriteOptions) {
         const pinned = ops.map((op) => {
           if ("insertOne" in op) return { insertOne: { document: keyed({ ...op.insertOne.document, orgId }) } };
           if ("updateOne" in op) return { updateOne: { ...op.updateOne, filter: pin(op.updateOne.filter), update: keyedUpdate(op.updateOne.update) } };
@@ -84,7 +84,7 @@ export function scoped(orgId: ObjectId) {
           if ("deleteOne" in op) return { deleteOne: { ...op.deleteOne, filter: pin(op.deleteOne.filter) } };
           return { deleteMany: { ...op.deleteMany, filter: pin(op.deleteMany.filter) } };
         }) as AnyBulkWriteOperation<Doc<K>>[];
-        return (await col()).bulkWrite(pinned, options);
+        return col().bulkWrite(pinned, options);
       },
     };
   };

@@ -8,7 +8,7 @@ import { scoped } from "./scoped";
 
 export async function findUserByEmail(email: string): Promise<UserDoc | null> {
   // Emails are unique across organizations (sign-in happens before an organization is known).
-  return (await rawCollection("users")).findOne({ email: email.toLowerCase() });
+  return rawCollection("users").findOne({ email: email.toLowerCase() });
 }
 
 /** The user behind a session, re-read on every request so deactivation and role changes apply at once. */
@@ -24,7 +24,7 @@ export async function getUserOrThrow(orgId: ObjectId, id: ObjectId): Promise<Use
 }
 
 export async function listUsers(orgId: ObjectId): Promise<UserDoc[]> {
-  return (await scoped(orgId)("users").find({}, { sort: { active: -1, name: 1 } })).toArray() as Promise<UserDoc[]>;
+  return scoped(orgId)("users").find({}, { sort: { active: -1, name: 1 } }).toArray() as Promise<UserDoc[]>;
 }
 
 export async function createUser(

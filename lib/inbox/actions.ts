@@ -251,7 +251,7 @@ export async function addNote(
   if (existing) return existing;
   const mentionIds = [...new Set(input.mentions)].map((id) => new ObjectId(id));
   const mentioned = mentionIds.length
-    ? await (await db("users").find({ _id: { $in: mentionIds }, active: true }, { projection: { _id: 1, name: 1 } })).toArray()
+    ? await db("users").find({ _id: { $in: mentionIds }, active: true }, { projection: { _id: 1, name: 1 } }).toArray()
     : [];
   if (mentioned.length !== mentionIds.length) throw new ApiError("unprocessable_entity", "mentions: every mentioned user must be an active member of this organization");
   const now = new Date();

@@ -36,15 +36,13 @@ async function decide(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAs
   const conversation = await db("conversations").findOne({ _id: conversationId });
   if (!conversation || conversation.assigneeId !== null || conversation.status !== "open") return { assigned: false, reason: "not_needed" };
 
-  const agents = (await (await db("users").find({ role: "agent", active: true, availability: "online" })).toArray()) as UserDoc[];
+  const agents = (await db("users").find({ role: "agent", active: true, availability: "online" }).toArray()) as UserDoc[];
   const load = new Map<string, number>();
   if (agents.length) {
-    const rows = await (
-      await db("conversations").aggregate<{ _id: ObjectId; n: number }>([
+    const rows = await db("conversations").aggregate<{ _id: ObjectId; n: number }>([
         { $match: { assigneeId: { $in: agents.map((a) => a._id) }, status: { $in: LOAD_STATUSES } } },
         { $group: { _id: "$assigneeId", n: { $sum: 1 } } },
-      ])
-    ).toArray();
+      ]).toArray();
     for (const r of rows) load.set(r._id.toHexString(), r.n);
   }
   const candidates = agents

@@ -12,7 +12,7 @@ export function toCannedResponse(c: CannedResponseDoc): CannedResponse {
 const taken = (shortcut: string) => new ApiError("conflict", `The shortcut /${shortcut} is already used by another saved reply`);
 
 export async function listCannedResponses(orgId: ObjectId): Promise<CannedResponseDoc[]> {
-  return (await (await scoped(orgId)("canned_responses").find({}, { sort: { shortcut: 1 }, limit: 1000 })).toArray()) as CannedResponseDoc[];
+  return (await scoped(orgId)("canned_responses").find({}, { sort: { shortcut: 1 }, limit: 1000 }).toArray()) as CannedResponseDoc[];
 }
 
 export async function createCannedResponse(orgId: ObjectId, actor: Actor, input: Pick<CannedResponseDoc, "shortcut" | "title" | "body">) {

@@ -42,7 +42,7 @@ export async function getContactPanel(user: Viewer, id: ObjectId) {
   // Counted here rather than kept as a counter on the contact: concurrent deliveries rewrite the
   // contact, and FerretDB can lose one of two concurrent updates of a document.
   const [conversations, conversationCount, leadScore, journey] = await Promise.all([
-    (await db("conversations").find(visible, { sort: { createdAt: -1 }, limit: 20 })).toArray(),
+    db("conversations").find(visible, { sort: { createdAt: -1 }, limit: 20 }).toArray(),
     db("conversations").countDocuments(visible),
     db("lead_scores").findOne({ contactId: id }),
     db("customer_journeys").findOne({ contactId: id }),

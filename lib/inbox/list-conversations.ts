@@ -104,7 +104,7 @@ async function messageHits(orgId: ObjectId, tokens: string[], limit: number): Pr
   type Hit = { _id: ObjectId; conversationId: ObjectId; sentAt: Date; searchTokens: string[] };
   const { rows } = await newestFirst<Hit>({
     run: async (bucket) =>
-      (await (await messages.find({ searchTokens: pushdownToken(tokens), ...bucket }, { projection: { conversationId: 1, sentAt: 1, searchTokens: 1 } })).toArray()) as Hit[],
+      (await messages.find({ searchTokens: pushdownToken(tokens), ...bucket }, { projection: { conversationId: 1, sentAt: 1, searchTokens: 1 } }).toArray()) as Hit[],
     prefix: "sent",
     time: (m) => m.sentAt,
     accept: hasTokens(tokens),
@@ -122,7 +122,7 @@ const activity = (c: ConversationDoc) => c.lastActivityAt;
 function walkConversations(orgId: ObjectId, filter: Document, opts: { accept: (c: ConversationDoc) => boolean; limit: number; after: Position | null; maxQueries?: number }) {
   const conversations = scoped(orgId)("conversations");
   return newestFirst<ConversationDoc>({
-    run: async (bucket) => (await (await conversations.find({ ...filter, ...bucket })).toArray()) as ConversationDoc[],
+    run: async (bucket) => (await conversations.find({ ...filter, ...bucket }).toArray()) as ConversationDoc[],
     prefix: "activity",
     time: activity,
     ...opts,
@@ -191,7 +191,7 @@ export async function conversationDelta(user: Viewer, settings: SettingsValues, 
   if (to - from > MAX_DELTA_MINUTES) return { conversations: [], removedIds: [], reset: true, serverTime };
   const db = scoped(user.orgId)("conversations");
   const minutes = Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  const changed = (await Promise.all(minutes.map(async (updatedMinute) => (await db.find({ updatedMinute })).toArray())))
+  const changed = (await Promise.all(minutes.map(async (updatedMinute) => db.find({ updatedMinute }).toArray())))
     .flat()
     .filter((c) => c.updatedAt > q.updatedAfter) as ConversationDoc[];
   if (changed.length > MAX_DELTA) return { conversations: [], removedIds: [], reset: true, serverTime };

@@ -24,15 +24,13 @@ export async function listMessages(orgId: ObjectId, conversationId: ObjectId, q:
   const serverTime = new Date(Date.now() - POLL_OVERLAP_MS).toISOString();
   const db = scoped(orgId)("messages");
   if (q.updatedAfter) {
-    const changed = (await (
-      await db.find({ conversationId, updatedAt: { $gt: q.updatedAfter } }, { sort: { updatedAt: 1 }, limit: MAX_DELTA + 1 })
-    ).toArray()) as MessageDoc[];
+    const changed = (await db.find({ conversationId, updatedAt: { $gt: q.updatedAfter } }, { sort: { updatedAt: 1 }, limit: MAX_DELTA + 1 }).toArray()) as MessageDoc[];
     if (changed.length > MAX_DELTA) return { messages: [], nextCursor: null, hasMore: false, serverTime, reset: true };
     changed.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()));
     return { messages: await toMessageResponses(orgId, changed), nextCursor: null, hasMore: false, serverTime };
   }
   const filter = q.cursor ? { conversationId, ...beforeCursor("sentAt", q.cursor) } : { conversationId };
-  const rows = (await (await db.find(filter, { sort: { sentAt: -1, _id: -1 }, limit: q.limit + 1 })).toArray()) as MessageDoc[];
+  const rows = (await db.find(filter, { sort: { sentAt: -1, _id: -1 }, limit: q.limit + 1 }).toArray()) as MessageDoc[];
   const hasMore = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
   const oldest = page.at(-1);

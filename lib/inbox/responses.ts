@@ -83,9 +83,7 @@ export async function toMessageResponses(orgId: ObjectId, messages: MessageDoc[]
   const quoted = new Map<string, Quoted>();
   if (ids.length || wamids.length) {
     const or = [...(ids.length ? [{ _id: { $in: ids } }] : []), ...(wamids.length ? [{ waMessageId: { $in: wamids } }] : [])];
-    const found = await (
-      await scoped(orgId)("messages").find({ $or: or }, { projection: { _id: 1, text: 1, type: 1, sender: 1, waMessageId: 1 } })
-    ).toArray();
+    const found = await scoped(orgId)("messages").find({ $or: or }, { projection: { _id: 1, text: 1, type: 1, sender: 1, waMessageId: 1 } }).toArray();
     for (const f of found as Quoted[]) {
       quoted.set(f._id.toHexString(), f);
       if (f.waMessageId) quoted.set(f.waMessageId, f);

@@ -20,7 +20,7 @@ export const wakeSnoozedJob = defineJob({
   retries: 3,
   handle: async (_payload, ctx) => {
     const now = new Date();
-    const due = (await (await rawCollection("conversations"))
+    const due = (await rawCollection("conversations")
       .find({ status: "snoozed", snoozedUntil: { $lte: now } }, { sort: { snoozedUntil: 1 }, limit: BATCH })
       .toArray()) as ConversationDoc[];
     let woken = 0;

@@ -18,7 +18,7 @@ function visibleTo(orgId: ObjectId): Filter<WorkflowExecutionDoc> {
 
 export async function listExecutions(orgId: ObjectId, q: ListExecutionsQuery): Promise<WorkflowExecutionDoc[]> {
   const filter: Filter<WorkflowExecutionDoc> = { ...visibleTo(orgId), ...(q.status ? { status: q.status } : {}), ...(q.job ? { job: q.job } : {}) };
-  return (await rawCollection("workflow_executions")).find(filter, { sort: { startedAt: -1 }, limit: q.limit }).toArray();
+  return rawCollection("workflow_executions").find(filter, { sort: { startedAt: -1 }, limit: q.limit }).toArray();
 }
 
 /**
@@ -26,7 +26,7 @@ export async function listExecutions(orgId: ObjectId, q: ListExecutionsQuery): P
  * budget). Claimed first, so a double click enqueues once; released again if the enqueue fails.
  */
 export async function retryExecution(orgId: ObjectId, actor: Actor, id: ObjectId) {
-  const executions = await rawCollection("workflow_executions");
+  const executions = rawCollection("workflow_executions");
   const claimed = await executions.findOneAndUpdate(
     { ...visibleTo(orgId), _id: id, status: { $in: ["failed", "dead"] }, retriedAs: null },
     { $set: { retriedAs: "pending" } },

@@ -28,12 +28,12 @@ async function purgeBatch<K extends Target>(orgId: ObjectId | null, name: K, fie
   const old = { [field]: { $lt: cutoff } } as Filter<D>;
   if (orgId) {
     const col = scoped(orgId)(name);
-    const ids = (await (await col.find(old, { projection: { _id: 1 }, limit })).toArray()).map((d) => d._id);
+    const ids = (await col.find(old, { projection: { _id: 1 }, limit }).toArray()).map((d) => d._id);
     if (ids.length) await col.deleteMany({ _id: { $in: ids } } as Filter<D>);
     return ids.length;
   }
   // Records no organization owns (webhook envelopes for unknown numbers, system jobs).
-  const col = await rawCollection(name);
+  const col = rawCollection(name);
   const ids = (await col.find({ ...old, orgId: null } as Filter<D>, { projection: { _id: 1 }, limit }).toArray()).map((d) => d._id);
   if (ids.length) await col.deleteMany({ _id: { $in: ids }, orgId: null } as Filter<D>);
   return ids.length;
@@ -55,7 +55,7 @@ export const retentionJob = defineJob({
   retries: 3,
   async handle({ orgId, batchSize }, ctx) {
     if (orgId === undefined) {
-      const orgs = await (await rawCollection("organizations")).find({}, { projection: { _id: 1 } }).toArray();
+      const orgs = await rawCollection("organizations").find({}, { projection: { _id: 1 } }).toArray();
       const scopes = [...orgs.map((o) => o._id.toHexString()), null];
       // Keyed by this delivery: a redelivered fan-out enqueues nothing twice.
       await enqueueBatch(scopes.map((id) => ({ job: "retention", payload: { orgId: id, batchSize }, options: { deduplicationId: `retention:${ctx.messageId}:${id ?? "none"}` } })));

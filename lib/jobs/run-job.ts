@@ -21,7 +21,7 @@ export type RunOutcome =
  */
 export async function runJob(name: string, payload: unknown, delivery: { messageId: string; attempt: number }): Promise<RunOutcome> {
   const started = Date.now();
-  const executions = await rawCollection("workflow_executions");
+  const executions = rawCollection("workflow_executions");
   const job = getJob(name);
   const orgId = extractOrgId(payload);
   let inserted = false;

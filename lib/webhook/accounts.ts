@@ -18,7 +18,7 @@ export async function accountByPhoneNumberId(phoneNumberId: string): Promise<Acc
   const hit = cache.get(phoneNumberId);
   if (hit && hit.until > Date.now()) return hit.account;
   // Unscoped on purpose: the organization is what this lookup finds out.
-  const account = await (await rawCollection("whatsapp_accounts")).findOne({ phoneNumberId }, { projection });
+  const account = await rawCollection("whatsapp_accounts").findOne({ phoneNumberId }, { projection });
   if (!account) return null;
   cache.set(phoneNumberId, { account, until: Date.now() + TTL_MS });
   return account;
@@ -26,7 +26,7 @@ export async function accountByPhoneNumberId(phoneNumberId: string): Promise<Acc
 
 /** Management webhooks (templates, account updates) carry only the WABA id in `entry[].id`. */
 export async function accountsByWabaId(wabaId: string): Promise<AccountRef[]> {
-  return (await rawCollection("whatsapp_accounts")).find({ wabaId }, { projection }).toArray();
+  return rawCollection("whatsapp_accounts").find({ wabaId }, { projection }).toArray();
 }
 
 /**

@@ -45,20 +45,20 @@ export function toWebhookEventRow(e: WebhookEventDoc): WebhookEventRow {
 export async function listWebhookEvents(orgId: ObjectId, q: { cursor?: string; limit: number; outcome?: WebhookOutcome }) {
   const filter: Filter<WebhookEventDoc> = { ...visibleTo(orgId), ...(q.outcome ? { outcome: q.outcome } : {}) };
   if (q.cursor && ObjectId.isValid(q.cursor)) filter._id = { $lt: new ObjectId(q.cursor) };
-  const events = await rawCollection("webhook_events");
+  const events = rawCollection("webhook_events");
   const docs = await events.find(filter, { sort: { _id: -1 }, limit: q.limit + 1 }).toArray();
   const rows = docs.slice(0, q.limit).map(toWebhookEventRow);
   return { events: rows, nextCursor: docs.length > q.limit ? rows.at(-1)!.id : null };
 }
 
 export async function countWebhookEvents(orgId: ObjectId): Promise<Record<WebhookOutcome, number>> {
-  const events = await rawCollection("webhook_events");
+  const events = rawCollection("webhook_events");
   const counts = await Promise.all(webhookOutcomes.map((outcome) => events.countDocuments({ ...visibleTo(orgId), outcome })));
   return Object.fromEntries(webhookOutcomes.map((o, i) => [o, counts[i]!])) as Record<WebhookOutcome, number>;
 }
 
 export async function getWebhookEventOrThrow(orgId: ObjectId, id: ObjectId): Promise<WebhookEventDoc> {
-  const event = await (await rawCollection("webhook_events")).findOne({ ...visibleTo(orgId), _id: id });
+  const event = await rawCollection("webhook_events").findOne({ ...visibleTo(orgId), _id: id });
   if (!event) throw new ApiError("not_found", "Webhook event not found");
   return event;
 }

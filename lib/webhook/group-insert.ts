@@ -31,7 +31,7 @@ export async function insertMessages(orgId: ObjectId, docs: Omit<MessageDoc, "or
   return new Set(duplicate.flatMap((d, i) => (d ? [i] : [])));
 }
 
-const eventInserter = groupInserter(async (batch: WebhookEventDoc[]) => insertNew(await rawCollection("webhook_events"), batch));
+const eventInserter = groupInserter(async (batch: WebhookEventDoc[]) => insertNew(rawCollection("webhook_events"), batch));
 
 /** Stores a received envelope (its `_id` is new, so it is never a duplicate). */
 export async function insertWebhookEvent(doc: WebhookEventDoc): Promise<void> {

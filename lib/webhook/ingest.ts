@@ -114,7 +114,7 @@ function errorText(err: unknown) {
  * stays once; what could not be handled then (an unknown number since registered) is handled now.
  */
 export async function replayWebhookEvent(event: Pick<WebhookEventDoc, "_id" | "rawBody">): Promise<WebhookEventDoc> {
-  const events = await rawCollection("webhook_events");
+  const events = rawCollection("webhook_events");
   const body = parseBody(event.rawBody);
   let update: Pick<WebhookEventDoc, "outcome" | "reason" | "counts" | "orgId"> | Pick<WebhookEventDoc, "outcome" | "reason">;
   let followUps: FollowUps[] = [];

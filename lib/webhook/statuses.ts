@@ -128,7 +128,7 @@ function rawStatus(s: StatusItem): Record<string, unknown> {
  */
 export async function applyOrphanStatuses(orgId: ObjectId, waMessageId: string): Promise<void> {
   const db = scoped(orgId);
-  const orphans = await (await db("orphan_statuses").find({ waMessageId })).toArray();
+  const orphans = await db("orphan_statuses").find({ waMessageId }).toArray();
   if (orphans.length === 0) return;
   const target = await findTarget(orgId, waMessageId);
   if (!target) return;

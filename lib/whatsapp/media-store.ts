@@ -15,13 +15,13 @@ export type StoredMediaMeta = {
   uploadedBy: ObjectId | null;
 };
 
-async function bucket() {
-  return new GridFSBucket(await getDb(), { bucketName: "media" });
+function bucket() {
+  return new GridFSBucket(getDb(), { bucketName: "media" });
 }
 
 export async function saveMedia(file: { bytes: Uint8Array; filename: string; meta: StoredMediaMeta }): Promise<ObjectId> {
   const id = new ObjectId();
-  const upload = (await bucket()).openUploadStreamWithId(id, file.filename, { metadata: file.meta });
+  const upload = bucket().openUploadStreamWithId(id, file.filename, { metadata: file.meta });
   await new Promise<void>((resolve, reject) => {
     upload.once("finish", () => resolve());
     upload.once("error", reject);
@@ -34,13 +34,13 @@ export type StoredMedia = { id: ObjectId; filename: string; length: number; meta
 
 /** The file's record if it belongs to the organization, else null. */
 export async function findMedia(orgId: ObjectId, fileId: ObjectId): Promise<StoredMedia | null> {
-  const file = await (await bucket()).find({ _id: fileId, "metadata.orgId": orgId }, { limit: 1 }).next();
+  const file = await bucket().find({ _id: fileId, "metadata.orgId": orgId }, { limit: 1 }).next();
   if (!file) return null;
   return { id: file._id as ObjectId, filename: file.filename, length: file.length, meta: file.metadata as StoredMediaMeta };
 }
 
 export async function openMediaStream(fileId: ObjectId) {
-  return (await bucket()).openDownloadStream(fileId);
+  return bucket().openDownloadStream(fileId);
 }
 
 export async function readMedia(orgId: ObjectId, fileId: ObjectId): Promise<(StoredMedia & { bytes: Buffer }) | null> {
@@ -52,5 +52,5 @@ export async function readMedia(orgId: ObjectId, fileId: ObjectId): Promise<(Sto
 }
 
 export async function deleteMedia(fileId: ObjectId): Promise<void> {
-  await (await bucket()).delete(fileId);
+  await bucket().delete(fileId);
 }

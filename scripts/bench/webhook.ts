@@ -133,15 +133,15 @@ async function seed() {
   await ensureIndexes();
   const now = new Date();
   const orgId = new ObjectId();
-  await (await rawCollection("organizations")).insertOne({ _id: orgId, name: "Bench Org", slug: `bench-${orgId.toHexString()}`, timezone: "UTC", createdAt: now, updatedAt: now });
-  await (await rawCollection("settings")).insertOne({ ...defaultSettings, _id: new ObjectId(), orgId, updatedAt: now, updatedBy: null });
+  await rawCollection("organizations").insertOne({ _id: orgId, name: "Bench Org", slug: `bench-${orgId.toHexString()}`, timezone: "UTC", createdAt: now, updatedAt: now });
+  await rawCollection("settings").insertOne({ ...defaultSettings, _id: new ObjectId(), orgId, updatedAt: now, updatedBy: null });
   const accountId = new ObjectId();
-  await (await rawCollection("whatsapp_accounts")).insertOne({
+  await rawCollection("whatsapp_accounts").insertOne({
     _id: accountId, orgId, phoneNumberId: PHONE_NUMBER_ID, wabaId: WABA_ID, displayPhoneNumber: "+1 555 0100", verifiedName: "Bench Co", accessToken: null,
     qualityRating: "GREEN", messagingLimit: "TIER_UNLIMITED", throughputMps: 80, status: "connected", events: [], tokenError: null, createdAt: now, updatedAt: now,
   });
   // Outbound messages the statuses are about (what the send service leaves: pending, with a wamid).
-  const messages = await rawCollection("messages");
+  const messages = rawCollection("messages");
   for (let start = 0; start < OUTBOUND; start += 500) {
     await messages.insertMany(
       Array.from({ length: Math.min(500, OUTBOUND - start) }, (_, k) => {

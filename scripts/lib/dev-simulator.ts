@@ -41,11 +41,11 @@ export async function primeDevSimulator(sim: GraphSimulatorHandle) {
   const { rawCollection } = await import("@/lib/db/collections");
   const { syncTemplates } = await import("@/lib/whatsapp/templates");
   const since = new Date(Date.now() - 24 * 60 * 60 * 1000);
-  const contacts = await (await rawCollection("contacts")).find({ lastInboundAt: { $gt: since }, waId: { $ne: null } }).toArray();
+  const contacts = await rawCollection("contacts").find({ lastInboundAt: { $gt: since }, waId: { $ne: null } }).toArray();
   for (const c of contacts) {
     sim.sim.customer(c.waId!, c.name ?? undefined);
     sim.sim.setLastInbound(c.waId!, c.lastInboundAt);
   }
-  const account = await (await rawCollection("whatsapp_accounts")).findOne({ phoneNumberId: DEMO_PHONE_NUMBER_ID });
+  const account = await rawCollection("whatsapp_accounts").findOne({ phoneNumberId: DEMO_PHONE_NUMBER_ID });
   if (account) await syncTemplates(account.orgId, account._id);
 }

@@ -35,13 +35,13 @@ function pick<T>(arr: readonly T[], i: number): T {
 }
 
 export async function isEmpty(): Promise<boolean> {
-  return (await (await rawCollection("users")).countDocuments({}, { limit: 1 })) === 0;
+  return (await rawCollection("users").countDocuments({}, { limit: 1 })) === 0;
 }
 
 export async function seedDemoData(now = new Date()) {
   const orgId = await ensureDefaultOrganization();
   const db = scoped(orgId);
-  const accounts = await rawCollection("whatsapp_accounts");
+  const accounts = rawCollection("whatsapp_accounts");
   let account = await accounts.findOne({ orgId });
   if (!account) {
     await accounts.insertOne({

@@ -21,7 +21,7 @@ beforeEach(() => gemini.reset());
 async function orgWithAgents() {
   const org = await createOrg();
   await ensureDefaultAgents(org.orgId);
-  const agents = await (await scoped(org.orgId)("ai_agents").find({})).toArray();
+  const agents = await scoped(org.orgId)("ai_agents").find({}).toArray();
   const byType = Object.fromEntries(agents.map((a) => [a.type, a]));
   return { ...org, agent: byType as Record<string, (typeof agents)[number]> };
 }
@@ -114,7 +114,7 @@ describe("test console", () => {
     const prompt = JSON.stringify(gemini.requests[0]!.body.contents);
     expect(prompt).toContain("We ship to Canada in 3-5 business days.");
     expect(prompt).toContain("Customer: Do you ship to Canada?");
-    const runs = await (await scoped(orgId)("ai_runs").find({}, { sort: { _id: 1 } })).toArray();
+    const runs = await scoped(orgId)("ai_runs").find({}, { sort: { _id: 1 } }).toArray();
     expect(runs.map((r) => [r.turn, r.outcome, r.conversationId])).toEqual([
       [1, "acted", null],
       [2, "replied", null],

@@ -48,10 +48,10 @@ describe("analysis agent", () => {
     expect(JSON.stringify(gemini.requests[0]!.body.contents)).toContain("Customer: I want a refund");
 
     await analyze(await request(org.users.agent, `/api/conversations/${id}/analyze`, { method: "POST" }), routeParams({ id }));
-    const stored = await (await scoped(org.orgId)("conversation_analytics").find({ conversationId: c._id })).toArray();
+    const stored = await scoped(org.orgId)("conversation_analytics").find({ conversationId: c._id }).toArray();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ sentiment: 0.1, satisfaction: 3 });
-    const runs = await (await scoped(org.orgId)("ai_runs").find({ conversationId: c._id })).toArray();
+    const runs = await scoped(org.orgId)("ai_runs").find({ conversationId: c._id }).toArray();
     expect(runs.map((r) => [r.agentType, r.outcome])).toEqual([["analysis", "analysed"], ["analysis", "analysed"]]);
   });
 
@@ -91,7 +91,7 @@ describe("analysis agent", () => {
     const until = Date.now() + 5_000;
     while (!(await scoped(org.orgId)("conversation_analytics").findOne({ conversationId: c._id })) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     expect(await scoped(org.orgId)("conversation_analytics").findOne({ conversationId: c._id })).toMatchObject({ sentiment: 0.8, satisfaction: 5 });
-    expect(await (await rawCollection("workflow_executions")).countDocuments({ job: "ai-analyze", "payload.conversationId": c._id.toHexString() })).toBe(1);
+    expect(await rawCollection("workflow_executions").countDocuments({ job: "ai-analyze", "payload.conversationId": c._id.toHexString() })).toBe(1);
   });
 });
 

@@ -33,7 +33,7 @@ describe("knowledge ranking (portable: keywords multikey index, scored by overla
   it("uses the keywords index", async () => {
     const { orgId } = await createOrg();
     await createArticle(orgId, { title: "Payments", body: "Visa and PayPal", active: true });
-    const indexes = await (await import("@/lib/db/indexes")).indexes.knowledge_articles;
+    const indexes = (await import("@/lib/db/indexes")).indexes.knowledge_articles;
     expect(indexes.map((i) => i.key)).toContainEqual({ orgId: 1, keywords: 1 });
     const stored = await scoped(orgId)("knowledge_articles").findOne({ title: "Payments" });
     expect(stored!.keywords).toEqual(["payment", "visa", "paypal"]);
@@ -62,7 +62,7 @@ describe("knowledge base API (admin)", () => {
     expect((await deleteArticle(await request(users.admin, `/api/knowledge-articles/${id}`, { method: "DELETE" }), routeParams({ id }))).status).toBe(200);
     expect(await scoped(orgId)("knowledge_articles").countDocuments()).toBe(0);
 
-    const audit = await (await scoped(orgId)("activity_logs").find({ entityType: "knowledge_article" }, { sort: { at: 1 } })).toArray();
+    const audit = await scoped(orgId)("activity_logs").find({ entityType: "knowledge_article" }, { sort: { at: 1 } }).toArray();
     expect(audit.map((a) => [a.action, a.before, a.after])).toEqual([
       ["knowledge_article.created", null, { title: "Returns", active: true }],
       ["knowledge_article.updated", { body: "(changed)" }, { body: "(changed)" }],

@@ -42,14 +42,14 @@ async function ask(...texts: string[]) {
   for (const text of texts) latest = await createInboundMessage(orgId, conversation, { text });
   await runJob("ai-reply", { orgId: orgId.toHexString(), conversationId: conversation._id.toHexString(), messageId: latest!._id.toHexString() }, { messageId: `offline-${n}`, attempt: 1 });
   const db = scoped(orgId);
-  const sent = await (await db("messages").find({ conversationId: conversation._id, sender: "ai" })).toArray();
+  const sent = await db("messages").find({ conversationId: conversation._id, sender: "ai" }).toArray();
   const handoverNotice = (m: (typeof sent)[number]) => m.key.startsWith("out:handover:");
   return {
     conversation: (await db("conversations").findOne({ _id: conversation._id }))!,
     contact: (await db("contacts").findOne({ _id: conversation.contactId }))!,
     ai: sent.filter((m) => !handoverNotice(m)),
     handoverNotices: sent.filter(handoverNotice).map((m) => m.text),
-    runs: await (await db("ai_runs").find({ conversationId: conversation._id })).toArray(),
+    runs: await db("ai_runs").find({ conversationId: conversation._id }).toArray(),
   };
 }
 

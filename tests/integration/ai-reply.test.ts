@@ -72,8 +72,8 @@ const reply = (text: string, confidence = 0.9, sentiment = 0.2): FakeGeminiReply
 async function state(w: Awaited<ReturnType<typeof world>>) {
   const db = scoped(orgId);
   const conversation = (await db("conversations").findOne({ _id: w.conversation._id }))!;
-  const messages = await (await db("messages").find({ conversationId: w.conversation._id, direction: "outbound" }, { sort: { sentAt: 1 } })).toArray();
-  const runs = await (await db("ai_runs").find({ conversationId: w.conversation._id }, { sort: { _id: 1 } })).toArray();
+  const messages = await db("messages").find({ conversationId: w.conversation._id, direction: "outbound" }, { sort: { sentAt: 1 } }).toArray();
+  const runs = await db("ai_runs").find({ conversationId: w.conversation._id }, { sort: { _id: 1 } }).toArray();
   const notice = (m: (typeof messages)[number]) => m.key.startsWith("out:handover:");
   return {
     conversation,
@@ -370,7 +370,7 @@ describe("idempotency and debounce", () => {
     expect(gemini.requests).toHaveLength(1);
     expect(gemini.requests[0]!.body.contents[0]!.parts[0]!.text).toContain("Customer: hi\nCustomer: do you ship to canada?\nCustomer: and how much?");
     // The reply is stored before the run's record is closed: wait for the record, then check it.
-    const runs = async () => (await (await rawCollection("workflow_executions")).find({ job: "ai-reply", "payload.conversationId": w.conversation._id.toHexString() }).toArray()).map((e) => e.status);
+    const runs = async () => (await rawCollection("workflow_executions").find({ job: "ai-reply", "payload.conversationId": w.conversation._id.toHexString() }).toArray()).map((e) => e.status);
     const closeBy = Date.now() + 5_000;
     while ((await runs()).includes("running") && Date.now() < closeBy) await new Promise((r) => setTimeout(r, 100));
     expect(await runs()).toEqual(["completed"]);

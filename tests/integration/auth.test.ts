@@ -15,7 +15,7 @@ describe("credentials sign-in", () => {
     const { orgId, users } = await createOrg();
     const user = await authorize(users.agent.email.toUpperCase(), TEST_PASSWORD);
     expect(user).toEqual({ id: users.agent._id.toHexString(), orgId: orgId.toHexString(), role: "agent", name: users.agent.name, email: users.agent.email });
-    const stored = await (await rawCollection("users")).findOne({ _id: users.agent._id });
+    const stored = await rawCollection("users").findOne({ _id: users.agent._id });
     expect(stored!.lastLoginAt).toBeInstanceOf(Date);
   });
 
@@ -30,7 +30,7 @@ describe("credentials sign-in", () => {
     for (let i = 0; i < ACCOUNT_MAX_FAILURES - 1; i++) await expect(authorize(users.agent.email, "wrong", `198.51.100.${i}`)).rejects.toThrow(signInErrors.invalid);
     await expect(authorize(users.agent.email, "wrong", "198.51.100.99")).rejects.toThrow(/Too many failed sign-in attempts. Try again in 15 minutes./);
     await expect(authorize(users.agent.email, TEST_PASSWORD)).rejects.toThrow(/Too many failed sign-in attempts/);
-    const lock = await (await rawCollection("login_throttles")).findOne({ key: `account:${users.agent.email}` });
+    const lock = await rawCollection("login_throttles").findOne({ key: `account:${users.agent.email}` });
     expect(lock!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
     // Another account is unaffected.
     await expect(authorize(users.admin.email, TEST_PASSWORD, "198.51.100.200")).resolves.toBeTruthy();

@@ -13,7 +13,7 @@ describe("data layer", () => {
   it("creates every declared index idempotently, with the unique ones in place", async () => {
     const again = await ensureIndexes();
     expect(again.every((r) => !r.created)).toBe(true);
-    const db = await getDb();
+    const db = getDb();
     const uniques = Object.fromEntries(
       await Promise.all(
         ["users", "contacts", "messages", "lead_scores", "customer_journeys"].map(async (c) => [
@@ -41,7 +41,7 @@ describe("data layer", () => {
     expect(await asA("users").findOne({ _id: b.users.admin._id })).toBeNull();
     const res = await asA("users").updateMany({ _id: b.users.admin._id }, { $set: { name: "hijacked" } });
     expect(res.matchedCount).toBe(0);
-    const agg = await (await asA("users").aggregate([{ $group: { _id: "$orgId", n: { $sum: 1 } } }])).toArray();
+    const agg = await asA("users").aggregate([{ $group: { _id: "$orgId", n: { $sum: 1 } } }]).toArray();
     expect(agg).toEqual([{ _id: a.orgId, n: 5 }]);
   });
 
@@ -70,7 +70,7 @@ describe("data layer", () => {
     expect(await db.findOne({ _id: c._id })).toMatchObject({ ...keysOf(later), updatedMinute: bucketOf("minute", later) });
 
     // A document written before the keys existed (or by another tool) gets them from the backfill.
-    const raw = await rawCollection("conversations");
+    const raw = rawCollection("conversations");
     const old = new ObjectId();
     await raw.insertOne({ ...(await db.findOne({ _id: c._id }))!, _id: old, liveKey: `old:${old.toHexString()}`, activityHour: undefined, activityDay: undefined, activityMonth: undefined, updatedMinute: undefined, assigned: undefined } as never, { ignoreUndefined: true });
     expect(await raw.findOne({ _id: old })).not.toHaveProperty("activityHour");

@@ -29,7 +29,7 @@ beforeEach(async () => {
   capture.received.length = 0;
   capture.answerWith(200);
   sim.sim.accessToken = SIM.accessToken;
-  await (await rawCollection("whatsapp_accounts")).updateOne({ _id: account._id }, { $set: { tokenError: null, accessToken: null } });
+  await rawCollection("whatsapp_accounts").updateOne({ _id: account._id }, { $set: { tokenError: null, accessToken: null } });
   client = graphClient({ ...account, tokenError: null }, { retryBaseMs: 5 });
   await sim.sim.customerSends(customer, { type: "text", text: "hi", name: "Maria" });
 });
@@ -147,11 +147,11 @@ describe("errors", () => {
   it("records an expired token on the account, and clears it once a call succeeds", async () => {
     sim.sim.accessToken = "rotated";
     await expect(client.sendText(customer, "x")).rejects.toMatchObject({ code: 190, kind: "token_expired", httpStatus: 401 });
-    const stored = await (await rawCollection("whatsapp_accounts")).findOne({ _id: account._id });
+    const stored = await rawCollection("whatsapp_accounts").findOne({ _id: account._id });
     expect(stored!.tokenError).toMatchObject({ code: 190, message: expect.stringContaining("(#190)") });
     sim.sim.accessToken = SIM.accessToken;
     await client.sendText(customer, "ok again");
-    expect((await (await rawCollection("whatsapp_accounts")).findOne({ _id: account._id }))!.tokenError).toBeNull();
+    expect((await rawCollection("whatsapp_accounts").findOne({ _id: account._id }))!.tokenError).toBeNull();
   });
 
   it("prefers the account's own token over the env default", async () => {

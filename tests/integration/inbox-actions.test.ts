@@ -49,7 +49,7 @@ async function setup() {
 }
 
 async function thread(orgId: Parameters<typeof scoped>[0], conv: Pick<ConversationDoc, "_id">) {
-  return (await (await scoped(orgId)("messages").find({ conversationId: conv._id }, { sort: { sentAt: 1, _id: 1 } })).toArray());
+  return (await scoped(orgId)("messages").find({ conversationId: conv._id }, { sort: { sentAt: 1, _id: 1 } }).toArray());
 }
 
 const key = () => `k-${Math.random().toString(36).slice(2, 12)}`;
@@ -67,7 +67,7 @@ describe("assignment", () => {
       ["system", "agent user took the conversation"],
       ["system", "agent user unassigned the conversation"],
     ]);
-    const audit = await (await scoped(orgId)("activity_logs").find({ entityId: conv._id }, { sort: { at: 1 } })).toArray();
+    const audit = await scoped(orgId)("activity_logs").find({ entityId: conv._id }, { sort: { at: 1 } }).toArray();
     expect(audit.map((a) => [a.action, a.actorId?.toHexString()])).toEqual([
       ["conversation.assigned", users.agent._id.toHexString()],
       ["conversation.unassigned", users.agent._id.toHexString()],
@@ -114,7 +114,7 @@ describe("status", () => {
       "agent user marked the conversation as waiting for the customer",
       "agent user closed the conversation",
     ]);
-    const actions = (await (await scoped(orgId)("activity_logs").find({ entityId: conv._id }, { sort: { at: 1 } })).toArray()).map((a) => a.action);
+    const actions = (await scoped(orgId)("activity_logs").find({ entityId: conv._id }, { sort: { at: 1 } }).toArray()).map((a) => a.action);
     expect(actions).toEqual(["conversation.resolved", "conversation.reopened", "conversation.snoozed", "conversation.waiting", "conversation.closed"]);
   });
 

@@ -33,7 +33,7 @@ describe("autoAssign (round-robin)", () => {
     expect(await autoAssign(orgId, waiting._id)).toEqual({ assigned: false, reason: "no_agent_available" });
     expect(await db("conversations").findOne({ _id: waiting._id })).toMatchObject({ assigneeId: null, status: "open" });
 
-    const lines = await (await db("messages").find({ type: "system" }, { sort: { sentAt: 1 } })).toArray();
+    const lines = await db("messages").find({ type: "system" }, { sort: { sentAt: 1 } }).toArray();
     expect(lines.map((l) => l.text)).toEqual([
       expect.stringMatching(/^Auto-assigned to (agent user|second agent) \(round-robin among 2 available online agents; 0 other open\)$/),
       expect.stringMatching(/^Auto-assigned to (agent user|second agent) \(round-robin among 2 available online agents; 0 other open\)$/),
@@ -41,7 +41,7 @@ describe("autoAssign (round-robin)", () => {
       expect.stringMatching(/^Auto-assigned to .* \(round-robin among 2 available online agents; 1 other open\)$/),
       "No online agent is under their conversation limit; the conversation waits in Unassigned",
     ]);
-    const audit = await (await db("activity_logs").find({}, { sort: { at: 1 } })).toArray();
+    const audit = await db("activity_logs").find({}, { sort: { at: 1 } }).toArray();
     expect(audit.map((a) => a.action)).toEqual([...Array(4).fill("conversation.auto_assigned"), "conversation.auto_assign_skipped"]);
     expect(audit[0]).toMatchObject({ actorId: null, actorName: "Auto-assignment" });
   });
@@ -71,7 +71,7 @@ describe("autoAssign (round-robin)", () => {
       [a, b].map((c, i) => runJob("conversation-assign", { orgId: orgId.toHexString(), conversationId: c._id.toHexString() }, { messageId: `assign-${i}-${c._id}`, attempt: 1 })),
     );
     expect(outcomes).toEqual([{ status: "completed" }, { status: "completed" }]);
-    const owners = (await (await db("conversations").find({ _id: { $in: [a._id, b._id] } })).toArray()).map((c) => c.assigneeId?.toHexString());
+    const owners = (await db("conversations").find({ _id: { $in: [a._id, b._id] } }).toArray()).map((c) => c.assigneeId?.toHexString());
     expect(new Set(owners)).toEqual(new Set([users.agent._id.toHexString(), users.agent2._id.toHexString()]));
   });
 });

@@ -31,14 +31,14 @@ const probe = registerTestJob(
   }),
 );
 schedules.push({ name: "test-cron", job: probe, cron: "* * * * *", payload: {} });
-const probeRecords = async () => (await rawCollection("workflow_executions")).countDocuments({ job: "test-cron-probe" });
+const probeRecords = async () => rawCollection("workflow_executions").countDocuments({ job: "test-cron-probe" });
 
 describe("GET|POST /api/cron/[name]", () => {
   it("runs the scheduled job for Vercel cron's bearer secret, once per schedule and minute", async () => {
     const res = await cronGet(await request(null, "/api/cron/retention", { headers: { authorization: `Bearer ${SECRET}` } }), routeParams({ name: "retention" }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "completed" });
-    const record = await (await rawCollection("workflow_executions")).findOne({ job: "retention", messageId: /^cron:retention:/ });
+    const record = await rawCollection("workflow_executions").findOne({ job: "retention", messageId: /^cron:retention:/ });
     expect(record).toMatchObject({ status: "completed", attempts: 1, payload: {} });
   });
 
@@ -49,7 +49,7 @@ describe("GET|POST /api/cron/[name]", () => {
       routeParams({ name: "retention" }),
     );
     expect(res.status).toBe(200);
-    expect(await (await rawCollection("workflow_executions")).findOne({ messageId: "msg_cron_signed" })).toMatchObject({ job: "retention", status: "completed" });
+    expect(await rawCollection("workflow_executions").findOne({ messageId: "msg_cron_signed" })).toMatchObject({ job: "retention", status: "completed" });
   });
 
   const unauthorized = { error: { code: "unauthorized", message: "Invalid or missing cron secret" } };

@@ -38,7 +38,7 @@ describe("in-process driver", () => {
   it("runs a job after enqueue and records it", async () => {
     const { messageId } = await enqueue(timed, { key: "plain" });
     expect(messageId).toMatch(/^local-/);
-    await until(async () => (await (await rawCollection("workflow_executions")).findOne({ messageId }))?.status === "completed");
+    await until(async () => (await rawCollection("workflow_executions").findOne({ messageId }))?.status === "completed");
   });
 
   it("deduplicates, delays and retries like QStash", async () => {
@@ -50,7 +50,7 @@ describe("in-process driver", () => {
     await until(() => spans.some((s) => s.key === "local-dedup"));
     expect(spans.find((s) => s.key === "local-dedup")!.start - t0).toBeGreaterThanOrEqual(1000);
     expect(attempts.has("local-dedup-2")).toBe(false);
-    await until(async () => (await (await rawCollection("workflow_executions")).findOne({ messageId: flaky.messageId }))?.status === "completed");
+    await until(async () => (await rawCollection("workflow_executions").findOne({ messageId: flaky.messageId }))?.status === "completed");
     expect(attempts.get("local-flaky")).toBe(2);
     expect(a.deduplicated).toBe(false);
   });

@@ -24,7 +24,7 @@ let qstash: QstashServer;
 let app: Awaited<ReturnType<typeof startRouteServer>>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const effects = async () => (await getDb()).collection<{ _id: string; applied: number }>("test_effects");
+const effects = async () => getDb().collection<{ _id: string; applied: number }>("test_effects");
 
 type Span = { key: string; start: number; end: number };
 const spans: Span[] = [];
@@ -89,7 +89,7 @@ afterAll(async () => {
   useQstashEnv({});
 });
 
-const execution = async (messageId: string) => (await rawCollection("workflow_executions")).findOne({ messageId });
+const execution = async (messageId: string) => rawCollection("workflow_executions").findOne({ messageId });
 
 describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
   it("retries a failing job with backoff; an idempotent handler has its effect once", async () => {

@@ -11,7 +11,7 @@ const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 // Only the fields retention reads; the documents' other fields belong to their owners' schemas.
 async function seed(orgId: ObjectId | null, counts: { events?: [number, number][]; executions?: [number, number][]; runs?: [number, number][]; claims?: [number, number][] }) {
-  const db = await getDb();
+  const db = getDb();
   const docs = (pairs: [number, number][] | undefined, field: string, extra: Record<string, unknown>) =>
     (pairs ?? []).flatMap(([n, days]) => Array.from({ length: n }, () => ({ _id: new ObjectId(), orgId, [field]: ago(days), ...extra })));
   const events = docs(counts.events, "receivedAt", { source: "whatsapp", bodyHash: new ObjectId().toHexString(), outcome: "processed" });
@@ -27,7 +27,7 @@ async function seed(orgId: ObjectId | null, counts: { events?: [number, number][
 async function count(collection: string, orgId: ObjectId | null, field: string, olderThanDays?: number) {
   // workflow_executions also holds the retention runs themselves; count only the seeded records.
   const seeded = collection === "workflow_executions" ? { job: "old-job" } : {};
-  return (await getDb()).collection(collection).countDocuments({ orgId, ...seeded, ...(olderThanDays ? { [field]: { $lt: ago(olderThanDays) } } : {}) });
+  return getDb().collection(collection).countDocuments({ orgId, ...seeded, ...(olderThanDays ? { [field]: { $lt: ago(olderThanDays) } } : {}) });
 }
 
 async function settled(check: () => Promise<boolean>, timeoutMs = 20_000) {
@@ -62,8 +62,8 @@ describe("retention job (in-process driver)", () => {
     expect(await count("ai_reply_claims", b.orgId, "createdAt")).toBe(1);
     expect(await count("webhook_events", null, "receivedAt")).toBe(1);
 
-    const runsForA = await (await getDb()).collection("workflow_executions").find({ job: "retention", "payload.orgId": a.orgId.toHexString() }).toArray();
-    await settled(async () => (await (await getDb()).collection("workflow_executions").countDocuments({ job: "retention", status: { $ne: "completed" } })) === 0);
+    const runsForA = await getDb().collection("workflow_executions").find({ job: "retention", "payload.orgId": a.orgId.toHexString() }).toArray();
+    await settled(async () => (await getDb().collection("workflow_executions").countDocuments({ job: "retention", status: { $ne: "completed" } })) === 0);
     expect(runsForA.length).toBeGreaterThanOrEqual(2);
   });
 

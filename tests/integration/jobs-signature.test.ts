@@ -41,7 +41,7 @@ async function deliver(opts: { job?: string; body?: string; signature?: string |
   return jobRoute(await request(null, `/api/jobs/${job}`, { method: "POST", rawBody: body, headers }), routeParams({ name: job }));
 }
 
-const executions = async () => (await rawCollection("workflow_executions")).find({ job: "test-sig" }).toArray();
+const executions = async () => rawCollection("workflow_executions").find({ job: "test-sig" }).toArray();
 
 describe("POST /api/jobs/[name]: QStash signature verification", () => {
   it("runs the job for a valid signature and records the run", async () => {
@@ -49,7 +49,7 @@ describe("POST /api/jobs/[name]: QStash signature verification", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "completed" });
     expect(runs).toEqual([{ n: 1, messageId: "msg_valid", attempt: 1 }]);
-    expect(await (await rawCollection("workflow_executions")).findOne({ messageId: "msg_valid" })).toMatchObject({ job: "test-sig", status: "completed", attempts: 1, error: null, payload: { n: 1 } });
+    expect(await rawCollection("workflow_executions").findOne({ messageId: "msg_valid" })).toMatchObject({ job: "test-sig", status: "completed", attempts: 1, error: null, payload: { n: 1 } });
   });
 
   it("accepts a signature made with the next signing key (key rotation)", async () => {
@@ -113,7 +113,7 @@ describe("POST /api/jobs/[name]: outcomes", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "failed", error: "Invalid payload: n Invalid input: expected number, received string" });
     expect(runs).toEqual([]);
-    expect(await (await rawCollection("workflow_executions")).findOne({ messageId: "msg_bad_payload" })).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await rawCollection("workflow_executions").findOne({ messageId: "msg_bad_payload" })).toMatchObject({ status: "failed", attempts: 1 });
   });
 
   it("records an unknown job as failed without retry", async () => {
@@ -128,11 +128,11 @@ describe("POST /api/jobs/[name]: outcomes", () => {
     const first = await deliver({ messageId: "msg_flaky", retried: 0 });
     expect(first.status).toBe(500);
     expect(await first.json()).toEqual({ error: { code: "internal", message: "The job failed and will be retried" } });
-    expect(await (await rawCollection("workflow_executions")).findOne({ messageId: "msg_flaky" })).toMatchObject({ status: "retrying", attempts: 1, error: "database briefly unavailable" });
+    expect(await rawCollection("workflow_executions").findOne({ messageId: "msg_flaky" })).toMatchObject({ status: "retrying", attempts: 1, error: "database briefly unavailable" });
     const last = await deliver({ messageId: "msg_flaky", retried: 2 });
     expect(last.status).toBe(500);
     expect(await last.json()).toEqual({ error: { code: "internal", message: "The job failed and has no retries left" } });
-    expect(await (await rawCollection("workflow_executions")).findOne({ messageId: "msg_flaky" })).toMatchObject({ status: "dead", attempts: 3 });
+    expect(await rawCollection("workflow_executions").findOne({ messageId: "msg_flaky" })).toMatchObject({ status: "dead", attempts: 3 });
   });
 
   it("answers 2xx on a permanent failure and records it", async () => {
@@ -140,7 +140,7 @@ describe("POST /api/jobs/[name]: outcomes", () => {
     const res = await deliver({ messageId: "msg_permanent" });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "failed", error: "the conversation no longer exists" });
-    expect(await (await rawCollection("workflow_executions")).findOne({ messageId: "msg_permanent" })).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await rawCollection("workflow_executions").findOne({ messageId: "msg_permanent" })).toMatchObject({ status: "failed", attempts: 1 });
   });
 
   it("does not run a redelivered message again once it completed", async () => {

@@ -56,7 +56,7 @@ describe("settings API", () => {
     expect(stored.values).toEqual({ ...defaultSettings, maxConversationsPerAgent: 25, optOutKeywords: ["Parar", "STOP"], businessHours: settings.businessHours });
     expect(stored.updatedBy).toEqual(users.admin._id);
 
-    const log = await (await scoped(orgId)("activity_logs").find({ action: "settings.updated" })).toArray();
+    const log = await scoped(orgId)("activity_logs").find({ action: "settings.updated" }).toArray();
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({
       actorId: users.admin._id,

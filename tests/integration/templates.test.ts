@@ -27,7 +27,7 @@ describe("syncTemplates", () => {
   it("mirrors Meta's templates, upserting by waba:name:language and marking vanished ones DELETED", async () => {
     const first = await syncTemplates(org.orgId, account._id);
     expect(first).toMatchObject({ total: 5, created: 5, removed: 0 });
-    const stored = await (await scoped(org.orgId)("whatsapp_templates").find({}, { sort: { name: 1 } })).toArray();
+    const stored = await scoped(org.orgId)("whatsapp_templates").find({}, { sort: { name: 1 } }).toArray();
     expect(stored.map((t) => [t.name, t.status, t.category, t.parameterFormat, t.rejectedReason])).toEqual([
       ["appointment_reminder", "APPROVED", "UTILITY", "named", null],
       ["flash_sale_blast", "REJECTED", "MARKETING", "positional", "PROMOTIONAL"],

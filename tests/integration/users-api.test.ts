@@ -30,7 +30,7 @@ describe("team management API", () => {
     expect((await r1.json()).user.role).toBe("supervisor");
     const r2 = await patchUser(await request(users.admin, `/api/users/${id}`, { method: "PATCH", body: { active: false } }), routeParams({ id }));
     expect((await r2.json()).user).toMatchObject({ active: false, availability: "offline" });
-    const log = await (await scoped(orgId)("activity_logs").find({ entityId: users.agent._id }, { sort: { at: 1 } })).toArray();
+    const log = await scoped(orgId)("activity_logs").find({ entityId: users.agent._id }, { sort: { at: 1 } }).toArray();
     expect(log.map((l) => [l.action, l.before, l.after])).toEqual([
       ["user.role_changed", { role: "agent" }, { role: "supervisor" }],
       ["user.deactivated", { active: true }, { active: false }],

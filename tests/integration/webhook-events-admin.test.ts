@@ -7,7 +7,7 @@ import { listWebhookEvents } from "@/lib/webhook/events-admin";
 import { request, routeParams } from "../support/factories";
 import { envelope, orgWithAccount, postWebhook, textMessage } from "../support/whatsapp-webhook";
 
-const eventFor = async (raw: string) => (await rawCollection("webhook_events")).findOne({ rawBody: raw });
+const eventFor = async (raw: string) => rawCollection("webhook_events").findOne({ rawBody: raw });
 const replayAs = async (user: Parameters<typeof request>[0], id: string) => replay(await request(user, `/api/webhook-events/${id}/replay`, { method: "POST" }), routeParams({ id }));
 
 describe("webhook events admin", () => {
@@ -20,7 +20,7 @@ describe("webhook events admin", () => {
     expect(event).toMatchObject({ outcome: "unprocessed", orgId: null, attempts: 1 });
 
     const now = new Date();
-    await (await rawCollection("whatsapp_accounts")).insertOne({
+    await rawCollection("whatsapp_accounts").insertOne({
       _id: new ObjectId(), orgId, phoneNumberId: late.phoneNumberId, wabaId: account.wabaId, displayPhoneNumber: "15550000000", verifiedName: null, accessToken: null,
       qualityRating: null, messagingLimit: null, throughputMps: 80, status: "connected", events: [], tokenError: null, createdAt: now, updatedAt: now,
     });

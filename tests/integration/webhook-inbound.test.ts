@@ -137,7 +137,7 @@ describe("inbound message corpus (Meta's documented payloads)", () => {
   it("keeps a message whose sender cannot be identified as unprocessed with the reason", async () => {
     const { account, orgId } = await orgWithAccount();
     expect(await deliver("inbound_contacts_real_redacted", account)).toEqual({ received: true, outcome: "unprocessed" });
-    const event = await (await rawCollection("webhook_events")).findOne({ orgId });
+    const event = await rawCollection("webhook_events").findOne({ orgId });
     expect(event?.reason).toBe('message wamid.HBg...: sender "REDACTED" is neither a phone number nor a WhatsApp user id');
     expect(await scoped(orgId)("messages").countDocuments()).toBe(0);
   });
@@ -183,7 +183,7 @@ describe("threads, contacts and conversations", () => {
       contacts: [{ profile: { name: "Phone Person", username: "@phoneperson" }, user_id: "US.555" }],
       messages: [{ from_user_id: "US.555", id: "wamid.PHONE3", timestamp: "1750000200", type: "text", text: { body: "username only now" } }],
     }), account);
-    const contacts = await (await db("contacts").find({ $or: [{ bsuid: "US.555" }, { identityKey: "+16505550002" }] })).toArray();
+    const contacts = await db("contacts").find({ $or: [{ bsuid: "US.555" }, { identityKey: "+16505550002" }] }).toArray();
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ username: "@phoneperson" });
     expect(await db("messages").countDocuments({ contactId: contacts[0]!._id })).toBe(3);
@@ -205,7 +205,7 @@ describe("threads, contacts and conversations", () => {
 
     await db("conversations").updateOne({ _id: first._id }, { $set: { status: "closed", liveKey: `closed:${first._id.toHexString()}` } });
     await deliver(envelope(account, textMessage("16505550003", "wamid.REOPEN4", "new question")), account);
-    const conversations = await (await db("conversations").find({}, { sort: { createdAt: 1 } })).toArray();
+    const conversations = await db("conversations").find({}, { sort: { createdAt: 1 } }).toArray();
     expect(conversations.map((c) => c.status)).toEqual(["closed", "open"]);
     expect((await db("messages").findOne({ waMessageId: "wamid.REOPEN4" }))?.conversationId).toEqual(conversations[1]!._id);
     // The next message goes straight to the new conversation (the instance's remembered hint moved with it).
@@ -286,7 +286,7 @@ describe("edits, revokes and reactions", () => {
   it("records a reaction to a message it never stored as a note, not an error", async () => {
     const { account, orgId } = await orgWithAccount();
     expect(await deliver("inbound_reaction", account)).toEqual({ received: true, outcome: "processed" });
-    const event = await (await rawCollection("webhook_events")).findOne({ orgId });
+    const event = await rawCollection("webhook_events").findOne({ orgId });
     expect(event?.reason).toBe("reaction wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=: target wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0RTJEOTc2ODVERUY5RDlGNkYA is not stored");
   });
 });
@@ -300,7 +300,7 @@ describe("consent keywords", () => {
     await deliver(stop, account);
     const contact = (await db("contacts").findOne({ identityKey: "+16505550020" }))!;
     expect(contact.consent).toMatchObject({ state: "opted_out", marketing: false, source: "keyword" });
-    const events = await (await db("consent_events").find({ contactId: contact._id })).toArray();
+    const events = await db("consent_events").find({ contactId: contact._id }).toArray();
     expect(events).toEqual([expect.objectContaining({ state: "opted_out", channel: "all", source: "keyword", detail: '"stop!" in message wamid.STOP1' })]);
     // The confirmation goes through the send service with an idempotency key derived from the wamid.
     await expect.poll(() => db("messages").countDocuments({ key: "out:consent:wamid.STOP1" }), { timeout: 10_000 }).toBe(1);

@@ -38,7 +38,7 @@ describe("template webhooks keep stored templates current", () => {
     await storedTemplate(account, "278077987957091", "welcome_template", "en-US");
     await deliver("template_category_update_pending", account);
     expect(await template(account, "welcome_template")).toMatchObject({ category: "UTILITY" });
-    const event = await (await rawCollection("webhook_events")).findOne({ orgId }, { sort: { receivedAt: -1 } });
+    const event = await rawCollection("webhook_events").findOne({ orgId }, { sort: { receivedAt: -1 } });
     expect(event).toMatchObject({ outcome: "processed", reason: "template_category_update: template welcome_template announced a category change to MARKETING" });
     await deliver("template_category_update_applied", account);
     expect(await template(account, "welcome_template")).toMatchObject({ category: "MARKETING" });
@@ -66,7 +66,7 @@ describe("template webhooks keep stored templates current", () => {
     await orgWithAccount();
     const body = forAccount(fixture("template_status_update_approved"), { phoneNumberId: "1", wabaId: "777000" });
     expect((await postWebhook(body)).status).toBe(200);
-    const event = await (await rawCollection("webhook_events")).findOne({ rawBody: JSON.stringify(body) });
+    const event = await rawCollection("webhook_events").findOne({ rawBody: JSON.stringify(body) });
     expect(event).toMatchObject({ outcome: "unprocessed", reason: "message_template_status_update: no WhatsApp account with WABA id 777000" });
   });
 });
@@ -115,7 +115,7 @@ describe("user_preferences feed the consent record", () => {
     await deliver("user_preferences_marketing_resume", account);
     const contact = (await db("contacts").findOne({ identityKey: "+16505551234" }))!;
     expect(contact.consent).toMatchObject({ marketing: true, changedAt: new Date(1731705721 * 1000), source: "user_preferences_webhook" });
-    const events = await (await db("consent_events").find({ contactId: contact._id }, { sort: { at: 1 } })).toArray();
+    const events = await db("consent_events").find({ contactId: contact._id }, { sort: { at: 1 } }).toArray();
     expect(events.map((e) => [e.state, e.channel, e.source, e.detail])).toEqual([
       ["opted_out", "marketing", "user_preferences_webhook", "User requested to resume marketing messages"],
       ["opted_in", "marketing", "user_preferences_webhook", "User requested to resume marketing messages"],

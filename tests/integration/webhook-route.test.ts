@@ -8,7 +8,7 @@ import { signWhatsAppBody } from "@/lib/webhook/signature";
 import { request } from "../support/factories";
 import { APP_SECRET, VERIFY_TOKEN, envelope, fixture, forAccount, orgWithAccount, postWebhook, textMessage } from "../support/whatsapp-webhook";
 
-const events = async () => (await rawCollection("webhook_events")).find({}, { sort: { receivedAt: 1 } }).toArray();
+const events = async () => rawCollection("webhook_events").find({}, { sort: { receivedAt: 1 } }).toArray();
 
 describe("GET /api/webhooks/whatsapp (verification handshake)", () => {
   it("echoes hub.challenge as text/plain when the verify token matches", async () => {
@@ -171,7 +171,7 @@ describe("POST /api/webhooks/whatsapp: idempotency", () => {
     const db = scoped(orgId);
     expect(await db("messages").countDocuments({ waMessageId: "wamid.CONCURRENT1" })).toBe(1);
     expect(await db("contacts").countDocuments({})).toBe(1);
-    const conversations = await (await db("conversations").find({})).toArray();
+    const conversations = await db("conversations").find({}).toArray();
     expect(conversations).toHaveLength(1);
     expect(conversations[0]).toMatchObject({ unreadCount: 1, status: "open", lastMessage: { preview: "Is my order shipped?", sender: "customer" } });
   });

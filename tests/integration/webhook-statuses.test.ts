@@ -112,7 +112,7 @@ describe("status ordering", () => {
     await deliver(statusBody(account, "wamid.EARLY", "delivered", 1750000001), account);
     await deliver(statusBody(account, "wamid.EARLY", "sent", 1750000000), account);
     await deliver(statusBody(account, "wamid.EARLY", "sent", 1750000000), account);
-    expect((await (await db("orphan_statuses").find({ waMessageId: "wamid.EARLY" })).toArray()).map((o) => o.key).sort()).toEqual(["wamid.EARLY:delivered", "wamid.EARLY:sent"]);
+    expect((await db("orphan_statuses").find({ waMessageId: "wamid.EARLY" }).toArray()).map((o) => o.key).sort()).toEqual(["wamid.EARLY:delivered", "wamid.EARLY:sent"]);
     const message = await sentMessage(account, "wamid.EARLY");
     await applyOrphanStatuses(orgId, "wamid.EARLY");
     const stored = (await db("messages").findOne({ _id: message._id }))!;

@@ -13,8 +13,8 @@ export const TEST_PASSWORD = "correct horse battery";
 export async function createOrg(name = "Test Org") {
   const orgId = new ObjectId();
   const now = new Date();
-  await (await rawCollection("organizations")).insertOne({ _id: orgId, name, slug: `org-${orgId.toHexString()}`, timezone: "UTC", createdAt: now, updatedAt: now });
-  await (await rawCollection("settings")).insertOne({ ...defaultSettings, _id: new ObjectId(), orgId, updatedAt: now, updatedBy: null });
+  await rawCollection("organizations").insertOne({ _id: orgId, name, slug: `org-${orgId.toHexString()}`, timezone: "UTC", createdAt: now, updatedAt: now });
+  await rawCollection("settings").insertOne({ ...defaultSettings, _id: new ObjectId(), orgId, updatedAt: now, updatedBy: null });
   const users = {} as Record<Role | "agent2", UserDoc>;
   for (const role of ["admin", "supervisor", "agent", "viewer"] as const) {
     users[role] = await createUser(orgId, { email: `${role}-${orgId.toHexString()}@example.com`, name: `${role} user`, role, password: TEST_PASSWORD, createdBy: null });

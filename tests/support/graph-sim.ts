@@ -74,7 +74,7 @@ export async function insertSimAccount(orgId: ObjectId, phoneNumberId = SIM.phon
     accessToken: null, qualityRating: "GREEN", messagingLimit: "TIER_250", throughputMps: 80, status: "connected", events: [], tokenError: null,
     createdAt: now, updatedAt: now,
   };
-  await (await rawCollection("whatsapp_accounts")).insertOne(account);
+  await rawCollection("whatsapp_accounts").insertOne(account);
   return account;
 }
 

@@ -34,7 +34,7 @@ export async function orgWithAccount(extra: { displayPhoneNumber?: string } = {}
     wabaId: `20${n}`,
     displayPhoneNumber: extra.displayPhoneNumber ?? "15550783881",
   };
-  await (await rawCollection("whatsapp_accounts")).insertOne({
+  await rawCollection("whatsapp_accounts").insertOne({
     ...account, verifiedName: "Test Co", accessToken: null, qualityRating: "GREEN", messagingLimit: "TIER_250", throughputMps: 80,
     status: "connected", events: [], tokenError: null, createdAt: now, updatedAt: now,
   });

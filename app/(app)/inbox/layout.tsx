@@ -15,7 +15,7 @@ export default async function InboxLayout({ children }: { children: React.ReactN
   const [page, counts, users] = await Promise.all([
     listConversations(user, settings, { view: "all", limit: 25 }),
     viewCounts(user, settings),
-    (await scoped(user.orgId)("users").find({ active: true, role: { $ne: "viewer" } }, { sort: { name: 1 } })).toArray(),
+    scoped(user.orgId)("users").find({ active: true, role: { $ne: "viewer" } }, { sort: { name: 1 } }).toArray(),
   ]);
   const assignees: AssigneeResponse[] = users.map((u) => ({ id: u._id.toHexString(), name: u.name, role: u.role, availability: u.availability }));
   return (

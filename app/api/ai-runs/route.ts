@@ -14,11 +14,11 @@ export const GET = withOrg({ permission: "system:admin", query: listAiRunsQuery 
   if (query.outcome) filter.outcome = query.outcome;
   if (query.conversationId) filter.conversationId = new ObjectId(query.conversationId);
   // _id order is creation order (ObjectIds are time-prefixed), so the cursor is the last id seen.
-  const rows = await (await db("ai_runs").find(filter, { sort: { _id: -1 }, limit: query.limit + 1 })).toArray();
+  const rows = await db("ai_runs").find(filter, { sort: { _id: -1 }, limit: query.limit + 1 }).toArray();
   const page = rows.slice(0, query.limit);
   // The knowledge articles the page's runs cited, by id, so the log shows titles (no $lookup).
   const articleIds = [...new Map(page.flatMap((r) => r.knowledgeArticleIds).map((id) => [id.toHexString(), id])).values()];
-  const articles = articleIds.length ? await (await db("knowledge_articles").find({ _id: { $in: articleIds } }, { projection: { title: 1 } })).toArray() : [];
+  const articles = articleIds.length ? await db("knowledge_articles").find({ _id: { $in: articleIds } }, { projection: { title: 1 } }).toArray() : [];
   return {
     runs: page.map(toRunResponse),
     articleTitles: Object.fromEntries(articles.map((a) => [a._id.toHexString(), a.title])),

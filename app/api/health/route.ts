@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   const started = performance.now();
   try {
-    await (await getDb()).command({ ping: 1 });
+    await getDb().command({ ping: 1 });
     return Response.json({
       status: "ok",
       version: pkg.version,

@@ -7,7 +7,7 @@ export const GET = withOrg({ query: listTemplatesQuery }, async ({ db, query }) 
   const filter: Partial<Pick<TemplateDoc, "status" | "accountId">> = {};
   if (query.status) filter.status = query.status;
   if (query.accountId) filter.accountId = new ObjectId(query.accountId);
-  const docs = await (await db("whatsapp_templates").find(filter, { sort: { name: 1, language: 1 }, limit: 1000 })).toArray();
+  const docs = await db("whatsapp_templates").find(filter, { sort: { name: 1, language: 1 }, limit: 1000 }).toArray();
   return {
     templates: docs.map((t) =>
       templateResponse.parse({

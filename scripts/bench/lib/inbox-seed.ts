@@ -28,8 +28,8 @@ export async function seedInbox(CONVERSATIONS: number, MESSAGES: number) {
 
   const now = Date.now();
   const perConversation = Math.max(1, Math.floor(MESSAGES / CONVERSATIONS));
-  const conversations = await rawCollection("conversations");
-  const messages = await rawCollection("messages");
+  const conversations = rawCollection("conversations");
+  const messages = rawCollection("messages");
   const statuses = ["open", "assigned", "assigned", "ai_handled", "waiting", "resolved", "resolved", "closed"] as const;
   let busiest: ObjectId | null = null;
   const started = Date.now();

@@ -6,7 +6,7 @@ export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditLogPage() {
   const user = await requirePageUser("system:admin");
-  const entries = await (await scoped(user.orgId)("activity_logs").find({}, { sort: { at: -1 }, limit: 200 })).toArray();
+  const entries = await scoped(user.orgId)("activity_logs").find({}, { sort: { at: -1 }, limit: 200 }).toArray();
   return (
     <section className="space-y-4">
       <h1 className="text-xl font-semibold">Audit log</h1>

@@ -18,8 +18,8 @@ export default async function TemplatesPage() {
   const user = await requirePageUser("system:admin");
   const db = scoped(user.orgId);
   const [templates, accounts] = await Promise.all([
-    db("whatsapp_templates").find({}, { sort: { name: 1, language: 1 }, limit: 1000 }).then((c) => c.toArray()),
-    db("whatsapp_accounts").find({}).then((c) => c.toArray()),
+    db("whatsapp_templates").find({}, { sort: { name: 1, language: 1 }, limit: 1000 }).toArray(),
+    db("whatsapp_accounts").find({}).toArray(),
   ]);
   const tokenErrors = accounts.filter((a) => a.tokenError);
   return (

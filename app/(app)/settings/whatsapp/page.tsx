@@ -19,7 +19,7 @@ const qualityStyle: Record<string, string> = {
  */
 export default async function WhatsappNumbersPage() {
   const user = await requirePageUser("system:admin");
-  const accounts = await (await scoped(user.orgId)("whatsapp_accounts").find({}, { sort: { createdAt: 1 } })).toArray();
+  const accounts = await scoped(user.orgId)("whatsapp_accounts").find({}, { sort: { createdAt: 1 } }).toArray();
   return (
     <section className="space-y-4">
       <div>

@@ -14,7 +14,7 @@ export const POST = withOrg({ permission: "system:admin" }, async ({ db, orgId, 
   // An empty body syncs every account of the organization.
   const raw = await readRawBody(req, DEFAULT_MAX_BODY_BYTES);
   const parsed = raw.length === 0 ? {} : body.parse(parseJson(raw));
-  const accounts = await (await db("whatsapp_accounts").find(parsed.accountId ? { _id: parsed.accountId } : {})).toArray();
+  const accounts = await db("whatsapp_accounts").find(parsed.accountId ? { _id: parsed.accountId } : {}).toArray();
   if (accounts.length === 0) throw new ApiError("not_found", "No WhatsApp account to sync templates from");
   const results = [];
   for (const account of accounts) {
