@@ -8,7 +8,7 @@ import { transcriptBlock } from "./prompt-format";
 import { AiProviderError, getAiProvider } from "./provider";
 import { recordRun } from "./run-log";
 import { asksForHuman, isStronglyNegative } from "./signals";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 
 export type ConsoleResult = {
   provider: "gemini" | "offline";

@@ -17,7 +17,7 @@ import { buildConversationContext } from "./conversation-context";
 import { getAiProvider } from "./provider";
 import { recordRun } from "./run-log";
 import { asksForHuman, isStronglyNegative } from "./signals";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 
 /** Messages in one 5-second bucket of their own timestamps share one ai-reply job. */
 const BURST_BUCKET_MS = 5_000;

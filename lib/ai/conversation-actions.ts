@@ -1,8 +1,8 @@
 import type { ObjectId } from "mongodb";
-import { recordActivity, type Actor } from "@/lib/db/audit";
+import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import { ApiError } from "@/lib/api/errors";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 import { autoAssign } from "@/lib/inbox/auto-assign";
 import { addSystemMessage } from "@/lib/inbox/system-message";
 import { log } from "@/lib/log";

@@ -7,7 +7,7 @@ import type { SettingsValues } from "@/lib/schemas/settings";
 import { describeBusinessHours } from "./business-hours";
 import { rankArticles, type RankedArticle } from "./knowledge";
 import { knowledgeBlock, transcriptBlock, type speakerLabel } from "./prompt-format";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 import { readMedia } from "@/lib/whatsapp/media-store";
 import type { InputPart } from "./provider";
 

@@ -4,7 +4,7 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { getRequestUser, type SessionUser } from "@/lib/auth/session";
-import type { Actor } from "@/lib/db/audit";
+import type { Actor } from "@/lib/audit/audit";
 import { scoped, type Scoped } from "@/lib/db/scoped";
 import { ApiError, toErrorResponse } from "./errors";
 import { assertSafeKeys, DEFAULT_MAX_BODY_BYTES, parseJson, readRawBody } from "./read-json";

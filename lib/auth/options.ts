@@ -1,6 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { findUserByEmail } from "@/lib/db/users";
+import { findUserByEmail } from "@/lib/team/users";
 import { rawCollection } from "@/lib/db/collections";
 import { signInBody } from "@/lib/schemas/user";
 import { log } from "@/lib/log";

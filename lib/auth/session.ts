@@ -3,7 +3,7 @@ import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import { forbidden, redirect } from "next/navigation";
-import { findSessionUser } from "@/lib/db/users";
+import { findSessionUser } from "@/lib/team/users";
 import type { UserDoc } from "@/lib/schemas/user";
 import { authOptions } from "./options";
 import { can, type Permission } from "./permissions";

@@ -4,7 +4,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { scoped } from "@/lib/db/scoped";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { SettingsValues } from "@/lib/schemas/settings";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 
 export type Viewer = Pick<SessionUser, "_id" | "orgId" | "role">;
 

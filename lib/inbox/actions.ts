@@ -2,7 +2,7 @@ import { ObjectId, type Document, type UpdateFilter } from "mongodb";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
 import { onConversationResolved } from "@/lib/ai/ai-analyze-job";
 import { can } from "@/lib/auth/permissions";
-import { recordActivity, type Actor } from "@/lib/db/audit";
+import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
 import type { ConversationDoc } from "@/lib/schemas/conversation";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { scoped } from "@/lib/db/scoped";
 import { defineJob } from "@/lib/jobs/define-job";
 import { idString } from "@/lib/schemas/common";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 import { autoAssign } from "./auto-assign";
 
 export const conversationAssignPayload = z.object({ orgId: idString, conversationId: idString });

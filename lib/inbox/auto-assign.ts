@@ -1,10 +1,10 @@
 import type { ObjectId } from "mongodb";
 import { serialByKey } from "@/lib/concurrency";
-import { recordActivity, type Actor } from "@/lib/db/audit";
+import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
 import type { UserDoc } from "@/lib/schemas/user";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 import { addSystemMessage } from "./system-message";
 
 /** Conversations that count against an agent's concurrent limit. */

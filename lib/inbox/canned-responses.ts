@@ -1,6 +1,6 @@
 import { ObjectId } from "mongodb";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
-import { diff, recordActivity, type Actor } from "@/lib/db/audit";
+import { diff, recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import type { CannedResponse } from "@/lib/schemas/canned-response";
 import type { CannedResponseDoc } from "@/lib/schemas/template";

@@ -1,13 +1,13 @@
 import type { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
-import { recordActivity, type Actor } from "@/lib/db/audit";
+import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { searchTokens } from "@/lib/search/tokens";
 import { visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 
 export function toContactResponse(c: ContactDoc): ContactResponse {
   return {

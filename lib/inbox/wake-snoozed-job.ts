@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordActivity } from "@/lib/db/audit";
+import { recordActivity } from "@/lib/audit/audit";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { defineJob } from "@/lib/jobs/define-job";

@@ -1,6 +1,6 @@
 import type { Filter, ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
-import { recordActivity, type Actor } from "@/lib/db/audit";
+import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { rawCollection } from "@/lib/db/collections";
 import type { WorkflowExecutionDoc } from "@/lib/schemas/automation";
 import type { ListExecutionsQuery } from "@/lib/schemas/job-execution";

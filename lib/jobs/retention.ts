@@ -6,7 +6,7 @@ import { log } from "@/lib/log";
 import { defaultSettings } from "@/lib/schemas/settings";
 import { defineJob } from "./define-job";
 import { enqueueBatch } from "./enqueue";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 
 /** Small batches keep each delete short on a single-writer database; a run stops after MAX_BATCHES. */
 const DEFAULT_BATCH = 500;

@@ -70,7 +70,7 @@ async function main(): Promise<boolean> {
     NEXT_TELEMETRY_DISABLED: "1",
   });
   const { ensureIndexes } = await import("@/lib/db/indexes");
-  const { ensureDefaultOrganization } = await import("@/lib/db/bootstrap");
+  const { ensureDefaultOrganization } = await import("@/lib/setup/default-organization");
   const { closeClient } = await import("@/lib/db/client");
   await ensureIndexes();
   await ensureDefaultOrganization();

@@ -3,10 +3,10 @@
  * conversations holding every message type and every delivery status.
  */
 import { ObjectId } from "mongodb";
-import { ensureDefaultOrganization } from "@/lib/db/bootstrap";
+import { ensureDefaultOrganization } from "@/lib/setup/default-organization";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
-import { createUser } from "@/lib/db/users";
+import { createUser } from "@/lib/team/users";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { DeliveryStatus, MessageDoc } from "@/lib/schemas/message";

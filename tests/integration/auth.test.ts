@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { authOptions, signInErrors } from "@/lib/auth/options";
 import { ACCOUNT_MAX_FAILURES, IP_MAX_FAILURES, lockedUntil } from "@/lib/auth/throttle";
 import { rawCollection } from "@/lib/db/collections";
-import { updateUser } from "@/lib/db/users";
+import { updateUser } from "@/lib/team/users";
 import { createOrg, TEST_PASSWORD } from "../support/factories";
 
 type Authorize = (c: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown>;

@@ -2,7 +2,7 @@ import { ObjectId } from "mongodb";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { rawCollection } from "@/lib/db/collections";
-import { createUser } from "@/lib/db/users";
+import { createUser } from "@/lib/team/users";
 import { defaultSettings } from "@/lib/schemas/settings";
 import type { Role } from "@/lib/schemas/common";
 import type { UserDoc } from "@/lib/schemas/user";

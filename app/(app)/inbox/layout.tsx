@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { InboxShell } from "@/components/inbox/inbox-shell";
 import { requirePageUser } from "@/lib/auth/session";
 import { scoped } from "@/lib/db/scoped";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 import { listConversations, viewCounts } from "@/lib/inbox/list-conversations";
 import type { AssigneeResponse } from "@/lib/schemas/inbox";
 

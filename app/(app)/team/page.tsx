@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { TeamManager } from "@/components/team/team-manager";
 import { requirePageUser } from "@/lib/auth/session";
-import { listUsers } from "@/lib/db/users";
+import { listUsers } from "@/lib/team/users";
 import { toUserResponse } from "@/lib/schemas/user";
 
 export const metadata: Metadata = { title: "Team" };

@@ -1,5 +1,5 @@
 import { withOrg } from "@/lib/api/with-org";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 import { conversationDelta, listConversations } from "@/lib/inbox/list-conversations";
 import { listConversationsQuery } from "@/lib/schemas/inbox";
 

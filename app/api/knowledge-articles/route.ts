@@ -1,6 +1,6 @@
 import { withOrg } from "@/lib/api/with-org";
 import { createArticle, listArticles, toArticleResponse } from "@/lib/ai/knowledge";
-import { recordActivity } from "@/lib/db/audit";
+import { recordActivity } from "@/lib/audit/audit";
 import { createKnowledgeArticleBody } from "@/lib/schemas/ai";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
 import { withOrg } from "@/lib/api/with-org";
-import { getSettings, updateSettings } from "@/lib/db/settings";
+import { getSettings, updateSettings } from "@/lib/settings/settings";
 import { toSettingsResponse, updateSettingsBody } from "@/lib/schemas/settings";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
-import { recordActivity } from "@/lib/db/audit";
-import { createUser, listUsers } from "@/lib/db/users";
+import { recordActivity } from "@/lib/audit/audit";
+import { createUser, listUsers } from "@/lib/team/users";
 import { withOrg } from "@/lib/api/with-org";
 import { generatePassword } from "@/lib/auth/password";
 import { createUserBody, toUserResponse } from "@/lib/schemas/user";

@@ -12,8 +12,8 @@ const words = ["order", "refund", "delivery", "invoice", "parcel", "broken", "ad
 /** Bulk-inserts the data set; returns what the scenarios query with. */
 export async function seedInbox(CONVERSATIONS: number, MESSAGES: number) {
   const { ensureIndexes } = await import("@/lib/db/indexes");
-  const { ensureDefaultOrganization } = await import("@/lib/db/bootstrap");
-  const { createUser } = await import("@/lib/db/users");
+  const { ensureDefaultOrganization } = await import("@/lib/setup/default-organization");
+  const { createUser } = await import("@/lib/team/users");
   const { rawCollection } = await import("@/lib/db/collections");
   const { searchTokens } = await import("@/lib/search/tokens");
   // Bulk inserts bypass `scoped`, which writes the derived keys; add them the same way.

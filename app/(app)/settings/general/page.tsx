@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { requirePageUser } from "@/lib/auth/session";
-import { getSettings } from "@/lib/db/settings";
+import { getSettings } from "@/lib/settings/settings";
 import { toSettingsResponse } from "@/lib/schemas/settings";
 
 export const metadata: Metadata = { title: "Settings" };

@@ -3,7 +3,7 @@ import { agentMetrics } from "@/lib/ai/agent-metrics";
 import { getAgentOrThrow, toAgentResponse } from "@/lib/ai/agents";
 import { idParam } from "@/lib/api/params";
 import { withOrg } from "@/lib/api/with-org";
-import { diff, recordActivity } from "@/lib/db/audit";
+import { diff, recordActivity } from "@/lib/audit/audit";
 import { updateAiAgentBody } from "@/lib/schemas/ai";
 
 export const runtime = "nodejs";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getArticleOrThrow, toArticleResponse, updateArticle } from "@/lib/ai/knowledge";
 import { idParam } from "@/lib/api/params";
 import { withOrg } from "@/lib/api/with-org";
-import { diff, recordActivity } from "@/lib/db/audit";
+import { diff, recordActivity } from "@/lib/audit/audit";
 import { updateKnowledgeArticleBody } from "@/lib/schemas/ai";
 
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { withOrg } from "@/lib/api/with-org";
-import { diff, recordActivity } from "@/lib/db/audit";
-import { updateUser } from "@/lib/db/users";
+import { diff, recordActivity } from "@/lib/audit/audit";
+import { updateUser } from "@/lib/team/users";
 import { availabilityBody, toUserResponse } from "@/lib/schemas/user";
 
 export const runtime = "nodejs";

@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { DEFAULT_MAX_BODY_BYTES, parseJson, readRawBody } from "@/lib/api/read-json";
 import { idParam } from "@/lib/api/params";
 import { withOrg } from "@/lib/api/with-org";
-import { recordActivity } from "@/lib/db/audit";
+import { recordActivity } from "@/lib/audit/audit";
 import { GraphApiError } from "@/lib/whatsapp/graph-error";
 import { syncTemplates } from "@/lib/whatsapp/templates";
 

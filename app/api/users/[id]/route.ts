@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { withOrg } from "@/lib/api/with-org";
-import { diff, recordActivity } from "@/lib/db/audit";
-import { countActiveAdmins, getUserOrThrow, updateUser } from "@/lib/db/users";
+import { diff, recordActivity } from "@/lib/audit/audit";
+import { countActiveAdmins, getUserOrThrow, updateUser } from "@/lib/team/users";
 import { idParam } from "@/lib/api/params";
 import { toUserResponse, updateUserBody } from "@/lib/schemas/user";
 

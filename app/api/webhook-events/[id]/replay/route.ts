@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idParam } from "@/lib/api/params";
 import { withOrg } from "@/lib/api/with-org";
-import { recordActivity } from "@/lib/db/audit";
+import { recordActivity } from "@/lib/audit/audit";
 import { getWebhookEventOrThrow, toWebhookEventRow } from "@/lib/webhook/events-admin";
 import { replayWebhookEvent } from "@/lib/webhook/ingest";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { withOrg } from "@/lib/api/with-org";
-import { recordActivity } from "@/lib/db/audit";
+import { recordActivity } from "@/lib/audit/audit";
 import { getConversationForUser } from "@/lib/inbox/access";
 import { toMessageResponses } from "@/lib/inbox/responses";
 import { retryMessage } from "@/lib/messaging/send-message";

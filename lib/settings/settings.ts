@@ -3,8 +3,8 @@ import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { defaultSettings, normalizeKeyword, pickSettingsValues, type SettingsValues, type UpdateSettingsBody } from "@/lib/schemas/settings";
 import { forgetConsentSettings } from "@/lib/webhook/consent";
-import { diff, recordActivity, type Actor } from "./audit";
-import { scoped } from "./scoped";
+import { diff, recordActivity, type Actor } from "@/lib/audit/audit";
+import { scoped } from "@/lib/db/scoped";
 
 export type OrgSettings = SettingsValues & { updatedAt: Date };
 

@@ -2,8 +2,8 @@ import { ObjectId } from "mongodb";
 import { ensureDefaultAgents } from "@/lib/ai/agents";
 import { env } from "@/lib/env";
 import { defaultSettings } from "@/lib/schemas/settings";
-import { rawCollection } from "./collections";
-import { scoped } from "./scoped";
+import { rawCollection } from "@/lib/db/collections";
+import { scoped } from "@/lib/db/scoped";
 
 /**
  * A fresh install has one organization, its settings, and the WhatsApp account named by the

@@ -3,8 +3,8 @@ import { ApiError } from "@/lib/api/errors";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/schemas/common";
 import type { Availability, UserDoc } from "@/lib/schemas/user";
-import { rawCollection } from "./collections";
-import { scoped } from "./scoped";
+import { rawCollection } from "@/lib/db/collections";
+import { scoped } from "@/lib/db/scoped";
 
 export async function findUserByEmail(email: string): Promise<UserDoc | null> {
   // Emails are unique across organizations (sign-in happens before an organization is known).

@@ -1,6 +1,6 @@
 import { ObjectId } from "mongodb";
 import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
-import { scoped } from "./scoped";
+import { scoped } from "@/lib/db/scoped";
 
 export type Actor = { id: ObjectId | null; name: string; ip?: string | null };
 
