@@ -1,5 +1,6 @@
 import { log } from "@/lib/log";
 import { nextCronTime, parseCron } from "./cron";
+import { jobRegistry } from "./registry";
 import { runJob } from "./run-job";
 import { schedules } from "./schedules";
 
@@ -18,7 +19,7 @@ export function startInProcessScheduler(now: () => Date = () => new Date()) {
       const timer = setTimeout(async () => {
         const messageId = `cron:${schedule.name}:${at.toISOString().slice(0, 16)}`;
         try {
-          await runJob(schedule.job, schedule.payload, { messageId, attempt: 1 });
+          await runJob(jobRegistry, schedule.job, schedule.payload, { messageId, attempt: 1 });
         } catch (err) {
           log.error("schedule.in_process_failed", { schedule: schedule.name, err });
         }

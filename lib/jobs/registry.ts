@@ -1,5 +1,6 @@
 import { aiAnalyzeJob } from "@/lib/ai/ai-analyze-job";
 import { aiReplyJob } from "@/lib/ai/ai-reply-job";
+import type { z } from "zod";
 import type { Job } from "./define-job";
 import { retentionJob } from "./retention";
 import { mediaDownloadJob } from "@/lib/whatsapp/media-download-job";
@@ -22,7 +23,14 @@ export const jobs = {
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;
+/** What `enqueue(name, payload)` accepts for a job: its schema's input, so a wrong payload is a compile error. */
+export type JobPayload<N extends JobName> = z.input<(typeof jobs)[N]["schema"]>;
 
-export function getJob(name: string): Job | undefined {
-  return (jobs as Record<string, Job>)[name];
-}
+/**
+ * The registry as the drivers and the runner receive it. They take it as an argument instead of
+ * importing this file: every job handler imports `enqueue`, so a static import back to here from
+ * the job plumbing would close an import circle through every domain that defines a job.
+ */
+export type JobRegistry = { get(name: string): Job | undefined };
+
+export const jobRegistry: JobRegistry = { get: (name) => (jobs as Record<string, Job>)[name] };

@@ -5,7 +5,7 @@ import { rawCollection } from "@/lib/db/collections";
 import { log } from "@/lib/log";
 import { PermanentJobError } from "./define-job";
 import { enqueue } from "./enqueue";
-import { getJob } from "./registry";
+import type { JobRegistry } from "./registry";
 
 export type RunOutcome =
   /** Done: answer 2xx. */
@@ -19,10 +19,10 @@ export type RunOutcome =
  * Runs one delivery of a job, whatever driver delivered it, and records it in workflow_executions
  * (one document per delivery id, updated on each attempt).
  */
-export async function runJob(name: string, payload: unknown, delivery: { messageId: string; attempt: number }): Promise<RunOutcome> {
+export async function runJob(registry: JobRegistry, name: string, payload: unknown, delivery: { messageId: string; attempt: number }): Promise<RunOutcome> {
   const started = Date.now();
   const executions = rawCollection("workflow_executions");
-  const job = getJob(name);
+  const job = registry.get(name);
   const orgId = extractOrgId(payload);
   let inserted = false;
   const record = async (status: "running" | "completed" | "failed" | "retrying" | "dead", error: string | null) => {

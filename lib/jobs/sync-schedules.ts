@@ -1,5 +1,5 @@
 import type { Client } from "@upstash/qstash";
-import { getJob } from "./registry";
+import { jobRegistry } from "./registry";
 import { schedules as declared, type ScheduleSpec } from "./schedules";
 
 export type ScheduleSyncReport = { created: string[]; updated: string[]; unchanged: string[]; deleted: string[] };
@@ -34,7 +34,7 @@ export async function syncSchedules(opts: { client: Client; appUrl: string; list
   for (const spec of list) {
     const id = scheduleId(spec.name, appUrl);
     const destination = cronUrl(spec.name, appUrl);
-    const retries = getJob(spec.job)?.retries ?? 3;
+    const retries = jobRegistry.get(spec.job)?.retries ?? 3;
     wanted.add(id);
     const current = existing.find((s) => s.scheduleId === id);
     if (current && current.cron === spec.cron && current.destination === destination && current.retries === retries && !current.isPaused) {

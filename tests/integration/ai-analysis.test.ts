@@ -5,6 +5,7 @@ import { onConversationResolved } from "@/lib/ai/ai-analyze-job";
 import { createArticle } from "@/lib/ai/knowledge";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import type { FakeGemini } from "../fakes/gemini-server";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
@@ -70,11 +71,11 @@ describe("analysis agent", () => {
     const c = await conversationWith("where is my parcel");
     const payload = { orgId: org.orgId.toHexString(), conversationId: c._id.toHexString() };
     gemini.push({ json: { ...good, sentiment: 5 } });
-    expect(await runJob("ai-analyze", payload, { messageId: "an-1", attempt: 1 })).toMatchObject({ status: "failed" });
+    expect(await runJob(jobRegistry, "ai-analyze", payload, { messageId: "an-1", attempt: 1 })).toMatchObject({ status: "failed" });
     gemini.push({ error: 503 }, { error: 503 }, { error: 503 }, { error: 503 });
-    expect(await runJob("ai-analyze", payload, { messageId: "an-2", attempt: 1 })).toMatchObject({ status: "retry", final: false });
+    expect(await runJob(jobRegistry, "ai-analyze", payload, { messageId: "an-2", attempt: 1 })).toMatchObject({ status: "retry", final: false });
     gemini.push({ json: good });
-    expect(await runJob("ai-analyze", payload, { messageId: "an-2", attempt: 2 })).toEqual({ status: "completed" });
+    expect(await runJob(jobRegistry, "ai-analyze", payload, { messageId: "an-2", attempt: 2 })).toEqual({ status: "completed" });
     expect(await scoped(org.orgId)("conversation_analytics").findOne({ conversationId: c._id })).toMatchObject({ summary: good.summary });
   });
 

@@ -7,6 +7,7 @@ import { getAiProvider } from "@/lib/ai/provider";
 import { suggestReplies } from "@/lib/ai/suggestions";
 import { scoped } from "@/lib/db/scoped";
 import { defaultSettings } from "@/lib/schemas/settings";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import { seedKnowledge } from "@/scripts/seed/demo-knowledge";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
@@ -40,7 +41,7 @@ async function ask(...texts: string[]) {
   sim.sim.setLastInbound(phone.slice(1), new Date());
   let latest;
   for (const text of texts) latest = await createInboundMessage(orgId, conversation, { text });
-  await runJob("ai-reply", { orgId: orgId.toHexString(), conversationId: conversation._id.toHexString(), messageId: latest!._id.toHexString() }, { messageId: `offline-${n}`, attempt: 1 });
+  await runJob(jobRegistry, "ai-reply", { orgId: orgId.toHexString(), conversationId: conversation._id.toHexString(), messageId: latest!._id.toHexString() }, { messageId: `offline-${n}`, attempt: 1 });
   const db = scoped(orgId);
   const sent = await db("messages").find({ conversationId: conversation._id, sender: "ai" }).toArray();
   const handoverNotice = (m: (typeof sent)[number]) => m.key.startsWith("out:handover:");

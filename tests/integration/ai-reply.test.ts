@@ -11,6 +11,7 @@ import { defaultSettings } from "@/lib/schemas/settings";
 import { addSystemMessage } from "@/lib/inbox/system-message";
 import { saveMedia } from "@/lib/whatsapp/media-store";
 import { resetJobDriver } from "@/lib/jobs/enqueue";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
@@ -64,7 +65,7 @@ async function world(texts: string[], opts: { consent?: ContactDoc["consent"]["s
 
 let delivery = 0;
 async function runReply(w: Awaited<ReturnType<typeof world>>, messageId = `test-delivery-${delivery++}`) {
-  return runJob("ai-reply", { orgId: orgId.toHexString(), conversationId: w.conversation._id.toHexString(), messageId: w.latest._id.toHexString() }, { messageId, attempt: 1 });
+  return runJob(jobRegistry, "ai-reply", { orgId: orgId.toHexString(), conversationId: w.conversation._id.toHexString(), messageId: w.latest._id.toHexString() }, { messageId, attempt: 1 });
 }
 
 const reply = (text: string, confidence = 0.9, sentiment = 0.2): FakeGeminiReply => ({ functionCalls: [{ name: "reply", args: { text, confidence, sentiment } }] });

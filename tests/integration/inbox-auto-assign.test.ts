@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scoped } from "@/lib/db/scoped";
 import { autoAssign } from "@/lib/inbox/auto-assign";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import { createOrg } from "../support/factories";
 import { seedConversation } from "../support/inbox-fixtures";
@@ -63,12 +64,12 @@ describe("autoAssign (round-robin)", () => {
     const [a, b, aiAnswers] = [await seedConversation(orgId), await seedConversation(orgId), await seedConversation(orgId)];
     // AI off for these two: they need a human. The third stays with the AI, which hands over itself.
     await db("conversations").updateMany({ _id: { $in: [a._id, b._id] } }, { $set: { "ai.enabled": false } });
-    const skipped = await runJob("conversation-assign", { orgId: orgId.toHexString(), conversationId: aiAnswers._id.toHexString() }, { messageId: `assign-ai-${aiAnswers._id}`, attempt: 1 });
+    const skipped = await runJob(jobRegistry, "conversation-assign", { orgId: orgId.toHexString(), conversationId: aiAnswers._id.toHexString() }, { messageId: `assign-ai-${aiAnswers._id}`, attempt: 1 });
     expect(skipped).toEqual({ status: "completed" });
     expect(await db("conversations").findOne({ _id: aiAnswers._id })).toMatchObject({ assigneeId: null, status: "open" });
     // At the same time: decisions of one organization take turns on an instance, so both agents get one.
     const outcomes = await Promise.all(
-      [a, b].map((c, i) => runJob("conversation-assign", { orgId: orgId.toHexString(), conversationId: c._id.toHexString() }, { messageId: `assign-${i}-${c._id}`, attempt: 1 })),
+      [a, b].map((c, i) => runJob(jobRegistry, "conversation-assign", { orgId: orgId.toHexString(), conversationId: c._id.toHexString() }, { messageId: `assign-${i}-${c._id}`, attempt: 1 })),
     );
     expect(outcomes).toEqual([{ status: "completed" }, { status: "completed" }]);
     const owners = (await db("conversations").find({ _id: { $in: [a._id, b._id] } }).toArray()).map((c) => c.assigneeId?.toHexString());

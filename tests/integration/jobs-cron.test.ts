@@ -7,6 +7,7 @@ import { defineJob } from "@/lib/jobs";
 import { schedules } from "@/lib/jobs/schedules";
 import { signQstashJwt } from "../fakes/qstash-server";
 import { request, routeParams } from "../support/factories";
+import type { JobName } from "@/lib/jobs/registry";
 import { QSTASH_KEYS, registerTestJob, useQstashEnv } from "../support/jobs";
 
 const APP = "http://127.0.0.1:3999";
@@ -30,7 +31,8 @@ const probe = registerTestJob(
     },
   }),
 );
-schedules.push({ name: "test-cron", job: probe, cron: "* * * * *", payload: {} });
+// A test job is not a product JobName; the cron route looks jobs up by name at run time.
+schedules.push({ name: "test-cron", job: probe as JobName, cron: "* * * * *", payload: {} });
 const probeRecords = async () => rawCollection("workflow_executions").countDocuments({ job: "test-cron-probe" });
 
 describe("GET|POST /api/cron/[name]", () => {

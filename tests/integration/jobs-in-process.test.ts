@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { rawCollection } from "@/lib/db/collections";
-import { defineJob, enqueue } from "@/lib/jobs";
-import { registerTestJob, useQstashEnv } from "../support/jobs";
+import { defineJob } from "@/lib/jobs";
+import { enqueueTestJob, registerTestJob, useQstashEnv } from "../support/jobs";
 
 /** No QStash at all: the in-process driver runs jobs in this process with the same options. */
 const spans: { key: string; start: number; end: number }[] = [];
@@ -36,17 +36,17 @@ beforeAll(() => useQstashEnv({}));
 
 describe("in-process driver", () => {
   it("runs a job after enqueue and records it", async () => {
-    const { messageId } = await enqueue(timed, { key: "plain" });
+    const { messageId } = await enqueueTestJob(timed, { key: "plain" });
     expect(messageId).toMatch(/^local-/);
     await until(async () => (await rawCollection("workflow_executions").findOne({ messageId }))?.status === "completed");
   });
 
   it("deduplicates, delays and retries like QStash", async () => {
     const t0 = Date.now();
-    const a = await enqueue(timed, { key: "local-dedup" }, { deduplicationId: "local-1", delaySeconds: 1 });
-    const b = await enqueue(timed, { key: "local-dedup-2" }, { deduplicationId: "local-1" });
+    const a = await enqueueTestJob(timed, { key: "local-dedup" }, { deduplicationId: "local-1", delaySeconds: 1 });
+    const b = await enqueueTestJob(timed, { key: "local-dedup-2" }, { deduplicationId: "local-1" });
     expect(b).toEqual({ messageId: a.messageId, deduplicated: true });
-    const flaky = await enqueue(timed, { key: "local-flaky", failTimes: 1 });
+    const flaky = await enqueueTestJob(timed, { key: "local-flaky", failTimes: 1 });
     await until(() => spans.some((s) => s.key === "local-dedup"));
     expect(spans.find((s) => s.key === "local-dedup")!.start - t0).toBeGreaterThanOrEqual(1000);
     expect(attempts.has("local-dedup-2")).toBe(false);
@@ -56,7 +56,7 @@ describe("in-process driver", () => {
   });
 
   it("honours flow control parallelism per key", async () => {
-    for (let i = 0; i < 4; i++) await enqueue(timed, { key: `local-par-${i}`, sleepMs: 100 }, { flowControl: { key: "local-fc", parallelism: 1 } });
+    for (let i = 0; i < 4; i++) await enqueueTestJob(timed, { key: `local-par-${i}`, sleepMs: 100 }, { flowControl: { key: "local-fc", parallelism: 1 } });
     await until(() => spans.filter((s) => s.key.startsWith("local-par-")).length === 4);
     const s = spans.filter((x) => x.key.startsWith("local-par-"));
     expect(Math.max(...s.map((a) => s.filter((b) => b.start < a.end && a.start < b.end).length))).toBe(1);

@@ -8,12 +8,12 @@ import { POST as jobRoute } from "@/app/api/jobs/[name]/route";
 import { getDb } from "@/lib/db/client";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
-import { defineJob, enqueue, enqueueBatch, PermanentJobError } from "@/lib/jobs";
+import { defineJob, PermanentJobError } from "@/lib/jobs";
 import { schedules } from "@/lib/jobs/schedules";
 import { cronUrl, scheduleId, syncSchedules } from "@/lib/jobs/sync-schedules";
 import { startQstashServer, type QstashServer } from "../fakes/qstash-server";
 import { createOrg, request, routeParams } from "../support/factories";
-import { QSTASH_KEYS, registerTestJob, useQstashEnv } from "../support/jobs";
+import { enqueueTestBatch, enqueueTestJob, QSTASH_KEYS, registerTestJob, useQstashEnv } from "../support/jobs";
 import { startRouteServer } from "../support/route-server";
 
 /**
@@ -94,7 +94,7 @@ const execution = async (messageId: string) => rawCollection("workflow_execution
 describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
   it("retries a failing job with backoff; an idempotent handler has its effect once", async () => {
     const before = qstash.stats();
-    const { messageId, deduplicated } = await enqueue(flaky, { key: "effect-1" });
+    const { messageId, deduplicated } = await enqueueTestJob(flaky, { key: "effect-1" });
     expect(deduplicated).toBe(false);
     await qstash.idle();
     const deliveries = qstash.deliveries().filter((d) => d.messageId === messageId);
@@ -108,8 +108,8 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
   });
 
   it("drops a second enqueue with the same deduplication id", async () => {
-    const a = await enqueue(timed, { key: "dedup-a" }, { deduplicationId: "dedup-1" });
-    const b = await enqueue(timed, { key: "dedup-b" }, { deduplicationId: "dedup-1" });
+    const a = await enqueueTestJob(timed, { key: "dedup-a" }, { deduplicationId: "dedup-1" });
+    const b = await enqueueTestJob(timed, { key: "dedup-b" }, { deduplicationId: "dedup-1" });
     expect(b).toEqual({ messageId: a.messageId, deduplicated: true });
     await qstash.idle();
     expect(qstash.deliveries().filter((d) => d.messageId === a.messageId)).toHaveLength(1);
@@ -119,8 +119,8 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
 
   it("delays the first delivery", async () => {
     const t0 = Date.now();
-    await enqueue(timed, { key: "delayed" }, { delaySeconds: 1 });
-    await enqueue(timed, { key: "not-delayed" });
+    await enqueueTestJob(timed, { key: "delayed" }, { delaySeconds: 1 });
+    await enqueueTestJob(timed, { key: "not-delayed" });
     await qstash.idle();
     expect(started.get("not-delayed")! - t0).toBeLessThan(900);
     expect(started.get("delayed")! - t0).toBeGreaterThanOrEqual(1000);
@@ -131,8 +131,8 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
       const s = spans.filter((x) => x.key.startsWith(prefix));
       return Math.max(...s.map((a) => s.filter((b) => b.start < a.end && a.start < b.end).length));
     };
-    await enqueueBatch(Array.from({ length: 4 }, (_, i) => ({ job: timed, payload: { key: `free-${i}`, sleepMs: 150 } })));
-    await enqueueBatch(Array.from({ length: 4 }, (_, i) => ({ job: timed, payload: { key: `par1-${i}`, sleepMs: 150 }, options: { flowControl: { key: "fc-parallel", parallelism: 1 } } })));
+    await enqueueTestBatch(Array.from({ length: 4 }, (_, i) => ({ job: timed, payload: { key: `free-${i}`, sleepMs: 150 } })));
+    await enqueueTestBatch(Array.from({ length: 4 }, (_, i) => ({ job: timed, payload: { key: `par1-${i}`, sleepMs: 150 }, options: { flowControl: { key: "fc-parallel", parallelism: 1 } } })));
     await qstash.idle();
     expect(maxOverlap("free-")).toBeGreaterThan(1);
     expect(maxOverlap("par1-")).toBe(1);
@@ -140,7 +140,7 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
 
   it("starts at most `rate` jobs per period", async () => {
     const t0 = Date.now();
-    const sent = await enqueueBatch(Array.from({ length: 6 }, (_, i) => ({ job: timed, payload: { key: `rate-${i}` }, options: { flowControl: { key: "fc-rate", rate: 2, periodSeconds: 1 } } })));
+    const sent = await enqueueTestBatch(Array.from({ length: 6 }, (_, i) => ({ job: timed, payload: { key: `rate-${i}` }, options: { flowControl: { key: "fc-rate", rate: 2, periodSeconds: 1 } } })));
     await qstash.idle();
     expect([...started.keys()].filter((k) => k.startsWith("rate-"))).toHaveLength(6);
     // Flow control governs when QStash starts deliveries; handler start times add network and database jitter.
@@ -153,7 +153,7 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
 
   it("publishes a large batch in calls of at most 100 messages", async () => {
     const before = qstash.stats();
-    const results = await enqueueBatch(Array.from({ length: 130 }, (_, i) => ({ job: timed, payload: { key: `batch-${i}` } })));
+    const results = await enqueueTestBatch(Array.from({ length: 130 }, (_, i) => ({ job: timed, payload: { key: `batch-${i}` } })));
     expect(results).toHaveLength(130);
     expect(new Set(results.map((r) => r.messageId)).size).toBe(130);
     const after = qstash.stats();
@@ -164,7 +164,7 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
   });
 
   it("records a permanent failure once and does not retry it", async () => {
-    const { messageId } = await enqueue(permanent, {});
+    const { messageId } = await enqueueTestJob(permanent, {});
     await qstash.idle();
     expect(qstash.deliveries().filter((d) => d.messageId === messageId).map((d) => d.status)).toEqual([200]);
     expect(await execution(messageId)).toMatchObject({ status: "failed", attempts: 1, error: "the contact was deleted" });
@@ -172,7 +172,7 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
 
   it("marks a job dead after its retries, shows it to admins, and retries it from the admin API", async () => {
     const { orgId, users } = await createOrg();
-    const { messageId } = await enqueue(dying, { orgId: orgId.toHexString(), key: "dead-1" });
+    const { messageId } = await enqueueTestJob(dying, { orgId: orgId.toHexString(), key: "dead-1" });
     await qstash.idle();
     expect(qstash.deliveries().filter((d) => d.messageId === messageId)).toHaveLength(3);
     expect(qstash.deadLetters().map((d) => d.messageId)).toContain(messageId);
@@ -214,7 +214,7 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
 
   it("refuses to retry a run that completed", async () => {
     const { orgId, users } = await createOrg();
-    const { messageId } = await enqueue(timed, { key: "fine", orgId: orgId.toHexString() });
+    const { messageId } = await enqueueTestJob(timed, { key: "fine", orgId: orgId.toHexString() });
     await qstash.idle();
     const done = await execution(messageId);
     const id = done!._id.toHexString();

@@ -2,6 +2,7 @@ import { ObjectId } from "mongodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { scoped } from "@/lib/db/scoped";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import { createOrg } from "../support/factories";
 import { useQstashEnv } from "../support/jobs";
@@ -50,7 +51,7 @@ describe("retention job (in-process driver)", () => {
     await seed(null, { events: [[4, 45], [1, 1]] });
 
     // batchSize 10: a run deletes at most 100 per collection, so org A's 130 old envelopes need a second run.
-    const outcome = await runJob("retention", { batchSize: 10 }, { messageId: "retention-test", attempt: 1 });
+    const outcome = await runJob(jobRegistry, "retention", { batchSize: 10 }, { messageId: "retention-test", attempt: 1 });
     expect(outcome).toEqual({ status: "completed" });
     await settled(async () => (await count("webhook_events", a.orgId, "receivedAt", 30)) === 0 && (await count("webhook_events", null, "receivedAt", 30)) === 0 && (await count("ai_runs", b.orgId, "createdAt", 7)) === 0);
 
@@ -68,7 +69,7 @@ describe("retention job (in-process driver)", () => {
   });
 
   it("refuses a malformed payload without retrying", async () => {
-    expect(await runJob("retention", { orgId: "not-an-id" }, { messageId: "retention-bad", attempt: 1 })).toEqual({
+    expect(await runJob(jobRegistry, "retention", { orgId: "not-an-id" }, { messageId: "retention-bad", attempt: 1 })).toEqual({
       status: "failed",
       error: "Invalid payload: orgId Invalid string: must match pattern /^[a-f\\d]{24}$/i",
     });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as upload } from "@/app/api/media/route";
 import { GET as download } from "@/app/api/media/[fileId]/route";
 import { scoped } from "@/lib/db/scoped";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import { readMedia } from "@/lib/whatsapp/media-store";
 import { createConversation, createInboundMessage } from "../support/conversation-fixtures";
@@ -121,7 +122,7 @@ describe("media-download job", () => {
     return { message, mediaId: image.image.id };
   }
   const run = (messageId: ObjectId, attempt = 1) =>
-    runJob("media-download", { orgId: org.orgId.toHexString(), messageId: messageId.toHexString() }, { messageId: `test-${messageId.toHexString()}-${attempt}`, attempt });
+    runJob(jobRegistry, "media-download", { orgId: org.orgId.toHexString(), messageId: messageId.toHexString() }, { messageId: `test-${messageId.toHexString()}-${attempt}`, attempt });
   const load = async (id: ObjectId) => (await scoped(org.orgId)("messages").findOne({ _id: id }))!;
 
   beforeEach(() => {

@@ -1,16 +1,22 @@
 import { resetEnvCache } from "@/lib/env";
 import type { Job } from "@/lib/jobs/define-job";
-import { resetJobDriver } from "@/lib/jobs/enqueue";
+import { enqueue, enqueueBatch, resetJobDriver, type EnqueueItem } from "@/lib/jobs/enqueue";
 import { jobs, type JobName } from "@/lib/jobs/registry";
+import type { EnqueueOptions } from "@/lib/jobs/types";
 
 /**
  * Adds a throwaway job (a flaky or counting handler) to the registry for one test file; the
- * product's registry stays free of test code. Returns the name typed for `enqueue`.
+ * product's registry stays free of test code. Returns its name.
  */
-export function registerTestJob(job: Job): JobName {
+export function registerTestJob(job: Job): string {
   (jobs as Record<string, Job>)[job.name] = job;
-  return job.name as JobName;
+  return job.name;
 }
+
+/** `enqueue` for a test job: its payload is not in the product's map of job payloads, so the types cannot check it. */
+export const enqueueTestJob = (name: string, payload: unknown, options?: EnqueueOptions) => enqueue(name as JobName, payload as never, options);
+
+export const enqueueTestBatch = (items: { job: string; payload: unknown; options?: EnqueueOptions }[]) => enqueueBatch(items as EnqueueItem[]);
 
 export const QSTASH_KEYS = { token: "test-qstash-token", currentSigningKey: "sig_test_current_key_0001", nextSigningKey: "sig_test_next_key_0002" };
 

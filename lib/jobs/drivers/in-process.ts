@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { log } from "@/lib/log";
-import { getJob } from "../registry";
+import type { JobRegistry } from "../registry";
 import { runJob, type RunOutcome } from "../run-job";
 import type { EnqueueOptions, JobDriver } from "../types";
 
@@ -57,7 +57,7 @@ function schedule(fn: () => Promise<void>, delayMs: number) {
     .catch(() => setTimeout(run, 0));
 }
 
-export const inProcessDriver: JobDriver = {
+export const inProcessDriver = (registry: JobRegistry): JobDriver => ({
   name: "in-process",
   async publish(job: string, payload: unknown, options: EnqueueOptions) {
     const now = Date.now();
@@ -74,11 +74,11 @@ export const inProcessDriver: JobDriver = {
       if (fc) await acquire(fc);
       let outcome: RunOutcome;
       try {
-        outcome = await runJob(job, payload, { messageId, attempt });
+        outcome = await runJob(registry, job, payload, { messageId, attempt });
       } catch (err) {
         // runJob itself failed (e.g. the database is down): retry like any transient failure.
         log.error("job.in_process_failed", { job, messageId, attempt, err });
-        outcome = { status: "retry", error: String(err), final: attempt > (getJob(job)?.retries ?? 3) };
+        outcome = { status: "retry", error: String(err), final: attempt > (registry.get(job)?.retries ?? 3) };
       } finally {
         if (fc) release(fc);
       }
@@ -89,4 +89,4 @@ export const inProcessDriver: JobDriver = {
     schedule(() => attemptRun(1), (options.delaySeconds ?? 0) * 1000);
     return { messageId, deduplicated: false };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { Client, type PublishRequest } from "@upstash/qstash";
 import { env } from "@/lib/env";
 import { groupCommit } from "@/lib/concurrency";
-import { getJob } from "../registry";
+import type { JobRegistry } from "../registry";
 import type { EnqueueOptions, EnqueueResult, JobDriver } from "../types";
 
 /** QStash's batch endpoint takes at most 100 messages per call. */
@@ -19,12 +19,12 @@ export function jobUrl(job: string): string {
   return new URL(`/api/jobs/${job}`, env().APP_URL).toString();
 }
 
-function request(job: string, payload: unknown, o: EnqueueOptions) {
+function request(registry: JobRegistry, job: string, payload: unknown, o: EnqueueOptions) {
   const fc = o.flowControl;
   return {
     url: jobUrl(job),
     body: payload,
-    retries: getJob(job)?.retries,
+    retries: registry.get(job)?.retries,
     ...(o.delaySeconds ? { delay: o.delaySeconds } : {}),
     ...(o.deduplicationId ? { deduplicationId: o.deduplicationId } : {}),
     ...(fc
@@ -50,10 +50,10 @@ type Item = { job: string; payload: unknown; options?: EnqueueOptions };
  * concurrent requests share batch calls (group commit): a webhook delivery's follow-up jobs cost
  * one HTTP round trip shared with its neighbours instead of one per job.
  */
-export function qstashDriver(): JobDriver {
+export function qstashDriver(registry: JobRegistry): JobDriver {
   const client = qstashClient();
   const send = groupCommit(async (items: Item[]) => {
-    const res = await client.batchJSON(items.map((it) => request(it.job, it.payload, it.options ?? {})));
+    const res = await client.batchJSON(items.map((it) => request(registry, it.job, it.payload, it.options ?? {})));
     return res.map((r) => result(r as { messageId: string; deduplicated?: boolean }));
   }, BATCH_SIZE);
   const publishBatch = async (items: Item[]) => {

@@ -1,6 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { withCron } from "@/lib/api/with-cron";
 import { outcomeResponse } from "@/lib/jobs/outcome-response";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import { getSchedule } from "@/lib/jobs/schedules";
 
@@ -11,7 +12,7 @@ const handler = withCron(async ({ params, delivery }) => {
   if (!schedule) throw new ApiError("not_found", `No schedule named "${params.name}"`);
   // Vercel cron has no message id; one per schedule and minute makes a doubled invocation a no-op.
   const messageId = delivery?.messageId ?? `cron:${schedule.name}:${new Date().toISOString().slice(0, 16)}`;
-  return outcomeResponse(await runJob(schedule.job, schedule.payload, { messageId, attempt: delivery?.attempt ?? 1 }));
+  return outcomeResponse(await runJob(jobRegistry, schedule.job, schedule.payload, { messageId, attempt: delivery?.attempt ?? 1 }));
 });
 
 // GET /api/cron/[name]: run a scheduled job (Vercel cron: bearer CRON_SECRET)

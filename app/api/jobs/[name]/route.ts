@@ -1,5 +1,6 @@
 import { withQstash } from "@/lib/api/with-qstash";
 import { outcomeResponse } from "@/lib/jobs/outcome-response";
+import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 
 export const runtime = "nodejs";
@@ -13,5 +14,5 @@ export const POST = withQstash(async ({ params, rawBody, delivery }) => {
     // Signed by QStash but not JSON: the payload schema rejects it and the run is recorded as failed.
     payload = rawBody;
   }
-  return outcomeResponse(await runJob(String(params.name), payload, delivery));
+  return outcomeResponse(await runJob(jobRegistry, String(params.name), payload, delivery));
 });
