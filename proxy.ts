@@ -17,5 +17,5 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api|_next|sign-in|simulator|favicon.ico|.*\\.(?:png|svg|ico|jpg|webp)$).*)"],
+  matcher: ["/((?!api|_next|sign-in|setup|simulator|favicon.ico|.*\\.(?:png|svg|ico|jpg|webp)$).*)"],
 };

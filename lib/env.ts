@@ -23,6 +23,8 @@ const envSchema = z.object({
   APP_URL: z.url().default("http://localhost:3000"),
   NEXTAUTH_URL: optionalUrl,
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters"),
+  /** The first-run setup page's token; unset, one derived from NEXTAUTH_SECRET is printed in the server log. */
+  SETUP_TOKEN: optionalString.pipe(z.string().min(12, "SETUP_TOKEN must be at least 12 characters").optional()),
 
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,

@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { ObjectId } from "mongodb";
 import type { NextRequest } from "next/server";
-import type { z } from "zod";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { getRequestUser, type SessionUser } from "@/lib/auth/session";
 import type { Actor } from "@/lib/audit/audit";
 import { scoped, type Scoped } from "@/lib/db/scoped";
 import { ApiError, toErrorResponse } from "./errors";
-import { assertSafeKeys, DEFAULT_MAX_BODY_BYTES, parseJson, readRawBody } from "./read-json";
-
-type Schema = z.ZodType | undefined;
-type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
+import { parseInput, type InputOptions, type Out, type RouteContext, type Schema } from "./parse-input";
 
 export type OrgContext<P extends Schema, Q extends Schema, B extends Schema> = {
   req: NextRequest;
@@ -25,15 +21,7 @@ export type OrgContext<P extends Schema, Q extends Schema, B extends Schema> = {
   body: Out<B>;
 };
 
-type Options<P extends Schema, Q extends Schema, B extends Schema> = {
-  permission?: Permission;
-  params?: P;
-  query?: Q;
-  body?: B;
-  maxBodyBytes?: number;
-};
-
-type RouteContext = { params: Promise<Record<string, string | string[]>> };
+type Options<P extends Schema, Q extends Schema, B extends Schema> = InputOptions<P, Q, B> & { permission?: Permission };
 
 /**
  * The route wrapper for signed-in users: session -> active user -> permission -> zod-parsed params,
@@ -52,14 +40,7 @@ export function withOrg<P extends Schema = undefined, Q extends Schema = undefin
       if (options.permission && !can(user.role, options.permission)) {
         throw new ApiError("forbidden", "Your role does not allow this action");
       }
-      const params = options.params ? options.params.parse(await route.params) : undefined;
-      const query = options.query ? options.query.parse(Object.fromEntries(req.nextUrl.searchParams)) : undefined;
-      let body: unknown;
-      if (options.body) {
-        const json = parseJson(await readRawBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
-        assertSafeKeys(json);
-        body = options.body.parse(json);
-      }
+      const { params, query, body } = await parseInput(req, route, options);
       const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
       const result = await handler({
         req,
@@ -68,9 +49,9 @@ export function withOrg<P extends Schema = undefined, Q extends Schema = undefin
         orgId: user.orgId,
         db: scoped(user.orgId),
         actor: { id: user._id, name: user.name, ip },
-        params: params as Out<P>,
-        query: query as Out<Q>,
-        body: body as Out<B>,
+        params,
+        query,
+        body,
       });
       return result instanceof Response ? result : Response.json(result ?? { ok: true });
     } catch (err) {

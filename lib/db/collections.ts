@@ -8,7 +8,7 @@ import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { CampaignDoc, CampaignRecipientDoc } from "@/lib/schemas/marketing";
 import type { MessageDoc, OrphanStatusDoc } from "@/lib/schemas/message";
 import type { OrganizationDoc } from "@/lib/schemas/organization";
-import type { ApiKeyDoc, LoginThrottleDoc, TicketDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";
+import type { ApiKeyDoc, LoginThrottleDoc, PlatformStateDoc, TicketDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";
 import type { SettingsDoc } from "@/lib/schemas/settings";
 import type { CannedResponseDoc, TemplateDoc } from "@/lib/schemas/template";
 import type { UserDoc } from "@/lib/schemas/user";
@@ -45,11 +45,12 @@ export type Docs = {
   api_keys: ApiKeyDoc;
   webhook_endpoints: WebhookEndpointDoc;
   tickets: TicketDoc;
+  platform_state: PlatformStateDoc;
 };
 export type CollectionName = keyof Docs;
 
 /** Collections that are not owned by one organization; everything else goes through `scoped()`. */
-export const globalCollections = ["organizations", "login_throttles"] as const satisfies readonly CollectionName[];
+export const globalCollections = ["organizations", "login_throttles", "platform_state"] as const satisfies readonly CollectionName[];
 
 /**
  * Unscoped access. Use it only where no organization is known yet (sign-in by email, mapping a

@@ -127,6 +127,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, number: 1 }, name: "org_number_unique", unique: true },
     { key: { orgId: 1, status: 1, updatedAt: -1 }, name: "org_status_updated" },
   ],
+  // Read by _id only.
+  platform_state: [],
 };
 
 export type IndexReport = { collection: string; name: string; unique: boolean; created: boolean }[];

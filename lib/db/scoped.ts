@@ -15,10 +15,10 @@ import type {
   UpdateOptions,
   WithId,
 } from "mongodb";
-import { rawCollection, type CollectionName, type Docs } from "./collections";
+import { rawCollection, type CollectionName, type Docs, type globalCollections } from "./collections";
 import { withDerivedKeys, withDerivedKeysUpdate } from "./derived-keys";
 
-type TenantName = Exclude<CollectionName, "organizations" | "login_throttles">;
+type TenantName = Exclude<CollectionName, (typeof globalCollections)[number]>;
 type Doc<K extends TenantName> = Docs[K];
 type NewDoc<K extends TenantName> = Omit<Docs[K], "orgId"> & { orgId?: never };
 

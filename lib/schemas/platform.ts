@@ -46,3 +46,17 @@ export const loginThrottleDoc = z.object({
   updatedAt: z.date(),
 });
 export type LoginThrottleDoc = z.infer<typeof loginThrottleDoc>;
+
+/**
+ * Installation-wide state, one document per fact (not owned by an organization). `first_run_setup`:
+ * the claim that lets exactly one first-run setup run, and what it created.
+ */
+export const platformStateDoc = z.object({
+  _id: z.literal("first_run_setup"),
+  claimId: objectId,
+  claimedAt: z.date(),
+  orgId: objectId.nullable(),
+  userId: objectId.nullable(),
+  completedAt: z.date().nullable(),
+});
+export type PlatformStateDoc = z.infer<typeof platformStateDoc>;

@@ -67,13 +67,14 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time as HH
 const dayHoursInput = z
   .strictObject({ enabled: z.boolean(), start: hhmm, end: hhmm })
   .refine((d) => d.start < d.end, { message: "the start must be before the end", path: ["end"] });
+export const timeZoneInput = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, "must be a time zone such as Europe/Madrid or UTC")
+  // "utc" and "Utc" work too; store the canonical spelling.
+  .transform((tz) => new Intl.DateTimeFormat("en", { timeZone: tz }).resolvedOptions().timeZone);
 const businessHoursInput = z.strictObject({
-  timezone: z
-    .string()
-    .max(64)
-    .refine(isTimeZone, "must be a time zone such as Europe/Madrid or UTC")
-    // "utc" and "Utc" work too; store the canonical spelling.
-    .transform((tz) => new Intl.DateTimeFormat("en", { timeZone: tz }).resolvedOptions().timeZone),
+  timezone: timeZoneInput,
   days: z.strictObject(Object.fromEntries(weekdays.map((d) => [d, dayHoursInput])) as Record<(typeof weekdays)[number], typeof dayHoursInput>),
 });
 /** Trimmed, non-empty, at most 50, and duplicates (as the webhook matches them) dropped, keeping the first spelling. */
