@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
+import { assertJsonBody } from "./same-origin";
 import { assertSafeKeys, DEFAULT_MAX_BODY_BYTES, parseJson, readRawBody } from "./read-json";
 
 export type Schema = z.ZodType | undefined;
@@ -23,6 +24,7 @@ export async function parseInput<P extends Schema, Q extends Schema, B extends S
   const query = options.query ? options.query.parse(Object.fromEntries(req.nextUrl.searchParams)) : undefined;
   let body: unknown;
   if (options.body) {
+    assertJsonBody(req);
     const json = parseJson(await readRawBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
     assertSafeKeys(json);
     body = options.body.parse(json);

@@ -6,6 +6,7 @@ import { getRequestUser, type SessionUser } from "@/lib/auth/session";
 import type { Actor } from "@/lib/audit/audit";
 import { scoped, type Scoped } from "@/lib/db/scoped";
 import { ApiError, toErrorResponse } from "./errors";
+import { assertSameOrigin } from "./same-origin";
 import { parseInput, type InputOptions, type Out, type RouteContext, type Schema } from "./parse-input";
 
 export type OrgContext<P extends Schema, Q extends Schema, B extends Schema> = {
@@ -35,6 +36,7 @@ export function withOrg<P extends Schema = undefined, Q extends Schema = undefin
   return async (req: NextRequest, route: RouteContext): Promise<Response> => {
     const requestId = req.headers.get("x-request-id") ?? randomUUID();
     try {
+      assertSameOrigin(req);
       const user = await getRequestUser(req);
       if (!user) throw new ApiError("unauthorized", "Sign in to continue");
       if (options.permission && !can(user.role, options.permission)) {
