@@ -14,6 +14,12 @@ export type Job<S extends z.ZodType = z.ZodType> = {
   schema: S;
   /** Deliveries before a failure is final ("dead" in workflow_executions, visible to admins). */
   retries: number;
+  /**
+   * Runs of this job at once: per process on the in-process driver, and QStash flow control's
+   * `parallelism` (key: the job's name) unless the enqueue names its own. A burst of work (a
+   * webhook with 1,000 media items) then queues instead of taking every database connection.
+   */
+  concurrency: number;
   /** Must be idempotent: a job delivered twice has the effect of once. */
   handle: (payload: z.output<S>, ctx: JobContext) => Promise<unknown>;
 };
@@ -23,6 +29,6 @@ export class PermanentJobError extends Error {
   name = "PermanentJobError";
 }
 
-export function defineJob<S extends z.ZodType>(job: { name: string; schema: S; retries?: number; handle: Job<S>["handle"] }): Job<S> {
-  return { retries: 3, ...job };
+export function defineJob<S extends z.ZodType>(job: { name: string; schema: S; retries?: number; concurrency?: number; handle: Job<S>["handle"] }): Job<S> {
+  return { retries: 3, concurrency: 4, ...job };
 }

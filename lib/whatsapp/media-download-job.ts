@@ -20,6 +20,8 @@ export const mediaDownloadJob = defineJob({
   name: "media-download",
   schema: payload,
   retries: 5,
+  // Downloads hold a connection for the GridFS write: a burst of media waits its turn.
+  concurrency: 2,
   async handle({ orgId: org, messageId }) {
     const orgId = new ObjectId(org);
     const messages = scoped(orgId)("messages");

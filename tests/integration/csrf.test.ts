@@ -13,7 +13,7 @@ const article = { title: "Planted by another site", body: "Our refund policy is 
 const APP = process.env.APP_URL!;
 
 describe("cross-site request forgery", () => {
-  it.each([
+  it.each<{ name: string; headers: Record<string, string>; status: number; code: string }>([
     { name: "a text/plain body (a form-less cross-site POST, no preflight)", headers: { "content-type": "text/plain" }, status: 415, code: "unsupported_media_type" },
     { name: "a form body", headers: { "content-type": "application/x-www-form-urlencoded" }, status: 415, code: "unsupported_media_type" },
     { name: "a JSON body from another origin", headers: { "content-type": "application/json", origin: "http://evil.example" }, status: 403, code: "forbidden" },
@@ -29,7 +29,7 @@ describe("cross-site request forgery", () => {
 
   it("accepts the app's own pages and non-browser clients", async () => {
     const { orgId, users } = await createOrg();
-    const own = [{ "sec-fetch-site": "same-origin", origin: new URL(APP).origin }, { origin: new URL(APP).origin }, {}];
+    const own: Record<string, string>[] = [{ "sec-fetch-site": "same-origin", origin: new URL(APP).origin }, { origin: new URL(APP).origin }, {}];
     for (const headers of own) {
       const res = await createArticle(await request(users.admin, "/api/knowledge-articles", { method: "POST", body: article, headers }), routeParams({}));
       expect(res.status).toBe(201);

@@ -20,11 +20,13 @@ export function jobUrl(job: string): string {
 }
 
 function request(registry: JobRegistry, job: string, payload: unknown, o: EnqueueOptions) {
-  const fc = o.flowControl;
+  const definition = registry.get(job);
+  // The job's own concurrency, across every instance, unless the caller set its own flow control.
+  const fc = o.flowControl ?? (definition ? { key: job, parallelism: definition.concurrency } : undefined);
   return {
     url: jobUrl(job),
     body: payload,
-    retries: registry.get(job)?.retries,
+    retries: definition?.retries,
     ...(o.delaySeconds ? { delay: o.delaySeconds } : {}),
     ...(o.deduplicationId ? { deduplicationId: o.deduplicationId } : {}),
     ...(fc
