@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { staticSecurityHeaders } from "./lib/security/headers";
 
 const nextConfig: NextConfig = {
   // forbidden() renders app/forbidden.tsx with a real 403 status.
@@ -10,6 +11,9 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Tests and benchmarks build into their own folder so a running `npm run dev` is not disturbed.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  async headers() {
+    return [{ source: "/:path*", headers: staticSecurityHeaders({ https: (process.env.APP_URL ?? "").startsWith("https://") }) }];
+  },
 };
 
 export default nextConfig;

@@ -1,21 +1,44 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy } from "@/lib/security/headers";
+
+/** Pages anyone may open; every other page needs a session. */
+const PUBLIC_PAGES = ["/sign-in", "/setup", "/simulator"];
 
 /**
- * Pages only: signed-out visitors go to the sign-in page. API routes protect themselves in their
- * wrappers (withOrg, withQstash, withWhatsAppSignature), which fail closed.
+ * Pages only: every page gets a Content-Security-Policy with a fresh nonce (Next puts it on its own
+ * scripts), and signed-out visitors of a private page go to the sign-in page. API routes protect
+ * themselves in their wrappers (withOrg, withQstash, withWhatsAppSignature), which fail closed.
  */
 export async function proxy(req: NextRequest) {
-  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
-  if (token) return NextResponse.next();
-  const url = req.nextUrl.clone();
-  url.pathname = "/sign-in";
-  url.search = "";
-  const from = req.nextUrl.pathname + req.nextUrl.search;
-  if (from !== "/") url.searchParams.set("callbackUrl", from);
-  return NextResponse.redirect(url);
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: (process.env.APP_URL ?? "").startsWith("https://") });
+  const path = req.nextUrl.pathname;
+  if (!PUBLIC_PAGES.some((p) => path === p || path.startsWith(`${p}/`)) && !(await getToken({ req, secret: process.env.NEXTAUTH_SECRET }))) {
+    const url = req.nextUrl.clone();
+    url.pathname = "/sign-in";
+    url.search = "";
+    const from = path + req.nextUrl.search;
+    if (from !== "/") url.searchParams.set("callbackUrl", from);
+    return NextResponse.redirect(url);
+  }
+  const headers = new Headers(req.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", csp);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("content-security-policy", csp);
+  return res;
 }
 
 export const config = {
-  matcher: ["/((?!api|_next|sign-in|setup|simulator|favicon.ico|.*\\.(?:png|svg|ico|jpg|webp)$).*)"],
+  // Pages, not API routes, static files or Next's assets; prefetches need no fresh nonce.
+  matcher: [
+    {
+      source: "/((?!api|_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|jpg|webp|js)$).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
 };

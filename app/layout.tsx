@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,7 +7,10 @@ export const metadata: Metadata = {
   description: "A shared WhatsApp inbox for AI and human agents.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: proxy.ts gives each one a fresh CSP nonce, which Next puts on
+  // its scripts only while rendering (a prerendered page's scripts would have none and be blocked).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen text-sm">{children}</body>

@@ -25,6 +25,8 @@ function clientIp(headers: Record<string, unknown> | undefined): string | null {
 // NEXTAUTH_SECRET is read by next-auth from the environment (validated by lib/env at server start).
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // Secure, __Secure- prefixed cookies whenever the app is served over HTTPS (said, not inferred).
+  useSecureCookies: (process.env.NEXTAUTH_URL ?? process.env.APP_URL ?? "").startsWith("https://"),
   pages: { signIn: "/sign-in" },
   providers: [
     Credentials({
