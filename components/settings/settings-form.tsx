@@ -8,12 +8,18 @@ import { sendJson } from "@/lib/swr/fetcher";
 
 type Weekday = (typeof weekdays)[number];
 /** What the person typed, kept as typed (numbers and keyword lists as text) so an error never loses it. */
-type Draft = Omit<SettingsResponse, "updatedAt" | "maxConversationsPerAgent" | "retentionDays" | "optOutKeywords" | "optInKeywords"> & {
+const retentionFields = [
+  { key: "webhookLogRetentionDays", label: "Webhook deliveries (days)", help: "Raw deliveries from Meta, kept for replay." },
+  { key: "jobLogRetentionDays", label: "Background job records (days)", help: "Runs of media downloads, AI replies, assignment and other jobs." },
+  { key: "aiRunRetentionDays", label: "AI run log (days)", help: "What the AI was asked, answered and why, per reply." },
+] as const;
+type RetentionKey = (typeof retentionFields)[number]["key"];
+
+type Draft = Omit<SettingsResponse, "updatedAt" | "maxConversationsPerAgent" | RetentionKey | "optOutKeywords" | "optInKeywords"> & {
   maxConversationsPerAgent: string;
-  retentionDays: string;
   optOutKeywords: string;
   optInKeywords: string;
-};
+} & Record<RetentionKey, string>;
 
 const dayLabel = (d: Weekday) => d[0]!.toUpperCase() + d.slice(1);
 
@@ -21,7 +27,9 @@ function toDraft(s: SettingsResponse): Draft {
   return {
     ...s,
     maxConversationsPerAgent: String(s.maxConversationsPerAgent),
-    retentionDays: String(s.retentionDays),
+    webhookLogRetentionDays: String(s.webhookLogRetentionDays),
+    jobLogRetentionDays: String(s.jobLogRetentionDays),
+    aiRunRetentionDays: String(s.aiRunRetentionDays),
     optOutKeywords: s.optOutKeywords.join(", "),
     optInKeywords: s.optInKeywords.join(", "),
   };
@@ -41,7 +49,9 @@ function toBody(d: Draft): UpdateSettingsBody {
     optInKeywords: keywords(d.optInKeywords),
     optOutConfirmation: d.optOutConfirmation,
     optInConfirmation: d.optInConfirmation,
-    retentionDays: Number(d.retentionDays),
+    webhookLogRetentionDays: Number(d.webhookLogRetentionDays),
+    jobLogRetentionDays: Number(d.jobLogRetentionDays),
+    aiRunRetentionDays: Number(d.aiRunRetentionDays),
   };
 }
 
@@ -56,7 +66,7 @@ const fieldLabels: Record<string, string> = {
   optInKeywords: "Opt-in keywords",
   optOutConfirmation: "Opt-out confirmation",
   optInConfirmation: "Opt-in confirmation",
-  retentionDays: "Keep data for (days)",
+  ...Object.fromEntries(retentionFields.map((f) => [f.key, `Keep ${f.label.replace(" (days)", "").toLowerCase()} for`])),
 };
 
 /** "businessHours.days.monday.end: the start must be before the end" -> "Monday closes: the start must be before the end". */
@@ -211,10 +221,15 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
 
       <fieldset className={section}>
         <legend className={legend}>Data retention</legend>
-        <div className="max-w-xs">
-          <TextField label="Keep data for (days)" type="number" min={1} max={3650} step={1} value={draft.retentionDays} onChange={(e) => set("retentionDays", e.target.value)} />
+        <p className="text-sm text-slate-500">Older records are deleted every night. Conversations, messages and contacts are kept.</p>
+        <div className="grid gap-3 sm:grid-cols-3">
+          {retentionFields.map((f) => (
+            <div key={f.key}>
+              <TextField label={f.label} type="number" min={1} max={3650} step={1} value={draft[f.key]} onChange={(e) => set(f.key, e.target.value)} />
+              <p className="mt-1 text-xs text-slate-500">{f.help}</p>
+            </div>
+          ))}
         </div>
-        <p className="text-sm text-slate-500">Raw webhook deliveries and background job records older than this are deleted.</p>
       </fieldset>
 
       <ErrorText>{error}</ErrorText>

@@ -12,14 +12,16 @@ import { getSettings } from "@/lib/settings/settings";
 const DEFAULT_BATCH = 500;
 const MAX_BATCHES = 10;
 
-/** What expires, and the time field it expires by. */
+type RetentionSetting = "webhookLogRetentionDays" | "jobLogRetentionDays" | "aiRunRetentionDays";
+
+/** What expires, the time field it expires by, and the setting that says after how many days. */
 const targets = [
-  { name: "webhook_events", field: "receivedAt" },
-  { name: "workflow_executions", field: "startedAt" },
-  { name: "ai_runs", field: "createdAt" },
+  { name: "webhook_events", field: "receivedAt", days: "webhookLogRetentionDays" },
+  { name: "workflow_executions", field: "startedAt", days: "jobLogRetentionDays" },
+  { name: "ai_runs", field: "createdAt", days: "aiRunRetentionDays" },
   // Claims only matter while a delivery of the same ai-reply can still arrive (minutes, not days).
-  { name: "ai_reply_claims", field: "createdAt" },
-] as const;
+  { name: "ai_reply_claims", field: "createdAt", days: "jobLogRetentionDays" },
+] as const satisfies readonly { name: string; field: string; days: RetentionSetting }[];
 type Target = (typeof targets)[number]["name"];
 
 /** Deletes up to one batch older than `cutoff`; returns how many were deleted. */
@@ -40,9 +42,9 @@ async function purgeBatch<K extends Target>(orgId: ObjectId | null, name: K, fie
 }
 
 /**
- * Retention without TTL indexes (FerretDB has none): deletes webhook envelopes, job records and AI
- * run logs older than the organization's `retentionDays`, in bounded batches, re-enqueuing itself
- * while more remain. Without `orgId` it fans out: one run per organization plus one (`orgId: null`)
+ * Retention as a job rather than TTL indexes (no local engine deletes by TTL, and a job can read
+ * each organization's own periods): deletes webhook envelopes, job records and AI run logs older
+ * than the organization's retention settings, in bounded batches, re-enqueuing itself while more remain. Without `orgId` it fans out: one run per organization plus one (`orgId: null`)
  * for records no organization owns, which keep the default retention.
  */
 export const retentionJob = defineJob({
@@ -62,11 +64,11 @@ export const retentionJob = defineJob({
       return { fannedOut: scopes.length };
     }
     const oid = orgId === null ? null : new ObjectId(orgId);
-    const days = oid ? (await getSettings(oid)).retentionDays : defaultSettings.retentionDays;
-    const cutoff = new Date(Date.now() - days * 24 * 3600 * 1000);
+    const periods = oid ? await getSettings(oid) : defaultSettings;
     const deleted: Record<string, number> = {};
     let more = false;
     for (const t of targets) {
+      const cutoff = new Date(Date.now() - periods[t.days] * 24 * 3600 * 1000);
       let total = 0;
       for (let i = 0; i < MAX_BATCHES; i++) {
         const n = await purgeBatch(oid, t.name, t.field, cutoff, batchSize);
@@ -76,7 +78,7 @@ export const retentionJob = defineJob({
       }
       deleted[t.name] = total;
     }
-    log.info("retention.purged", { orgId, cutoff, deleted, more });
+    log.info("retention.purged", { orgId, deleted, more });
     if (more) await ctx.enqueue("retention", { orgId, batchSize });
     return { deleted, more };
   },

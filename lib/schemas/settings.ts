@@ -20,8 +20,14 @@ export const settingsValues = z.object({
   optInKeywords: z.array(z.string()),
   optOutConfirmation: z.string(),
   optInConfirmation: z.string(),
-  /** Days raw webhook envelopes and job records are kept before the retention job deletes them. */
-  retentionDays: z.number().int().min(1).max(3650),
+  /**
+   * Days the retention job keeps each kind of log (seed 002's retention policy: webhook logs 7 days,
+   * message logs 30, AI conversations 90). Older documents had one `retentionDays`; the migration
+   * (lib/db/migrations.ts) carries it over, and a missing value is the policy's default.
+   */
+  webhookLogRetentionDays: z.number().int().min(1).max(3650).default(7),
+  jobLogRetentionDays: z.number().int().min(1).max(3650).default(30),
+  aiRunRetentionDays: z.number().int().min(1).max(3650).default(90),
 });
 export type SettingsValues = z.infer<typeof settingsValues>;
 
@@ -44,7 +50,9 @@ export const defaultSettings: SettingsValues = {
   optInKeywords: ["START", "SUBSCRIBE", "UNSTOP", "ALTA"],
   optOutConfirmation: "You have been unsubscribed and will not receive further messages. Reply START to subscribe again.",
   optInConfirmation: "You are subscribed again. Reply STOP at any time to unsubscribe.",
-  retentionDays: 30,
+  webhookLogRetentionDays: 7,
+  jobLogRetentionDays: 30,
+  aiRunRetentionDays: 90,
 };
 
 /** Inbound texts longer than this are never read as a keyword (lib/webhook/consent.ts). */
@@ -108,7 +116,9 @@ export const updateSettingsBody = z
     optInKeywords: keywordList.optional(),
     optOutConfirmation: confirmation.optional(),
     optInConfirmation: confirmation.optional(),
-    retentionDays: wholeNumber(1, 3650).optional(),
+    webhookLogRetentionDays: wholeNumber(1, 3650).optional(),
+    jobLogRetentionDays: wholeNumber(1, 3650).optional(),
+    aiRunRetentionDays: wholeNumber(1, 3650).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;

@@ -42,20 +42,21 @@ async function settled(check: () => Promise<boolean>, timeoutMs = 20_000) {
 beforeAll(() => useQstashEnv({}));
 
 describe("retention job (in-process driver)", () => {
-  it("deletes what is older than each organization's retentionDays, in bounded batches, re-enqueuing itself", async () => {
-    const a = await createOrg("Keeps 30 days");
-    const b = await createOrg("Keeps 7 days");
-    await scoped(b.orgId)("settings").updateOne({}, { $set: { retentionDays: 7 } });
-    await seed(a.orgId, { events: [[130, 40], [3, 1]], executions: [[4, 40], [2, 10]], runs: [[2, 10]] });
+  it("deletes each kind of log after its own period (seed 002's policy by default), in bounded batches, re-enqueuing itself", async () => {
+    const a = await createOrg("Default policy");
+    const b = await createOrg("Short periods");
+    await scoped(b.orgId)("settings").updateOne({}, { $set: { webhookLogRetentionDays: 2, jobLogRetentionDays: 5, aiRunRetentionDays: 7 } });
+    // Org A keeps webhook logs 7 days, job records 30 and AI runs 90.
+    await seed(a.orgId, { events: [[130, 40], [2, 5], [3, 1]], executions: [[4, 40], [2, 10]], runs: [[3, 100], [2, 10]] });
     await seed(b.orgId, { events: [[5, 10], [2, 1]], runs: [[3, 10], [1, 2]], claims: [[2, 10], [1, 1]] });
     await seed(null, { events: [[4, 45], [1, 1]] });
 
     // batchSize 10: a run deletes at most 100 per collection, so org A's 130 old envelopes need a second run.
     const outcome = await runJob(jobRegistry, "retention", { batchSize: 10 }, { messageId: "retention-test", attempt: 1 });
     expect(outcome).toEqual({ status: "completed" });
-    await settled(async () => (await count("webhook_events", a.orgId, "receivedAt", 30)) === 0 && (await count("webhook_events", null, "receivedAt", 30)) === 0 && (await count("ai_runs", b.orgId, "createdAt", 7)) === 0);
+    await settled(async () => (await count("webhook_events", a.orgId, "receivedAt", 7)) === 0 && (await count("webhook_events", null, "receivedAt", 7)) === 0 && (await count("ai_runs", b.orgId, "createdAt", 7)) === 0);
 
-    expect(await count("webhook_events", a.orgId, "receivedAt")).toBe(3);
+    expect(await count("webhook_events", a.orgId, "receivedAt")).toBe(5);
     expect(await count("workflow_executions", a.orgId, "startedAt")).toBe(2);
     expect(await count("ai_runs", a.orgId, "createdAt")).toBe(2);
     expect(await count("webhook_events", b.orgId, "receivedAt")).toBe(2);

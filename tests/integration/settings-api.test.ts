@@ -110,17 +110,17 @@ describe("settings API", () => {
       { name: "a confirmation over 1024 characters", body: { optOutConfirmation: "x".repeat(1025) }, status: 422, error: { code: "unprocessable_entity", message: "optOutConfirmation: has at most 1024 characters" } },
       { name: "a handover message over 1024 characters", body: { handoverMessage: "x".repeat(1025) }, status: 422, error: { code: "unprocessable_entity", message: "handoverMessage: has at most 1024 characters" } },
       { name: "an empty confirmation", body: { optInConfirmation: "  " }, status: 422, error: { code: "unprocessable_entity", message: "optInConfirmation: is required" } },
-      { name: "retention of 0 days", body: { retentionDays: 0 }, status: 422, error: { code: "unprocessable_entity", message: "retentionDays: must be a whole number from 1 to 3650" } },
-      { name: "retention over ten years", body: { retentionDays: 3651 }, status: 422, error: { code: "unprocessable_entity", message: "retentionDays: must be a whole number from 1 to 3650" } },
+      { name: "retention of 0 days", body: { webhookLogRetentionDays: 0 }, status: 422, error: { code: "unprocessable_entity", message: "webhookLogRetentionDays: must be a whole number from 1 to 3650" } },
+      { name: "retention over ten years", body: { aiRunRetentionDays: 3651 }, status: 422, error: { code: "unprocessable_entity", message: "aiRunRetentionDays: must be a whole number from 1 to 3650" } },
       { name: "501 conversations per agent", body: { maxConversationsPerAgent: 501 }, status: 422, error: { code: "unprocessable_entity", message: "maxConversationsPerAgent: must be a whole number from 1 to 500" } },
       { name: "a fractional limit", body: { maxConversationsPerAgent: 2.5 }, status: 422, error: { code: "unprocessable_entity", message: "maxConversationsPerAgent: must be a whole number from 1 to 500" } },
-      { name: "a string for a number", body: { retentionDays: "30" }, status: 422, error: { code: "unprocessable_entity", message: "retentionDays: must be a whole number from 1 to 3650" } },
+      { name: "a string for a number", body: { jobLogRetentionDays: "30" }, status: 422, error: { code: "unprocessable_entity", message: "jobLogRetentionDays: must be a whole number from 1 to 3650" } },
       { name: "a string for a boolean", body: { aiEnabled: "false" }, status: 422, error: { code: "unprocessable_entity", message: "aiEnabled: Invalid input: expected boolean, received string" } },
       { name: "a string for a keyword list", body: { optOutKeywords: "STOP, PARAR" }, status: 422, error: { code: "unprocessable_entity", message: "optOutKeywords: Invalid input: expected array, received string" } },
       { name: "an unknown field", body: { aiEnabled: false, orgId: "0123456789abcdef01234567" }, status: 422, error: { code: "unprocessable_entity", message: 'Unrecognized key: "orgId"' } },
       { name: "an unknown field inside a day", body: { businessHours: { timezone: "UTC", days: week({ monday: { enabled: true, start: "09:00", end: "18:00", lunch: true } as never }) } }, status: 422, error: { code: "unprocessable_entity", message: 'businessHours.days.monday: Unrecognized key: "lunch"' } },
       { name: "an operator key", body: { $set: { aiEnabled: false } }, status: 400, error: { code: "bad_request", message: 'body: field names may not start with "$" or contain "." (got "$set")' } },
-      { name: "a nested operator key", body: { retentionDays: { $gt: 0 } }, status: 400, error: { code: "bad_request", message: 'body.retentionDays: field names may not start with "$" or contain "." (got "$gt")' } },
+      { name: "a nested operator key", body: { jobLogRetentionDays: { $gt: 0 } }, status: 400, error: { code: "bad_request", message: 'body.jobLogRetentionDays: field names may not start with "$" or contain "." (got "$gt")' } },
       { name: "nothing to update", body: {}, status: 422, error: { code: "unprocessable_entity", message: "Nothing to update" } },
       { name: "an array body", body: [], status: 422, error: { code: "unprocessable_entity", message: "Invalid input: expected object, received array" } },
       { name: "malformed JSON", rawBody: '{"aiEnabled": ', status: 400, error: { code: "bad_request", message: "The request body is not valid JSON" } },
@@ -144,8 +144,8 @@ describe("settings API", () => {
   it("keeps each organization's settings to itself", async () => {
     const a = await createOrg("A");
     const b = await createOrg("B");
-    expect((await put(a.users, { retentionDays: 7 })).status).toBe(200);
-    expect((await storedValues(b.orgId)).values.retentionDays).toBe(defaultSettings.retentionDays);
+    expect((await put(a.users, { jobLogRetentionDays: 7 })).status).toBe(200);
+    expect((await storedValues(b.orgId)).values.jobLogRetentionDays).toBe(defaultSettings.jobLogRetentionDays);
   });
 });
 
