@@ -20,9 +20,16 @@ const envSchema = z.object({
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, "MONGODB_DB must be 1-60 letters, digits, _ or -").default("whatsapp_crm"),
   /** Connections per server instance (serverless: keep it small). */
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1, "MONGODB_MAX_POOL_SIZE must be at least 1").max(500).default(20),
+  /** Test and benchmark runs only: append every database command to this JSON-lines file (lib/db/command-log.ts). */
+  DB_COMMAND_LOG: optionalString,
   APP_URL: z.url().default("http://localhost:3000"),
   NEXTAUTH_URL: optionalUrl,
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters"),
+  /**
+   * The request header the deployment's proxy sets to the client's address (Vercel: x-real-ip).
+   * Sign-in throttling and the audit log trust only this one; a client can write X-Forwarded-For.
+   */
+  TRUSTED_IP_HEADER: z.string().trim().toLowerCase().regex(/^[a-z0-9-]{1,64}$/, "TRUSTED_IP_HEADER is a header name such as x-real-ip").default("x-real-ip"),
   /** The first-run setup page's token; unset, one derived from NEXTAUTH_SECRET is printed in the server log. */
   SETUP_TOKEN: optionalString.pipe(z.string().min(12, "SETUP_TOKEN must be at least 12 characters").optional()),
 

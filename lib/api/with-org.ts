@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ObjectId } from "mongodb";
 import type { NextRequest } from "next/server";
+import { clientAddress } from "@/lib/auth/client-address";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { getRequestUser, type SessionUser } from "@/lib/auth/session";
 import type { Actor } from "@/lib/audit/audit";
@@ -43,7 +44,7 @@ export function withOrg<P extends Schema = undefined, Q extends Schema = undefin
         throw new ApiError("forbidden", "Your role does not allow this action");
       }
       const { params, query, body } = await parseInput(req, route, options);
-      const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
+      const ip = clientAddress(req.headers);
       const result = await handler({
         req,
         requestId,

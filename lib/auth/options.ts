@@ -5,21 +5,34 @@ import { rawCollection } from "@/lib/db/collections";
 import { signInBody } from "@/lib/schemas/user";
 import { log } from "@/lib/log";
 import { verifyPassword } from "./password";
-import { clearFailures, lockedUntil, recordFailure } from "./throttle";
+import { recordActivity } from "@/lib/audit/audit";
+import type { UserDoc } from "@/lib/schemas/user";
+import { clientAddress } from "./client-address";
+import { clearFailures, LOCK_MS, recordFailure, refusal, type FailureResult, type Refusal, type ThrottleKeys } from "./throttle";
 
 /** Messages the sign-in page shows as they are (next-auth passes a thrown Error's message through). */
 export const signInErrors = {
   invalid: "Invalid email or password.",
   deactivated: "This account has been deactivated. Ask an admin to reactivate it.",
   locked: (until: Date) =>
-    `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60000))} minutes.`,
+    `Too many failed sign-in attempts from this device. Try again in ${Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60000))} minutes.`,
+  slowDown: (until: Date) =>
+    `Too many failed sign-in attempts for this account. Wait ${Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000))} seconds and try again.`,
 };
 
-function clientIp(headers: Record<string, unknown> | undefined): string | null {
-  const fwd = headers?.["x-forwarded-for"];
-  const first = typeof fwd === "string" ? fwd.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : null);
+const refusalMessage = (r: Refusal) => (r.kind === "locked" ? signInErrors.locked(r.until) : signInErrors.slowDown(r.until));
+
+/** A lock is a security event: logged, and in the audit log of the account's organization for its admins. */
+async function reportLock(user: UserDoc | null, keys: ThrottleKeys, locked: FailureResult["locked"]) {
+  if (locked.length === 0) return;
+  log.warn("auth.lockout", { email: keys.email, ip: keys.ip, locked });
+  if (!user) return;
+  await recordActivity(user.orgId, { id: null, name: "Sign-in throttle", ip: keys.ip }, {
+    action: "user.sign_in_locked",
+    entityType: "user",
+    entityId: user._id,
+    after: { email: user.email, address: keys.ip ?? "unknown", locked: locked.join(", "), minutes: Math.round(LOCK_MS / 60000) },
+  });
 }
 
 // NEXTAUTH_SECRET is read by next-auth from the environment (validated by lib/env at server start).
@@ -36,18 +49,19 @@ export const authOptions: NextAuthOptions = {
         const parsed = signInBody.safeParse({ email: credentials?.email, password: credentials?.password });
         if (!parsed.success) throw new Error(signInErrors.invalid);
         const { email, password } = parsed.data;
-        const keys = { email, ip: clientIp(req?.headers) };
+        const keys = { email, ip: clientAddress(req?.headers) };
 
-        const until = await lockedUntil(keys);
-        if (until) throw new Error(signInErrors.locked(until));
+        const refused = await refusal(keys);
+        if (refused) throw new Error(refusalMessage(refused));
 
         const user = await findUserByEmail(email);
         const ok = user ? await verifyPassword(password, user.passwordHash) : false;
         if (!user || !ok) {
-          await recordFailure(keys);
+          const { locked } = await recordFailure(keys);
           log.info("auth.sign_in_failed", { email, ip: keys.ip });
-          const nowLocked = await lockedUntil(keys);
-          throw new Error(nowLocked ? signInErrors.locked(nowLocked) : signInErrors.invalid);
+          await reportLock(user, keys, locked);
+          const now = await refusal(keys);
+          throw new Error(now ? refusalMessage(now) : signInErrors.invalid);
         }
         if (!user.active) throw new Error(signInErrors.deactivated);
 

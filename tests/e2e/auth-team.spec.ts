@@ -43,7 +43,7 @@ test.describe("sign-in and team management", () => {
     await expect(page).toHaveURL(/\/sign-in/);
   });
 
-  test("repeated failures lock the account, even for the right password", async ({ page }) => {
+  test("repeated failures lock this device out of the account, even for the right password", async ({ page }) => {
     const signInPage = new SignInPage(page);
     await signInPage.goto();
     for (let i = 0; i < 4; i++) {
@@ -51,7 +51,7 @@ test.describe("sign-in and team management", () => {
       await expect(signInPage.error()).toHaveText("Invalid email or password.");
     }
     await signInPage.signIn(demo.viewer, "wrong-5");
-    await expect(signInPage.error()).toHaveText(/Too many failed sign-in attempts. Try again in 15 minutes./);
+    await expect(signInPage.error()).toHaveText(/Too many failed sign-in attempts from this device. Try again in 15 minutes./);
     await signInPage.signIn(demo.viewer, DEMO_PASSWORD);
     await expect(signInPage.error()).toHaveText(/Too many failed sign-in attempts/);
   });
