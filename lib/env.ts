@@ -20,6 +20,8 @@ const envSchema = z.object({
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, "MONGODB_DB must be 1-60 letters, digits, _ or -").default("whatsapp_crm"),
   /** Connections per server instance (serverless: keep it small). */
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1, "MONGODB_MAX_POOL_SIZE must be at least 1").max(500).default(20),
+  /** Connections per instance for background jobs, apart from the requests' pool. */
+  MONGODB_JOB_POOL_SIZE: z.coerce.number().int().min(1, "MONGODB_JOB_POOL_SIZE must be at least 1").max(100).default(5),
   /** Test and benchmark runs only: append every database command to this JSON-lines file (lib/db/command-log.ts). */
   DB_COMMAND_LOG: optionalString,
   APP_URL: z.url().default("http://localhost:3000"),

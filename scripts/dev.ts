@@ -17,10 +17,13 @@ async function main() {
   if (simulator) console.log(`[dev] WhatsApp: Graph API simulator at ${simulator.url} (set WHATSAPP_ACCESS_TOKEN to use Meta)`);
 
   const { ensureIndexes } = await import("@/lib/db/indexes");
+  const { migrate } = await import("@/lib/db/migrations");
   const { isEmpty, seedDemoData, demoUsers, DEMO_PASSWORD } = await import("./seed/demo-data");
-  const { backfillDerivedKeys } = await import("@/lib/db/backfill-derived-keys");
-  await ensureIndexes();
-  await backfillDerivedKeys();
+  const indexes = await ensureIndexes();
+  const changed = indexes.filter((r) => r.action !== "exists").map((r) => `${r.action} ${r.collection}.${r.name}`);
+  console.log(`[dev] indexes: ${changed.length ? changed.join(", ") : "up to date"}`);
+  const migrated = (await migrate()).filter((m) => m.updated > 0).map((m) => `${m.collection}: ${m.updated} documents`);
+  console.log(`[dev] migration (obsolete fields removed): ${migrated.length ? migrated.join(", ") : "nothing to do"}`);
   if (await isEmpty()) {
     const r = await seedDemoData();
     console.log(`[dev] seeded demo data: ${r.users} users, ${r.contacts} contacts, ${r.conversations} conversations`);

@@ -1,18 +1,20 @@
-import { ObjectId } from "mongodb";
+import type { ObjectId } from "mongodb";
 import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import { forbidden, redirect } from "next/navigation";
+import { toOrgSettings, type OrgSettings } from "@/lib/settings/settings";
 import { findSessionUser } from "@/lib/team/users";
 import type { UserDoc } from "@/lib/schemas/user";
 import { authOptions } from "./options";
 import { can, type Permission } from "./permissions";
 
-export type SessionUser = UserDoc & { orgId: ObjectId };
+/** The signed-in user with the organization's settings, both read with the session (one command). */
+export type SessionUser = UserDoc & { orgId: ObjectId; settings: OrgSettings };
 
 /**
  * The signed-in user, re-read from the database: a deactivated user's JWT stops working at once,
- * and a role change applies on the next request.
+ * and a role or settings change applies on the next request.
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
@@ -27,8 +29,9 @@ export async function getRequestUser(req: NextRequest): Promise<SessionUser | nu
 
 async function activeUser(userId: string | undefined, orgId: string | undefined): Promise<SessionUser | null> {
   if (!userId || !orgId) return null;
-  const user = await findSessionUser(userId, orgId);
-  return user && user.active ? user : null;
+  const found = await findSessionUser(userId, orgId);
+  if (!found?.active) return null;
+  return { ...found, settings: toOrgSettings(found.settings) };
 }
 
 /** For pages: redirect to sign-in when signed out, render the 403 page when the role forbids. */

@@ -1,4 +1,4 @@
-import type { IndexDescription } from "mongodb";
+import type { Collection, Document, IndexDescription } from "mongodb";
 import type { CollectionName } from "./collections";
 import { getDb } from "./client";
 
@@ -37,30 +37,31 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   consent_events: [{ key: { orgId: 1, contactId: 1, at: -1 }, name: "org_contact_time" }],
   conversations: [
     { key: { orgId: 1, liveKey: 1 }, name: "org_live_unique", unique: true },
-    { key: { orgId: 1, lastActivityAt: -1, _id: -1 }, name: "org_activity" },
-    { key: { orgId: 1, status: 1, lastActivityAt: -1 }, name: "org_status_activity" },
-    { key: { orgId: 1, assigneeId: 1, lastActivityAt: -1 }, name: "org_assignee_activity" },
-    // `assigned` (derived-keys.ts) is the Unassigned view's filter: an equality FerretDB can push down.
-    { key: { orgId: 1, assigned: 1, lastActivityAt: -1 }, name: "org_assigned_activity" },
+    // Lists and counts (lib/inbox/list-conversations.ts), newest activity first: status and priority
+    // are always equalities or short $in there; assignee (a view, a filter or an agent's visibility),
+    // a tag or the search tokens lead when the query has them. unreadCount trails for the unread badge.
+    { key: { orgId: 1, status: 1, priority: 1, lastActivityAt: -1, _id: -1, unreadCount: 1 }, name: "org_list" },
+    { key: { orgId: 1, assigneeId: 1, status: 1, priority: 1, lastActivityAt: -1, _id: -1, unreadCount: 1 }, name: "org_assignee_list" },
+    { key: { orgId: 1, tags: 1, status: 1, priority: 1, lastActivityAt: -1, _id: -1 }, name: "org_tag_list" },
+    { key: { orgId: 1, tags: 1, assigneeId: 1, status: 1, priority: 1, lastActivityAt: -1, _id: -1 }, name: "org_tag_assignee_list" },
+    { key: { orgId: 1, searchTokens: 1, status: 1, priority: 1, lastActivityAt: -1, _id: -1 }, name: "org_search_list" },
+    { key: { orgId: 1, searchTokens: 1, assigneeId: 1, status: 1, priority: 1, lastActivityAt: -1, _id: -1 }, name: "org_search_assignee_list" },
+    // Live polls: what changed since the last one.
+    { key: { orgId: 1, updatedAt: 1 }, name: "org_updated" },
+    // A contact's conversations (the contact panel), all or those an agent may see.
     { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact" },
-    // Time buckets (time-keys.ts): the list reads newest first one bucket at a time; live polls read minutes.
-    { key: { orgId: 1, activityHour: 1, lastActivityAt: -1 }, name: "org_activity_hour" },
-    { key: { orgId: 1, activityDay: 1, lastActivityAt: -1 }, name: "org_activity_day" },
-    { key: { orgId: 1, activityMonth: 1, lastActivityAt: -1 }, name: "org_activity_month" },
-    { key: { orgId: 1, updatedMinute: 1 }, name: "org_updated_minute" },
-    { key: { orgId: 1, searchTokens: 1 }, name: "org_search" },
-    { key: { orgId: 1, snoozedUntil: 1 }, name: "org_snoozed" },
+    { key: { orgId: 1, contactId: 1, assigneeId: 1, createdAt: -1 }, name: "org_contact_assignee" },
+    // The wake-snoozed job, per organization, the longest due first.
+    { key: { orgId: 1, status: 1, snoozedUntil: 1 }, name: "org_status_snoozed" },
   ],
   messages: [
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
     { key: { orgId: 1, waMessageId: 1 }, name: "org_wamid" },
+    // A thread newest first (keyset by sentAt, _id), and its live poll.
     { key: { orgId: 1, conversationId: 1, sentAt: -1, _id: -1 }, name: "org_conversation_time" },
     { key: { orgId: 1, conversationId: 1, updatedAt: 1 }, name: "org_conversation_updated" },
-    { key: { orgId: 1, searchTokens: 1 }, name: "org_search" },
-    // Message-text search reads the newest matches one time bucket at a time (time-keys.ts).
-    { key: { orgId: 1, sentHour: 1 }, name: "org_sent_hour" },
-    { key: { orgId: 1, sentDay: 1 }, name: "org_sent_day" },
-    { key: { orgId: 1, sentMonth: 1 }, name: "org_sent_month" },
+    // Search by message text: the newest matching messages.
+    { key: { orgId: 1, searchTokens: 1, sentAt: -1 }, name: "org_search_time" },
     { key: { orgId: 1, "media.download": 1 }, name: "org_media_download" },
   ],
   orphan_statuses: [
@@ -68,17 +69,21 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, waMessageId: 1 }, name: "org_wamid" },
   ],
   webhook_events: [
-    { key: { receivedAt: -1 }, name: "received" },
-    { key: { outcome: 1, receivedAt: -1 }, name: "outcome_received" },
+    // The admin page: an organization's envelopes newest first (by _id), all or by outcome, and its counts.
+    { key: { orgId: 1, _id: -1 }, name: "org_id" },
+    { key: { orgId: 1, outcome: 1, _id: -1 }, name: "org_outcome_id" },
+    // Retention, per organization and for unmapped envelopes (orgId null).
     { key: { orgId: 1, receivedAt: -1 }, name: "org_received" },
   ],
   whatsapp_templates: [
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
-    { key: { orgId: 1, status: 1, name: 1 }, name: "org_status_name" },
-    { key: { metaId: 1 }, name: "meta_id" },
+    // The send (account, name, language) and the sync (an account's templates).
+    { key: { orgId: 1, accountId: 1, name: 1, language: 1 }, name: "org_account_name" },
+    { key: { orgId: 1, status: 1, name: 1, language: 1 }, name: "org_status_name_language" },
   ],
   canned_responses: [{ key: { orgId: 1, shortcut: 1 }, name: "org_shortcut_unique", unique: true }],
-  ai_agents: [{ key: { orgId: 1, type: 1, active: 1 }, name: "org_type" }],
+  // loadAgent: the active agent of a type, else the newest.
+  ai_agents: [{ key: { orgId: 1, type: 1, active: -1, updatedAt: -1 }, name: "org_type_active_updated" }],
   ai_runs: [
     { key: { orgId: 1, createdAt: -1 }, name: "org_time" },
     { key: { orgId: 1, agentId: 1, createdAt: -1 }, name: "org_agent_time" },
@@ -131,19 +136,46 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   platform_state: [],
 };
 
-export type IndexReport = { collection: string; name: string; unique: boolean; created: boolean }[];
+export type IndexReport = { collection: string; name: string; unique: boolean; action: "created" | "exists" | "replaced" | "dropped" }[];
 
-/** Creates every declared index; idempotent (existing indexes with the same spec are left alone). */
+const sameSpec = (existing: Document, declared: IndexDescription) =>
+  JSON.stringify(existing.key) === JSON.stringify(declared.key) && !!existing.unique === !!declared.unique && !!existing.sparse === !!declared.sparse;
+
+/**
+ * Drops an existing index by its key pattern: mongo-java-server's drop by name also drops the
+ * indexes of that name on every other collection of the database. An index another run dropped
+ * first (IndexNotFound) is as good as dropped.
+ */
+async function dropIndex(col: Collection, existing: Document) {
+  await getDb().command({ dropIndexes: col.collectionName, index: existing.key }).catch((err: { code?: number }) => {
+    if (err.code !== 27) throw err;
+  });
+}
+
+/**
+ * Makes each declared collection's indexes exactly the declared ones: creates the missing ones,
+ * rebuilds one whose spec changed under the same name, then drops the ones no longer declared
+ * (never `_id_`). Idempotent: a second run reports every index as "exists" and drops nothing.
+ */
 export async function ensureIndexes(): Promise<IndexReport> {
   const db = getDb();
   const report: IndexReport = [];
   for (const [collection, specs] of Object.entries(indexes)) {
-    const existing = new Set(
-      (await db.collection(collection).listIndexes().toArray().catch(() => [])).map((i) => i.name as string),
-    );
-    const missing = specs.filter((s) => !existing.has(s.name!));
-    if (missing.length) await db.collection(collection).createIndexes(missing);
-    for (const s of specs) report.push({ collection, name: s.name!, unique: !!s.unique, created: !existing.has(s.name!) });
+    const col = db.collection(collection);
+    const existing = new Map((await col.listIndexes().toArray().catch(() => [])).map((i) => [i.name as string, i]));
+    const changed = specs.filter((s) => existing.has(s.name!) && !sameSpec(existing.get(s.name!)!, s));
+    for (const s of changed) await dropIndex(col, existing.get(s.name!)!);
+    const missing = specs.filter((s) => !existing.has(s.name!) || changed.includes(s));
+    if (missing.length) await col.createIndexes(missing);
+    for (const s of specs) {
+      report.push({ collection, name: s.name!, unique: !!s.unique, action: changed.includes(s) ? "replaced" : existing.has(s.name!) ? "exists" : "created" });
+    }
+    const declared = new Set(specs.map((s) => s.name));
+    for (const [name, i] of existing) {
+      if (name === "_id_" || declared.has(name)) continue;
+      await dropIndex(col, i);
+      report.push({ collection, name, unique: !!i.unique, action: "dropped" });
+    }
   }
   return report;
 }

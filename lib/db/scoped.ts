@@ -16,7 +16,6 @@ import type {
   WithId,
 } from "mongodb";
 import { rawCollection, type CollectionName, type Docs, type globalCollections } from "./collections";
-import { withDerivedKeys, withDerivedKeysUpdate } from "./derived-keys";
 
 type TenantName = Exclude<CollectionName, (typeof globalCollections)[number]>;
 type Doc<K extends TenantName> = Docs[K];
@@ -25,8 +24,7 @@ type NewDoc<K extends TenantName> = Omit<Docs[K], "orgId"> & { orgId?: never };
 /**
  * Organization scoping that no query can bypass by accident: every filter, insert, update and
  * pipeline of the returned collection is pinned to `orgId` (set last, so a caller's filter cannot
- * override it). Request code never sees a raw Collection. Writes also get the keys derived
- * from their fields (`derived-keys.ts`), here so that no write path can forget them.
+ * override it). Request code never sees a raw Collection.
  */
 export function scoped(orgId: ObjectId) {
   function pin<T>(filter: Filter<T> = {}): Filter<T> {
@@ -34,8 +32,6 @@ export function scoped(orgId: ObjectId) {
   }
   return function collection<K extends TenantName>(name: K) {
     const col = () => rawCollection(name) as unknown as Collection<Doc<K>>;
-    const keyed = <T extends Document>(doc: T) => withDerivedKeys(name, doc);
-    const keyedUpdate = <T>(update: T) => withDerivedKeysUpdate(name, update);
     return {
       name,
       findOne(filter: Filter<Doc<K>> = {}, options?: FindOptions) {
@@ -48,22 +44,22 @@ export function scoped(orgId: ObjectId) {
         return col().countDocuments(pin(filter), options);
       },
       insertOne(doc: NewDoc<K>, options?: InsertOneOptions) {
-        return col().insertOne(keyed({ ...doc, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>, options);
+        return col().insertOne({ ...doc, orgId } as unknown as OptionalUnlessRequiredId<Doc<K>>, options);
       },
       insertMany(docs: NewDoc<K>[], options?: BulkWriteOptions) {
         return col().insertMany(
-          docs.map((d) => keyed({ ...d, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>),
+          docs.map((d) => ({ ...d, orgId }) as unknown as OptionalUnlessRequiredId<Doc<K>>),
           options,
         );
       },
       updateOne(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
-        return col().updateOne(pin(filter), keyedUpdate(update), options);
+        return col().updateOne(pin(filter), update, options);
       },
       updateMany(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options?: UpdateOptions) {
-        return col().updateMany(pin(filter), keyedUpdate(update), options);
+        return col().updateMany(pin(filter), update, options);
       },
       findOneAndUpdate(filter: Filter<Doc<K>>, update: UpdateFilter<Doc<K>>, options: FindOneAndUpdateOptions = {}) {
-        return col().findOneAndUpdate(pin(filter), keyedUpdate(update), { ...options, includeResultMetadata: false });
+        return col().findOneAndUpdate(pin(filter), update, { ...options, includeResultMetadata: false });
       },
       deleteOne(filter: Filter<Doc<K>>) {
         return col().deleteOne(pin(filter));
@@ -74,13 +70,13 @@ export function scoped(orgId: ObjectId) {
       aggregate<T extends Document = Document>(pipeline: Document[], options?: AggregateOptions) {
         return col().aggregate<T>([{ $match: { orgId } }, ...pipeline], options);
       },
-      /** Each operation's filter is pinned; inserts get orgId; writes get their derived keys. */
+      /** Each operation's filter is pinned; inserts and replacements get orgId. */
       bulkWrite(ops: AnyBulkWriteOperation<Doc<K>>[], options?: BulkWriteOptions) {
         const pinned = ops.map((op) => {
-          if ("insertOne" in op) return { insertOne: { document: keyed({ ...op.insertOne.document, orgId }) } };
-          if ("updateOne" in op) return { updateOne: { ...op.updateOne, filter: pin(op.updateOne.filter), update: keyedUpdate(op.updateOne.update) } };
-          if ("updateMany" in op) return { updateMany: { ...op.updateMany, filter: pin(op.updateMany.filter), update: keyedUpdate(op.updateMany.update) } };
-          if ("replaceOne" in op) return { replaceOne: { ...op.replaceOne, filter: pin(op.replaceOne.filter), replacement: keyed({ ...op.replaceOne.replacement, orgId }) } };
+          if ("insertOne" in op) return { insertOne: { document: { ...op.insertOne.document, orgId } } };
+          if ("updateOne" in op) return { updateOne: { ...op.updateOne, filter: pin(op.updateOne.filter) } };
+          if ("updateMany" in op) return { updateMany: { ...op.updateMany, filter: pin(op.updateMany.filter) } };
+          if ("replaceOne" in op) return { replaceOne: { ...op.replaceOne, filter: pin(op.replaceOne.filter), replacement: { ...op.replaceOne.replacement, orgId } } };
           if ("deleteOne" in op) return { deleteOne: { ...op.deleteOne, filter: pin(op.deleteOne.filter) } };
           return { deleteMany: { ...op.deleteMany, filter: pin(op.deleteMany.filter) } };
         }) as AnyBulkWriteOperation<Doc<K>>[];

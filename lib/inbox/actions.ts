@@ -120,10 +120,6 @@ export async function setConversationStatus(
     liveKey: status === "closed" ? `closed:${conversation._id.toHexString()}` : liveKey,
   };
   const conflict = () => new ApiError("conflict", "This contact already has a newer open conversation; continue there instead of reopening this one");
-  // Checked first because FerretDB reports a unique violation inside findAndModify without code 11000.
-  if (conversation.status === "closed" && (await scoped(orgId)("conversations").findOne({ liveKey, _id: { $ne: conversation._id } }, { projection: { _id: 1 } }))) {
-    throw conflict();
-  }
   let updated: ConversationDoc | null;
   try {
     updated = (await scoped(orgId)("conversations").findOneAndUpdate(

@@ -1,5 +1,4 @@
 import type { ObjectId } from "mongodb";
-import { serialByKey } from "@/lib/concurrency";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
@@ -15,21 +14,14 @@ export type AutoAssignResult =
   | { assigned: true; assigneeId: ObjectId; assigneeName: string }
   | { assigned: false; reason: "disabled" | "not_needed" | "no_agent_available" | "taken" };
 
-/** One decision at a time per organization on this instance: exact on FerretDB too (see serialByKey). */
-const orgSerial = serialByKey();
-
 /**
  * Round-robin among online agents under their concurrent limit (`maxConversations`, else the org's
  * `maxConversationsPerAgent`): the agent auto-assigned longest ago goes next. The agent is claimed
- * with a conditional write on `lastAutoAssignedAt`, so two concurrent calls on different instances
- * pick two agents (atomic on MongoDB), and the conversation only if it is still unassigned and
- * open. Every decision lands in the thread and the audit log.
+ * by compare-and-set on the `lastAutoAssignedAt` this decision read, so concurrent decisions (on
+ * one instance or several) each take a different agent, and the conversation only if it is still
+ * unassigned and open. Every decision lands in the thread and the audit log.
  */
-export function autoAssign(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAssignResult> {
-  return orgSerial(orgId.toHexString(), () => decide(orgId, conversationId));
-}
-
-async function decide(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAssignResult> {
+export async function autoAssign(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAssignResult> {
   const db = scoped(orgId);
   const settings = await getSettings(orgId);
   if (!settings.autoAssignment) return { assigned: false, reason: "disabled" };
@@ -51,11 +43,12 @@ async function decide(orgId: ObjectId, conversationId: ObjectId): Promise<AutoAs
 
   for (const agent of candidates) {
     const now = new Date();
-    const claimed = await db("users").updateOne(
+    const claimed = await db("users").findOneAndUpdate(
       { _id: agent._id, lastAutoAssignedAt: agent.lastAutoAssignedAt ?? null },
       { $set: { lastAutoAssignedAt: now } },
+      { projection: { _id: 1 } },
     );
-    if (claimed.modifiedCount === 0) continue;
+    if (!claimed) continue;
     const updated = await db("conversations").findOneAndUpdate(
       { _id: conversationId, assigneeId: null, status: "open" },
       { $set: { assigneeId: agent._id, status: "assigned", updatedAt: now } },

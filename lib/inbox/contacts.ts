@@ -1,13 +1,13 @@
 import type { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
+import type { SessionUser } from "@/lib/auth/session";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { searchTokens } from "@/lib/search/tokens";
-import { visibilityFilter, type Viewer } from "./access";
+import { seesAll, visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
-import { getSettings } from "@/lib/settings/settings";
 
 export function toContactResponse(c: ContactDoc): ContactResponse {
   return {
@@ -33,14 +33,30 @@ async function getContactOrThrow(orgId: ObjectId, id: ObjectId): Promise<Contact
   return contact;
 }
 
-/** The contact panel: the contact, their conversations the user may see, lead score and journey stage when scored. */
-export async function getContactPanel(user: Viewer, id: ObjectId) {
-  const db = scoped(user.orgId);
+type ContactViewer = Viewer & Pick<SessionUser, "settings">;
+
+/**
+ * The contact if the user may see it: 404 when it is not in the organization, 403 when it has
+ * conversations and the user may open none of them (the inbox's visibility rule, lib/inbox/access.ts,
+ * applied to the person behind the conversations). A contact without conversations is visible.
+ */
+export async function getContactForUser(user: ContactViewer, id: ObjectId): Promise<ContactDoc> {
   const contact = await getContactOrThrow(user.orgId, id);
-  const settings = await getSettings(user.orgId);
-  const visible = { contactId: id, ...visibilityFilter(user, settings) };
-  // Counted here rather than kept as a counter on the contact: concurrent deliveries rewrite the
-  // contact, and FerretDB can lose one of two concurrent updates of a document.
+  if (seesAll(user, user.settings)) return contact;
+  const conversations = scoped(user.orgId)("conversations");
+  const visible = await conversations.findOne({ contactId: id, ...visibilityFilter(user, user.settings) }, { projection: { _id: 1 } });
+  if (!visible && (await conversations.findOne({ contactId: id }, { projection: { _id: 1 } }))) {
+    throw new ApiError("forbidden", "You do not have access to this contact");
+  }
+  return contact;
+}
+
+/** The contact panel: the contact, their conversations the user may see, lead score and journey stage when scored. */
+export async function getContactPanel(user: ContactViewer, id: ObjectId) {
+  const db = scoped(user.orgId);
+  const contact = await getContactForUser(user, id);
+  const visible = { contactId: id, ...visibilityFilter(user, user.settings) };
+  // Counted with the user's visibility filter: a counter on the contact could not know what this user may see.
   const [conversations, conversationCount, leadScore, journey] = await Promise.all([
     db("conversations").find(visible, { sort: { createdAt: -1 }, limit: 20 }).toArray(),
     db("conversations").countDocuments(visible),

@@ -65,7 +65,7 @@ export function toMessageResponse(m: MessageDoc, quoted?: Map<string, Quoted>): 
           sender: q?.sender ?? null,
         }
       : null,
-    reactions: m.reactions.map((r) => ({ emoji: r.emoji, by: r.by })),
+    reactions: m.reactions.filter((r) => r.emoji).map((r) => ({ emoji: r.emoji, by: r.by })),
     edited: m.edited ? { text: m.edited.text, at: m.edited.at.toISOString() } : null,
     revokedAt: iso(m.revokedAt),
     forwarded: m.forwarded,
@@ -76,11 +76,18 @@ export function toMessageResponse(m: MessageDoc, quoted?: Map<string, Quoted>): 
   };
 }
 
-/** Messages with the messages they quote (one query for the page), so reply quotes render without a second fetch. */
+/**
+ * Messages with the messages they quote, so reply quotes render without a second fetch: from the
+ * same page when they are on it, else one query for the page.
+ */
 export async function toMessageResponses(orgId: ObjectId, messages: MessageDoc[]): Promise<MessageResponse[]> {
-  const ids = messages.flatMap((m) => (m.replyTo?.messageId ? [m.replyTo.messageId] : []));
-  const wamids = messages.flatMap((m) => (m.replyTo && !m.replyTo.messageId ? [m.replyTo.waMessageId] : []));
   const quoted = new Map<string, Quoted>();
+  for (const m of messages) {
+    quoted.set(m._id.toHexString(), m);
+    if (m.waMessageId) quoted.set(m.waMessageId, m);
+  }
+  const ids = messages.flatMap((m) => (m.replyTo?.messageId && !quoted.has(m.replyTo.messageId.toHexString()) ? [m.replyTo.messageId] : []));
+  const wamids = messages.flatMap((m) => (m.replyTo && !m.replyTo.messageId && !quoted.has(m.replyTo.waMessageId) ? [m.replyTo.waMessageId] : []));
   if (ids.length || wamids.length) {
     const or = [...(ids.length ? [{ _id: { $in: ids } }] : []), ...(wamids.length ? [{ waMessageId: { $in: wamids } }] : [])];
     const found = await scoped(orgId)("messages").find({ $or: or }, { projection: { _id: 1, text: 1, type: 1, sender: 1, waMessageId: 1 } }).toArray();

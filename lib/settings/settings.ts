@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
-import { defaultSettings, normalizeKeyword, pickSettingsValues, type SettingsValues, type UpdateSettingsBody } from "@/lib/schemas/settings";
+import { defaultSettings, normalizeKeyword, pickSettingsValues, type SettingsDoc, type SettingsValues, type UpdateSettingsBody } from "@/lib/schemas/settings";
 import { forgetConsentSettings } from "@/lib/webhook/consent";
 import { diff, recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
@@ -10,7 +10,11 @@ export type OrgSettings = SettingsValues & { updatedAt: Date };
 
 /** The organization's settings; the defaults (dated now) if its document is missing. */
 export async function getSettings(orgId: ObjectId): Promise<OrgSettings> {
-  const doc = await scoped(orgId)("settings").findOne({});
+  return toOrgSettings(await scoped(orgId)("settings").findOne({}));
+}
+
+/** A settings document as values (the session reads it with the user, see lib/auth/session.ts). */
+export function toOrgSettings(doc: SettingsDoc | null): OrgSettings {
   return doc ? { ...pickSettingsValues(doc), updatedAt: doc.updatedAt } : { ...defaultSettings, updatedAt: new Date() };
 }
 

@@ -2,6 +2,7 @@ import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/schemas/common";
+import type { SettingsDoc } from "@/lib/schemas/settings";
 import type { Availability, UserDoc } from "@/lib/schemas/user";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
@@ -11,10 +12,20 @@ export async function findUserByEmail(email: string): Promise<UserDoc | null> {
   return rawCollection("users").findOne({ email: email.toLowerCase() });
 }
 
-/** The user behind a session, re-read on every request so deactivation and role changes apply at once. */
-export async function findSessionUser(userId: string, orgId: string): Promise<UserDoc | null> {
+/**
+ * The user behind a session with the organization's settings, re-read on every request so
+ * deactivation, role and setting changes apply at once; one command (a `$lookup` on the settings'
+ * unique `orgId`), as most requests need both.
+ */
+export async function findSessionUser(userId: string, orgId: string): Promise<(UserDoc & { settings: SettingsDoc | null }) | null> {
   if (!ObjectId.isValid(userId) || !ObjectId.isValid(orgId)) return null;
-  return scoped(new ObjectId(orgId))("users").findOne({ _id: new ObjectId(userId) });
+  const [row] = await scoped(new ObjectId(orgId))("users")
+    .aggregate<UserDoc & { settings: SettingsDoc[] }>([
+      { $match: { _id: new ObjectId(userId) } },
+      { $lookup: { from: "settings", localField: "orgId", foreignField: "orgId", as: "settings" } },
+    ])
+    .toArray();
+  return row ? { ...row, settings: row.settings[0] ?? null } : null;
 }
 
 export async function getUserOrThrow(orgId: ObjectId, id: ObjectId): Promise<UserDoc> {

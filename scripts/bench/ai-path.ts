@@ -6,8 +6,8 @@
  * API client back to the simulator. Measured per conversation: from the webhook's 200 to the reply
  * reaching the simulator. The burst debounce is set to 0 here (it is a deliberate wait, 2 s by default).
  *
- * The database is FerretDB on PostgreSQL when installed (SQLite's single writer answers concurrent
- * writes with SQLITE_BUSY), as in bench:webhook.
+ * The database is the local engine (scripts/lib/local-db.ts: mongo-java-server offline), or
+ * MONGODB_URI when set.
  *
  * Options (env): BENCH_CONVERSATIONS (500), BENCH_CONCURRENCY (10), BENCH_SKIP_BUILD=true to reuse
  * the build, BENCH_DIST_DIR (.next-bench-ai).
@@ -19,7 +19,7 @@ import { startGeminiServer } from "../../tests/fakes/gemini-server";
 import { startGraphSimulator } from "../../tests/fakes/graph-simulator";
 import { startQstashServer } from "../../tests/fakes/qstash-server";
 import { freePort } from "../lib/local-db";
-import { startBenchDb } from "./lib/ferretdb-metrics";
+import { describeDb, startLocalDatabase } from "../lib/local-db";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIST = process.env.BENCH_DIST_DIR ?? ".next-bench-ai";
@@ -32,9 +32,9 @@ async function main(): Promise<boolean> {
   const [appPort, simPort, qstashPort] = [await freePort(), await freePort(), await freePort()];
   const appUrl = `http://127.0.0.1:${appPort}`;
 
-  const db = await startBenchDb();
+  const db = await startLocalDatabase({ persistent: false });
   onStop(db.stop);
-  console.log(`[bench] FerretDB on ${db.backend}`);
+  console.log(`[bench] database: ${describeDb(db)}`);
   const keys = { token: "bench-qstash-token", currentSigningKey: "sig_bench_current_0001", nextSigningKey: "sig_bench_next_0002" };
   const qstash = await startQstashServer({ port: qstashPort, ...keys });
   onStop(qstash.stop);
@@ -74,7 +74,6 @@ async function main(): Promise<boolean> {
   const { closeClient } = await import("@/lib/db/client");
   await ensureIndexes();
   await ensureDefaultOrganization();
-  db.indexForPushdown(process.env.MONGODB_DB!);
   await closeClient();
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST };
@@ -122,7 +121,7 @@ async function main(): Promise<boolean> {
   const p95 = percentile(sorted, 95);
   const p99 = percentile(sorted, 99);
   const stats = qstash.stats();
-  console.log(`\nAI reply path: webhook 200 -> reply at the Graph API simulator (${sorted.length} conversations, ${CONCURRENCY} concurrent, debounce 0 s, FerretDB/${db.backend})`);
+  console.log(`\nAI reply path: webhook 200 -> reply at the Graph API simulator (${sorted.length} conversations, ${CONCURRENCY} concurrent, debounce 0 s, ${describeDb(db)})`);
   console.log(`  p50 ${p50} ms | p95 ${p95} ms | p99 ${p99} ms | max ${sorted.at(-1)} ms | ${(sorted.length / wall).toFixed(1)} replies/s`);
   console.log(`  model calls ${gemini.requests.length} | QStash deliveries ${stats.deliveries} (retried ${stats.retried}, failed ${stats.failed}) | failures ${failures.length}`);
   if (failures.length) console.log(`  first failures: ${failures.slice(0, 3).join("; ")}`);

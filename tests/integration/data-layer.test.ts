@@ -2,17 +2,16 @@ import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { ensureIndexes, indexes } from "@/lib/db/indexes";
-import { backfillDerivedKeys } from "@/lib/db/backfill-derived-keys";
 import { rawCollection } from "@/lib/db/collections";
+import { migrate } from "@/lib/db/migrations";
 import { scoped } from "@/lib/db/scoped";
-import { bucketOf } from "@/lib/db/time-keys";
-import { seedConversation } from "../support/inbox-fixtures";
+import { seedConversation, seedMessage } from "../support/inbox-fixtures";
 import { createOrg } from "../support/factories";
 
 describe("data layer", () => {
   it("creates every declared index idempotently, with the unique ones in place", async () => {
     const again = await ensureIndexes();
-    expect(again.every((r) => !r.created)).toBe(true);
+    expect(again.every((r) => r.action === "exists")).toBe(true);
     const db = getDb();
     const uniques = Object.fromEntries(
       await Promise.all(
@@ -55,26 +54,60 @@ describe("data layer", () => {
     await expect(db("canned_responses").insertOne({ ...doc, _id: new ObjectId() })).rejects.toMatchObject({ code: 11000 });
   });
 
-  it("writes the derived keys the inbox lists read on every insert and update, and backfills older documents", async () => {
+  it("migrates a database written by the previous version: obsolete fields and indexes go, twice is a no-op", async () => {
     const { orgId } = await createOrg();
-    const at = new Date("2026-03-04T05:06:07Z");
-    const later = new Date("2026-05-06T07:08:09Z");
-    const keysOf = (d: Date) => ({ activityHour: bucketOf("hour", d), activityDay: bucketOf("day", d), activityMonth: bucketOf("month", d) });
-    const c = await seedConversation(orgId, { lastActivityAt: at });
-    const db = scoped(orgId)("conversations");
-    expect(await db.findOne({ _id: c._id })).toMatchObject(keysOf(at));
-    // $max, as inbound deliveries use it: an older time leaves the keys, a newer one moves them.
-    await db.updateOne({ _id: c._id }, { $max: { lastActivityAt: new Date(at.getTime() - 86_400_000) } });
-    expect(await db.findOne({ _id: c._id })).toMatchObject(keysOf(at));
-    await db.updateOne({ _id: c._id }, { $max: { lastActivityAt: later }, $set: { updatedAt: later } });
-    expect(await db.findOne({ _id: c._id })).toMatchObject({ ...keysOf(later), updatedMinute: bucketOf("minute", later) });
+    const c = await seedConversation(orgId);
+    const m = await seedMessage(orgId, c, { text: "hello there" });
+    // What the previous version wrote: time buckets and `assigned` on documents, indexes on them,
+    // and a declared index name with an older key.
+    const old = { activityHour: 490_000, activityDay: 20_400, activityMonth: 680, updatedMinute: 29_400_000, assigned: false };
+    await rawCollection("conversations").updateOne({ _id: c._id }, { $set: old });
+    await rawCollection("messages").updateOne({ _id: m._id }, { $set: { sentHour: 490_000, sentDay: 20_400, sentMonth: 680 } });
+    // One retention period for everything, as an admin had set it.
+    await rawCollection("settings").updateOne({ orgId }, { $set: { retentionDays: 14 }, $unset: { webhookLogRetentionDays: "", jobLogRetentionDays: "", aiRunRetentionDays: "" } });
+    const db = getDb();
+    await db.collection("conversations").createIndex({ orgId: 1, activityHour: 1, lastActivityAt: -1 }, { name: "org_activity_hour" });
+    await db.collection("conversations").createIndex({ orgId: 1, assigned: 1, lastActivityAt: -1 }, { name: "org_assigned_activity" });
+    await db.collection("messages").createIndex({ orgId: 1, sentDay: 1 }, { name: "org_sent_day" });
+    // By key: mongo-java-server drops an index by name on every collection of the database.
+    await db.command({ dropIndexes: "conversations", index: { orgId: 1, updatedAt: 1 } });
+    await db.collection("conversations").createIndex({ orgId: 1, updatedMinute: 1 }, { name: "org_updated" });
 
-    // A document written before the keys existed (or by another tool) gets them from the backfill.
-    const raw = rawCollection("conversations");
-    const old = new ObjectId();
-    await raw.insertOne({ ...(await db.findOne({ _id: c._id }))!, _id: old, liveKey: `old:${old.toHexString()}`, activityHour: undefined, activityDay: undefined, activityMonth: undefined, updatedMinute: undefined, assigned: undefined } as never, { ignoreUndefined: true });
-    expect(await raw.findOne({ _id: old })).not.toHaveProperty("activityHour");
-    expect(await backfillDerivedKeys()).toBeGreaterThanOrEqual(1);
-    expect(await raw.findOne({ _id: old })).toMatchObject({ ...keysOf(later), updatedMinute: bucketOf("minute", later), assigned: false });
+    const first = await ensureIndexes();
+    expect(first.filter((r) => r.action !== "exists").map((r) => `${r.action} ${r.collection}.${r.name}`).sort()).toEqual([
+      "dropped conversations.org_activity_hour",
+      "dropped conversations.org_assigned_activity",
+      "dropped messages.org_sent_day",
+      "replaced conversations.org_updated",
+    ]);
+    expect(await migrate()).toEqual([
+      { collection: "conversations", fields: ["activityHour", "activityDay", "activityMonth", "updatedMinute", "assigned"], updated: 1 },
+      { collection: "messages", fields: ["sentHour", "sentDay", "sentMonth"], updated: 1 },
+      { collection: "settings", fields: ["retentionDays"], updated: 1 },
+    ]);
+
+    const keysOf = async (coll: string) => (await db.collection(coll).listIndexes().toArray()).map((i) => [i.name, i.key]);
+    const declared = (coll: keyof typeof indexes) => [["_id_", { _id: 1 }], ...indexes[coll].map((i) => [i.name, i.key])];
+    const check = async () => {
+      expect(await keysOf("conversations")).toEqual(expect.arrayContaining(declared("conversations")));
+      expect(await keysOf("conversations")).toHaveLength(declared("conversations").length);
+      expect(await keysOf("messages")).toEqual(expect.arrayContaining(declared("messages")));
+      expect(await keysOf("messages")).toHaveLength(declared("messages").length);
+      const conversation = await rawCollection("conversations").findOne({ _id: c._id });
+      for (const f of Object.keys(old)) expect(conversation).not.toHaveProperty(f);
+      expect(conversation).toMatchObject({ status: c.status, lastActivityAt: c.lastActivityAt, searchTokens: c.searchTokens, contact: c.contact });
+      const message = await rawCollection("messages").findOne({ _id: m._id });
+      for (const f of ["sentHour", "sentDay", "sentMonth"]) expect(message).not.toHaveProperty(f);
+      expect(message).toMatchObject({ text: "hello there", sentAt: m.sentAt, searchTokens: m.searchTokens });
+      const settings = await rawCollection("settings").findOne({ orgId });
+      expect(settings).toMatchObject({ webhookLogRetentionDays: 14, jobLogRetentionDays: 14, aiRunRetentionDays: 14 });
+      expect(settings).not.toHaveProperty("retentionDays");
+    };
+    await check();
+
+    // Run again: nothing to do, nothing changed.
+    expect((await ensureIndexes()).every((r) => r.action === "exists")).toBe(true);
+    expect((await migrate()).map((r) => r.updated)).toEqual([0, 0, 0]);
+    await check();
   });
 });

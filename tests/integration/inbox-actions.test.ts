@@ -130,17 +130,22 @@ describe("status", () => {
     });
   });
 
-  it("wakes snoozed conversations when their time comes (wake-snoozed job)", async () => {
+  it("wakes snoozed conversations of every organization when their time comes (wake-snoozed job)", async () => {
     const { orgId, users } = await setup();
+    const other = await createOrg("Other");
     const due = await seedConversation(orgId, { status: "snoozed", assigneeId: users.agent._id, snoozedUntil: new Date(Date.now() - 1000) });
     const later = await seedConversation(orgId, { status: "snoozed", snoozedUntil: new Date(Date.now() + 3600_000) });
+    const otherDue = await seedConversation(other.orgId, { status: "snoozed", snoozedUntil: new Date(Date.now() - 60_000) });
     const { wakeSnoozedJob } = await import("@/lib/inbox/wake-snoozed-job");
     const ctx = { messageId: "m1", attempt: 1, enqueue: async () => ({ messageId: "x", deduplicated: false }) };
-    await wakeSnoozedJob.handle({}, ctx);
-    await wakeSnoozedJob.handle({}, ctx);
+    expect(await wakeSnoozedJob.handle({}, ctx)).toEqual({ woken: 2 });
+    expect(await wakeSnoozedJob.handle({}, ctx)).toEqual({ woken: 0 });
     expect(await scoped(orgId)("conversations").findOne({ _id: due._id })).toMatchObject({ status: "assigned", snoozedUntil: null });
     expect(await scoped(orgId)("conversations").findOne({ _id: later._id })).toMatchObject({ status: "snoozed" });
-    expect((await thread(orgId, due)).map((m) => m.text)).toEqual(["The snooze ended; the conversation is open again"]);
+    expect(await scoped(other.orgId)("conversations").findOne({ _id: otherDue._id })).toMatchObject({ status: "open", snoozedUntil: null });
+    for (const [o, c] of [[orgId, due], [other.orgId, otherDue]] as const) {
+      expect((await thread(o, c)).map((m) => m.text)).toEqual(["The snooze ended; the conversation is open again"]);
+    }
   });
 });
 
@@ -227,6 +232,49 @@ describe("contact panel", () => {
     const panel = await (await getContact(await request(users.agent, `/api/contacts/${id}`), routeParams({ id }))).json();
     expect(panel.conversations.map((c: { id: string }) => c.id)).toEqual([conv._id.toHexString()]);
     expect(panel).toMatchObject({ conversationCount: 1, leadScore: null, journey: null });
+  });
+
+  it("lets an agent read and edit a contact only through a conversation the agent may open", async () => {
+    // Its own organization: the last step widens the visibility setting.
+    const { orgId, users } = await createOrg();
+    const colleagues = await seedConversation(orgId, { assigneeId: users.agent2._id, name: "Ines Colleague" });
+    const id = colleagues.contactId.toHexString();
+    const get = async (user: User) => {
+      const res = await getContact(await request(user, `/api/contacts/${id}`), routeParams({ id }));
+      return { status: res.status, body: await res.json() };
+    };
+    const patch = async (user: User) => {
+      const res = await patchContact(await request(user, `/api/contacts/${id}`, { method: "PATCH", body: { name: "Renamed" } }), routeParams({ id }));
+      return { status: res.status, body: await res.json() };
+    };
+    const refused = { status: 403, body: { error: { code: "forbidden", message: "You do not have access to this contact" } } };
+
+    expect(await get(users.agent)).toEqual(refused);
+    expect(await patch(users.agent)).toEqual(refused);
+    expect(await scoped(orgId)("contacts").findOne({ _id: colleagues.contactId })).toMatchObject({ name: "Ines Colleague" });
+    expect(await scoped(orgId)("activity_logs").countDocuments({ entityId: colleagues.contactId })).toBe(0);
+    expect((await get(users.agent2)).status).toBe(200);
+    expect((await get(users.supervisor)).body.contact).toMatchObject({ id, name: "Ines Colleague" });
+
+    // An unassigned (older) conversation of the same contact opens it to the agent, showing only that conversation.
+    const { orgId: _org, ...rest } = colleagues;
+    const older = { ...rest, _id: new ObjectId(), liveKey: `closed:${new ObjectId().toHexString()}`, status: "closed" as const, assigneeId: null };
+    await scoped(orgId)("conversations").insertOne(older);
+    const visible = await get(users.agent);
+    expect(visible.status).toBe(200);
+    expect(visible.body.conversations.map((c: { id: string }) => c.id)).toEqual([older._id.toHexString()]);
+    await scoped(orgId)("conversations").deleteOne({ _id: older._id });
+
+    // A contact without conversations is anyone's to see.
+    const lone = await seedConversation(orgId, { assigneeId: users.agent2._id });
+    await scoped(orgId)("conversations").deleteOne({ _id: lone._id });
+    const loneId = lone.contactId.toHexString();
+    expect((await getContact(await request(users.agent, `/api/contacts/${loneId}`), routeParams({ id: loneId }))).status).toBe(200);
+
+    // The organization lets agents see every conversation: then every contact too.
+    await scoped(orgId)("settings").updateOne({}, { $set: { agentsSeeAllConversations: true } });
+    expect((await get(users.agent)).status).toBe(200);
+    expect((await patch(users.agent)).body.contact).toMatchObject({ name: "Renamed" });
   });
 });
 

@@ -1,9 +1,11 @@
-import { ObjectId } from "mongodb";
+import { ObjectId, type CommandSucceededEvent } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { GET as listConversations } from "@/app/api/conversations/route";
 import { GET as getCounts } from "@/app/api/conversations/counts/route";
 import { GET as getConversation } from "@/app/api/conversations/[id]/route";
 import { GET as listMessages } from "@/app/api/conversations/[id]/messages/route";
+import { closeClient, getClient } from "@/lib/db/client";
+import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { COUNT_CAP, formatCount, type ConversationResponse, type MessageResponse } from "@/lib/schemas/inbox";
 import { createOrg, request, routeParams } from "../support/factories";
@@ -17,6 +19,26 @@ async function list(user: User, qs = "") {
 }
 const ids = (rows: ConversationResponse[]) => rows.map((c) => c.id);
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+const counts = async (u: User) => (await (await getCounts(await request(u, "/api/conversations/counts"), routeParams({}))).json()).counts;
+
+/** Documents of `coll` the database sent back while `fn` ran (the driver's command monitoring, on a fresh client). */
+async function documentsRead(coll: string, fn: () => Promise<unknown>): Promise<number> {
+  await closeClient();
+  const client = getClient();
+  client.options.monitorCommands = true;
+  let n = 0;
+  const onReply = (e: CommandSucceededEvent) => {
+    const cursor = (e.reply as { cursor?: { ns?: string; firstBatch?: unknown[]; nextBatch?: unknown[] } }).cursor;
+    if (cursor?.ns?.endsWith(`.${coll}`)) n += (cursor.firstBatch ?? cursor.nextBatch ?? []).length;
+  };
+  client.on("commandSucceeded", onReply);
+  try {
+    await fn();
+  } finally {
+    client.off("commandSucceeded", onReply);
+  }
+  return n;
+}
 
 /** mine/assigned, unassigned, AI-handled, someone else's, resolved: one of each. */
 async function inboxOrg() {
@@ -49,7 +71,6 @@ describe("GET /api/conversations: views, filters and counts", () => {
     expect(await as(users.supervisor, `assignee=${users.agent2._id.toHexString()}`)).toEqual([id(c.others)]);
     expect(await as(users.supervisor, "assignee=none")).toEqual([id(c.unassigned), id(c.ai)]);
 
-    const counts = async (u: User) => (await (await getCounts(await request(u, "/api/conversations/counts"), routeParams({}))).json()).counts;
     expect(await counts(users.supervisor)).toEqual({ mine: 0, unassigned: 1, ai: 1, all: 4, unread: 3, atLeast: [] });
     // The agent does not see agent2's conversation, so neither its row nor its unread messages count.
     expect(await counts(users.agent)).toEqual({ mine: 1, unassigned: 1, ai: 1, all: 3, unread: 2, atLeast: [] });
@@ -73,6 +94,40 @@ describe("GET /api/conversations: views, filters and counts", () => {
     expect(formatCount(counts, "all")).toBe("99+");
     expect(formatCount(counts, "mine")).toBe("0");
     expect(formatCount({ ...counts, all: 42, atLeast: ["all"] }, "all")).toBe("42+");
+  });
+
+  it("treats a conversation without an assignee field as unassigned, in the list, the counts and access alike", async () => {
+    const { orgId, users } = await createOrg();
+    const c = await seedConversation(orgId, { lastActivityAt: minutesAgo(1) });
+    // As another tool (or an older version) may have written it: no assigneeId at all.
+    await rawCollection("conversations").updateOne({ _id: c._id }, { $unset: { assigneeId: "" } });
+    const id = c._id.toHexString();
+    for (const u of [users.supervisor, users.agent]) {
+      expect(ids((await list(u, "view=unassigned")).body.conversations)).toEqual([id]);
+      expect(ids((await list(u, "assignee=none")).body.conversations)).toEqual([id]);
+      expect(await counts(u)).toMatchObject({ unassigned: 1, all: 1, mine: 0 });
+    }
+    const res = await getConversation(await request(users.agent, `/api/conversations/${id}`), routeParams({ id }));
+    expect(res.status).toBe(200);
+  });
+
+  it("reads no more than a page for a view that matches few of many conversations", async () => {
+    const { orgId, users } = await createOrg();
+    const open = [await seedConversation(orgId, { lastActivityAt: minutesAgo(3 * 1440) }), await seedConversation(orgId, { lastActivityAt: minutesAgo(40 * 1440) })];
+    const db = scoped(orgId)("conversations");
+    const { orgId: _o, _id: _i, ...resolved } = (await db.findOne({ _id: open[0]!._id }))!;
+    // 300 resolved, unassigned conversations, newer than the two open ones.
+    await db.insertMany(
+      Array.from({ length: 300 }, (_, i) => {
+        const _id = new ObjectId();
+        return { ...resolved, _id, status: "resolved" as const, liveKey: `resolved:${_id.toHexString()}`, lastActivityAt: minutesAgo(i + 1) };
+      }),
+    );
+    let body: { conversations: ConversationResponse[]; hasMore: boolean; nextCursor: string | null } | undefined;
+    const read = await documentsRead("conversations", async () => (body = (await list(users.agent, "view=unassigned&limit=5")).body));
+    expect(ids(body!.conversations)).toEqual(open.map((c) => c._id.toHexString()));
+    expect(body).toMatchObject({ hasMore: false, nextCursor: null });
+    expect(read).toBeLessThanOrEqual(5 + 1);
   });
 
   it("returns the row fields the list shows, and nothing internal", async () => {
@@ -140,7 +195,7 @@ describe("cursor pagination", () => {
   it("walks every conversation exactly once in (lastActivityAt, _id) order, across identical timestamps, hours, days and years", async () => {
     const { orgId, users } = await createOrg();
     const same = minutesAgo(10);
-    // Minutes, hours, days, months and years back: the list reads them through different time buckets.
+    // Minutes, hours, days, months and years back, and shared timestamps (the _id breaks the tie).
     const spread = [0, 1, 2, 90, 150, 26 * 60, 3 * 1440, 40 * 1440, 400 * 1440, 800 * 1440];
     for (let i = 0; i < 23; i++) await seedConversation(orgId, { lastActivityAt: i % 3 === 0 ? same : minutesAgo(spread[i % spread.length]! + i) });
     const seen: ConversationResponse[] = [];
@@ -158,6 +213,15 @@ describe("cursor pagination", () => {
     expect(new Set(ids(seen)).size).toBe(23);
     const key = (c: ConversationResponse) => `${new Date(c.lastActivityAt).getTime().toString().padStart(15, "0")}${c.id}`;
     expect(seen.map(key)).toEqual(seen.map(key).sort().reverse());
+  });
+
+  it("puts a conversation whose activity is in the future (a clock ahead of ours) on the first page", async () => {
+    const { orgId, users } = await createOrg();
+    for (let i = 0; i < 30; i++) await seedConversation(orgId, { lastActivityAt: minutesAgo(i) });
+    const ahead = await seedConversation(orgId, { lastActivityAt: new Date(Date.now() + 3 * 3600_000) });
+    const { body } = await list(users.admin, "view=all");
+    expect(body.conversations).toHaveLength(25);
+    expect(body.conversations[0].id).toBe(ahead._id.toHexString());
   });
 });
 
@@ -180,6 +244,24 @@ describe("search", () => {
     // The agent's search never reveals agent2's conversation.
     expect(await found(users.agent, "umbrella")).toEqual([c.unassigned._id.toHexString()]);
     expect(await found(users.admin, "nothing-matches-this")).toEqual([]);
+  });
+
+  it("finds conversations by message text however old, behind a busy recent one", async () => {
+    const { orgId, users } = await createOrg();
+    const busy = await seedConversation(orgId, { lastActivityAt: minutesAgo(1) });
+    for (let i = 0; i < 40; i++) await seedMessage(orgId, busy, { text: `Still waiting for my umbrella (${i})`, sentAt: minutesAgo(60 - i) });
+    const days = await seedConversation(orgId, { status: "resolved", lastActivityAt: minutesAgo(4 * 1440) });
+    await seedMessage(orgId, days, { text: "My umbrella arrived broken", sentAt: minutesAgo(4 * 1440) });
+    const months = await seedConversation(orgId, { status: "closed", lastActivityAt: minutesAgo(120 * 1440) });
+    await seedMessage(orgId, months, { text: "Do you sell umbrellas?", sentAt: minutesAgo(120 * 1440) });
+    await seedMessage(orgId, await seedConversation(orgId, { lastActivityAt: minutesAgo(2) }), { text: "Where is my parcel?" });
+
+    const { body } = await list(users.admin, "q=umbrella");
+    expect(ids(body.conversations)).toEqual([busy, days, months].map((c) => c._id.toHexString()));
+    // Paging a search walks the same results.
+    const first = (await list(users.admin, "q=umbrella&limit=2")).body;
+    expect(ids(first.conversations)).toEqual([busy, days].map((c) => c._id.toHexString()));
+    expect(ids((await list(users.admin, `q=umbrella&limit=2&cursor=${first.nextCursor}`)).body.conversations)).toEqual([months._id.toHexString()]);
   });
 });
 

@@ -1,5 +1,4 @@
 import { withOrg } from "@/lib/api/with-org";
-import { getSettings } from "@/lib/settings/settings";
 import { conversationDelta, listConversations } from "@/lib/inbox/list-conversations";
 import { listConversationsQuery } from "@/lib/schemas/inbox";
 
@@ -7,7 +6,6 @@ export const runtime = "nodejs";
 
 // GET /api/conversations: the inbox list (view, filters, search, cursor), or with updatedAfter the changes since the last poll
 export const GET = withOrg({ permission: "read:conversations", query: listConversationsQuery }, async ({ user, query }) => {
-  const settings = await getSettings(user.orgId);
-  if (query.updatedAfter) return conversationDelta(user, settings, { ...query, updatedAfter: query.updatedAfter });
-  return listConversations(user, settings, query);
+  if (query.updatedAfter) return conversationDelta(user, user.settings, { ...query, updatedAfter: query.updatedAfter });
+  return listConversations(user, user.settings, query);
 });

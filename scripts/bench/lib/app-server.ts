@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { startNext } from "../../lib/next-process";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,13 +44,51 @@ export async function waitForHealth(url: string, server: ChildProcess) {
   throw new Error("the app server did not start");
 }
 
-/** `next start` of the build in `env.NEXT_DIST_DIR` on 127.0.0.1:`port`, stopped with the benchmark; returns once it is healthy. */
-export async function startApp(port: number, env: NodeJS.ProcessEnv, cwd: string) {
+/**
+ * `next start` of the build in `env.NEXT_DIST_DIR` on 127.0.0.1:`port`, stopped with the benchmark
+ * (or earlier with the returned `stop`); returns once it is healthy, with the pid its process tree
+ * grows from (see `processTreeCpuMs`).
+ */
+export async function startApp(port: number, env: NodeJS.ProcessEnv, cwd: string): Promise<{ pid: number; stop: () => Promise<void> }> {
   const server = startNext(["start", "-H", "127.0.0.1", "-p", String(port)], env, cwd, { quiet: true });
   const exited = new Promise((r) => server.child.once("exit", r));
-  onStop(async () => {
+  const stop = async () => {
     server.stop();
     await Promise.race([exited, sleep(10_000)]);
-  });
+  };
+  onStop(stop);
   await waitForHealth(`http://127.0.0.1:${port}`, server.child);
+  return { pid: server.child.pid!, stop };
+}
+
+/**
+ * CPU time (user + system, ms) used so far by a process and every process under it (`npx` ->
+ * `next` -> `next-server`), from /proc (Linux). Sampled before and after a load, the difference
+ * is the app server's CPU for that load.
+ */
+export function processTreeCpuMs(pid: number): number {
+  const ticksPerMs = 100 / 1000; // USER_HZ: 100 on Linux
+  let total = 0;
+  const visit = (p: number) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${p}/stat`, "utf8");
+    } catch {
+      return; // exited
+    }
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    for (const task of readdirSync(`/proc/${p}/task`, { withFileTypes: false }) as string[]) {
+      let children = "";
+      try {
+        children = readFileSync(`/proc/${p}/task/${task}/children`, "utf8");
+      } catch {
+        continue;
+      }
+      for (const c of children.split(" ").filter(Boolean)) visit(Number(c));
+    }
+  };
+  visit(pid);
+  return total;
 }

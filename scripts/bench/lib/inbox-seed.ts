@@ -16,8 +16,6 @@ export async function seedInbox(CONVERSATIONS: number, MESSAGES: number) {
   const { createUser } = await import("@/lib/team/users");
   const { rawCollection } = await import("@/lib/db/collections");
   const { searchTokens } = await import("@/lib/search/tokens");
-  // Bulk inserts bypass `scoped`, which writes the derived keys; add them the same way.
-  const { withDerivedKeys } = await import("@/lib/db/derived-keys");
   await ensureIndexes();
   const orgId = await ensureDefaultOrganization();
   const suffix = orgId.toHexString().slice(-6);
@@ -45,27 +43,27 @@ export async function seedInbox(CONVERSATIONS: number, MESSAGES: number) {
       const last = new Date(now - Math.floor((i / CONVERSATIONS) * 90 * 86400_000) - (i % 997));
       const name = `Customer ${i}`;
       const phone = `+1${String(4_150_000_000 + i)}`;
-      convBatch.push(withDerivedKeys("conversations", {
+      convBatch.push({
         _id, orgId, accountId, contactId, liveKey: status === "closed" ? `closed:${_id.toHexString()}` : `${contactId.toHexString()}:${accountId.toHexString()}`,
         status, priority: i % 13 === 0 ? "urgent" : i % 5 === 0 ? "high" : "normal", assigneeId: assignee, tags: i % 3 === 0 ? ["vip"] : [],
         contact: { name, phone, identityKey: phone }, lastMessage: { preview: `About my ${words[i % words.length]}`, type: "text", sender: "customer" as const, status: null, at: last },
         lastActivityAt: last, lastCustomerMessageAt: last, unreadCount: i % 4, firstResponseAt: null, snoozedUntil: null, resolvedAt: status === "resolved" ? last : null,
         ai: { enabled: true, confidence: null, handoverReason: null, consecutiveReplies: 0 }, source: null, searchTokens: searchTokens(name, phone),
         createdAt: new Date(last.getTime() - 3600_000), updatedAt: last,
-      }));
+      });
       if (i === 0) busiest = _id;
       for (let k = 0; k < perConversation; k++) {
         const at = new Date(last.getTime() - (perConversation - k) * 60_000);
         const inbound = k % 2 === 0;
         const text = `Message ${k} about the ${words[(i + k) % words.length]} ${words[(i * 7 + k) % words.length]} number ${i}-${k}`;
         const wamid = `wamid.bench${i}x${k}`;
-        msgBatch.push(withDerivedKeys("messages", {
+        msgBatch.push({
           _id: new ObjectId(), orgId, conversationId: _id, contactId, accountId, key: inbound ? `wa:${wamid}` : `out:bench-${i}-${k}`, waMessageId: wamid,
           direction: inbound ? "inbound" : "outbound", sender: inbound ? "customer" : "agent", senderUserId: inbound ? null : agents[i % AGENTS]!._id,
           type: "text", text, payload: null, media: null, replyTo: null, reactions: [], edited: null, revokedAt: null, forwarded: "no",
           status: inbound ? null : "read", statusHistory: [], error: null, pricing: null, waConversation: null, sentAt: at,
           searchTokens: searchTokens(text), createdAt: at, updatedAt: at,
-        }));
+        });
       }
     }
     await conversations.insertMany(convBatch as never[], { ordered: false });

@@ -5,8 +5,7 @@ import { ConversationView } from "@/components/inbox/conversation-view";
 import { ApiError } from "@/lib/api/errors";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { getConversationForUser } from "@/lib/inbox/access";
-import { listMessages } from "@/lib/inbox/list-messages";
+import { getThread } from "@/lib/inbox/list-messages";
 import { toConversationResponse } from "@/lib/inbox/responses";
 
 export const metadata: Metadata = { title: "Inbox" };
@@ -15,15 +14,15 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const user = await requirePageUser("read:conversations");
   const { id } = await params;
   if (!ObjectId.isValid(id) || id.length !== 24) notFound();
-  let conversation;
+  let thread;
   try {
-    ({ conversation } = await getConversationForUser(user, new ObjectId(id)));
+    thread = await getThread(user, new ObjectId(id), { limit: 50 });
   } catch (err) {
     if (err instanceof ApiError && err.code === "forbidden") forbidden();
     if (err instanceof ApiError && err.code === "not_found") notFound();
     throw err;
   }
-  const page = await listMessages(user.orgId, conversation._id, { limit: 50 });
+  const { conversation, page } = thread;
   return (
     <ConversationView
       key={id}

@@ -18,8 +18,9 @@ export const GET = withOrg({ permission: "read:conversations", params }, async (
   return { analysis: analysis ? toAnalyticsResponse(analysis) : null, provider: integrations().ai };
 });
 
-// POST /api/conversations/[id]/analyze: analyse the conversation now (sentiment, intents, topics, summary, satisfaction)
-export const POST = withOrg({ permission: "read:conversations", params }, async ({ user, orgId, params }) => {
+// POST /api/conversations/[id]/analyze: analyse the conversation now (sentiment, intents, topics, summary, satisfaction).
+// It calls the model and writes the result, so it needs what replying needs, not only read access.
+export const POST = withOrg({ permission: "write:messages", params }, async ({ user, orgId, params }) => {
   await getConversationForUser(user, params.id);
   let result;
   try {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { withOrg } from "@/lib/api/with-org";
 import { getConversationForUser } from "@/lib/inbox/access";
-import { listMessages } from "@/lib/inbox/list-messages";
+import { getThread } from "@/lib/inbox/list-messages";
 import { toMessageResponses } from "@/lib/inbox/responses";
 import { sendMessage } from "@/lib/messaging/send-message";
 import { idParam } from "@/lib/api/params";
@@ -14,8 +14,7 @@ const params = z.object({ id: idParam });
 
 // GET /api/conversations/[id]/messages: the thread, newest page first (cursor for older), or with updatedAfter the changes since the last poll
 export const GET = withOrg({ permission: "read:conversations", params, query: listMessagesQuery }, async ({ user, params, query }) => {
-  await getConversationForUser(user, params.id);
-  return listMessages(user.orgId, params.id, query);
+  return (await getThread(user, params.id, query)).page;
 });
 
 // POST /api/conversations/[id]/messages: send a message as the agent (the client's idempotency key makes retries send once;
