@@ -45,26 +45,3 @@ export function groupCommit<I, R>(run: (items: I[]) => Promise<R[]>, maxItems: n
       if (!flying) void flush();
     });
 }
-
-/**
- * Runs calls with the same key one after another on this instance (different keys run freely).
- * FerretDB applies an update as read-modify-write of the whole document, so two concurrent updates
- * of one document can lose one (an unread increment, a status in the history); MongoDB's are
- * atomic. Serializing the webhook's writes per conversation and per message on the instance makes a
- * customer's burst of messages and a message's quick sent/delivered/read exact on both.
- */
-export function serialByKey() {
-  const tails = new Map<string, Promise<unknown>>();
-  return function run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const result = (tails.get(key) ?? Promise.resolve()).then(fn, fn);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return result;
-  };
-}

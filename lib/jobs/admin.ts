@@ -1,24 +1,21 @@
 import type { Filter, ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
-import { rawCollection } from "@/lib/db/collections";
+import { scoped } from "@/lib/db/scoped";
 import type { WorkflowExecutionDoc } from "@/lib/schemas/automation";
 import type { ListExecutionsQuery } from "@/lib/schemas/job-execution";
 import { enqueue } from "./enqueue";
 import type { JobName } from "./registry";
 
 /**
- * An organization's admins see its own runs and the system runs no organization owns (schedule
- * fan-outs, retention of unmapped webhook envelopes): `orgId` is pinned to exactly those two values,
- * which `scoped()` cannot express, hence the raw collection.
+ * An organization's runs, newest first. Only its own: the platform's runs (orgId null: schedule
+ * fan-outs, wake-snoozed, retention of unowned records) belong to no organization, so no
+ * organization's admin sees or retries them; their failures are in the server log (`job.failed`,
+ * `job.dead`).
  */
-function visibleTo(orgId: ObjectId): Filter<WorkflowExecutionDoc> {
-  return { orgId: { $in: [orgId, null] } };
-}
-
 export async function listExecutions(orgId: ObjectId, q: ListExecutionsQuery): Promise<WorkflowExecutionDoc[]> {
-  const filter: Filter<WorkflowExecutionDoc> = { ...visibleTo(orgId), ...(q.status ? { status: q.status } : {}), ...(q.job ? { job: q.job } : {}) };
-  return rawCollection("workflow_executions").find(filter, { sort: { startedAt: -1 }, limit: q.limit }).toArray();
+  const filter: Filter<WorkflowExecutionDoc> = { ...(q.status ? { status: q.status } : {}), ...(q.job ? { job: q.job } : {}) };
+  return scoped(orgId)("workflow_executions").find(filter, { sort: { startedAt: -1 }, limit: q.limit }).toArray();
 }
 
 /**
@@ -26,14 +23,14 @@ export async function listExecutions(orgId: ObjectId, q: ListExecutionsQuery): P
  * budget). Claimed first, so a double click enqueues once; released again if the enqueue fails.
  */
 export async function retryExecution(orgId: ObjectId, actor: Actor, id: ObjectId) {
-  const executions = rawCollection("workflow_executions");
+  const executions = scoped(orgId)("workflow_executions");
   const claimed = await executions.findOneAndUpdate(
-    { ...visibleTo(orgId), _id: id, status: { $in: ["failed", "dead"] }, retriedAs: null },
+    { _id: id, status: { $in: ["failed", "dead"] }, retriedAs: null },
     { $set: { retriedAs: "pending" } },
-    { returnDocument: "after", includeResultMetadata: false },
+    { returnDocument: "after" },
   );
   if (!claimed) {
-    const existing = await executions.findOne({ ...visibleTo(orgId), _id: id });
+    const existing = await executions.findOne({ _id: id });
     if (!existing) throw new ApiError("not_found", "No such job run");
     if (existing.retriedAs) throw new ApiError("conflict", "This run was already retried");
     throw new ApiError("conflict", `Only failed or dead runs can be retried (this one is ${existing.status})`);
@@ -45,7 +42,7 @@ export async function retryExecution(orgId: ObjectId, actor: Actor, id: ObjectId
     await executions.updateOne({ _id: id }, { $set: { retriedAs: null } });
     throw err;
   }
-  const after = await executions.findOneAndUpdate({ _id: id }, { $set: { retriedAs: messageId } }, { returnDocument: "after", includeResultMetadata: false });
+  const after = await executions.findOneAndUpdate({ _id: id }, { $set: { retriedAs: messageId } }, { returnDocument: "after" });
   await recordActivity(orgId, actor, {
     action: "job.retried",
     entityType: "job",

@@ -2,22 +2,26 @@ import { env } from "@/lib/env";
 import type { JobName, JobPayload } from "./registry";
 import type { EnqueueOptions, EnqueueResult, JobDriver } from "./types";
 
-let driver: JobDriver | undefined;
+/**
+ * The promise, not the driver, is cached: concurrent first enqueues (a webhook's burst of
+ * follow-ups) must share one driver, or each would get its own in-process queue and limits.
+ */
+let driver: Promise<JobDriver> | undefined;
 
 /** QStash when QSTASH_TOKEN is set (Upstash, or the local QStash-compatible server), else in-process. */
-async function getDriver(): Promise<JobDriver> {
-  if (driver) return driver;
+function getDriver(): Promise<JobDriver> {
+  driver ??= loadDriver().catch((err) => {
+    driver = undefined;
+    throw err;
+  });
+  return driver;
+}
+
+async function loadDriver(): Promise<JobDriver> {
   // Loaded here, not imported: the registry imports every job, and every job imports this file.
   const { jobRegistry } = await import("./registry");
-  let next: JobDriver;
-  if (env().QSTASH_TOKEN) {
-    const { qstashDriver } = await import("./drivers/qstash");
-    next = qstashDriver(jobRegistry);
-  } else {
-    next = (await import("./drivers/in-process")).inProcessDriver(jobRegistry);
-  }
-  driver = next;
-  return next;
+  if (env().QSTASH_TOKEN) return (await import("./drivers/qstash")).qstashDriver(jobRegistry);
+  return (await import("./drivers/in-process")).inProcessDriver(jobRegistry);
 }
 
 /** Tests swap drivers between files. */

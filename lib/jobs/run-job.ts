@@ -1,7 +1,7 @@
 import { ObjectId } from "mongodb";
 import { ZodError } from "zod";
-import { isDuplicateKeyError } from "@/lib/api/errors";
 import { rawCollection } from "@/lib/db/collections";
+import { withCommandScope } from "@/lib/db/command-log";
 import { log } from "@/lib/log";
 import { PermanentJobError } from "./define-job";
 import { enqueue } from "./enqueue";
@@ -19,27 +19,25 @@ export type RunOutcome =
  * Runs one delivery of a job, whatever driver delivered it, and records it in workflow_executions
  * (one document per delivery id, updated on each attempt).
  */
-export async function runJob(registry: JobRegistry, name: string, payload: unknown, delivery: { messageId: string; attempt: number }): Promise<RunOutcome> {
+export function runJob(registry: JobRegistry, name: string, payload: unknown, delivery: { messageId: string; attempt: number }): Promise<RunOutcome> {
+  return withCommandScope(`job:${name}`, () => runDelivery(registry, name, payload, delivery));
+}
+
+async function runDelivery(registry: JobRegistry, name: string, payload: unknown, delivery: { messageId: string; attempt: number }): Promise<RunOutcome> {
   const started = Date.now();
   const executions = rawCollection("workflow_executions");
   const job = registry.get(name);
   const orgId = extractOrgId(payload);
-  let inserted = false;
+  // One upsert per state change on the unique delivery id: the first attempt creates the record, later ones and redeliveries update it.
   const record = async (status: "running" | "completed" | "failed" | "retrying" | "dead", error: string | null) => {
     const now = new Date();
     const done = status !== "running";
     const state = { status, attempts: delivery.attempt, error, durationMs: done ? now.getTime() - started : null, completedAt: done ? now : null };
-    if (!inserted) {
-      inserted = true;
-      // Insert-then-update instead of an upsert: FerretDB drops null fields from $setOnInsert (orgId, retriedAs).
-      try {
-        await executions.insertOne({ _id: new ObjectId(), orgId, job: name, messageId: delivery.messageId, payload: asRecord(payload), startedAt: now, retriedAs: null, ...state });
-        return;
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-      }
-    }
-    await executions.updateOne({ messageId: delivery.messageId }, { $set: state });
+    await executions.updateOne(
+      { messageId: delivery.messageId },
+      { $set: state, $setOnInsert: { _id: new ObjectId(), orgId, job: name, payload: asRecord(payload), startedAt: now, retriedAs: null } },
+      { upsert: true },
+    );
   };
 
   if (!job) {

@@ -1,12 +1,12 @@
 import { ObjectId } from "mongodb";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
-import { serialByKey } from "@/lib/concurrency";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
 import { windowOpen, type ConversationDoc } from "@/lib/schemas/conversation";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { MessageDoc } from "@/lib/schemas/message";
 import { searchTokens } from "@/lib/search/tokens";
+import { setReaction } from "@/lib/webhook/messages";
 import { applyOrphanStatuses } from "@/lib/webhook/statuses";
 import { graphClientFor, type GraphClient, type SendResult } from "@/lib/whatsapp/graph-client";
 import { GraphApiError } from "@/lib/whatsapp/graph-error";
@@ -100,31 +100,25 @@ export async function sendMessage(orgId: ObjectId, input: SendInput): Promise<Me
   return dispatch(orgId, message, contact);
 }
 
-/** Retries of one message run one after another on this instance: two clicks send once on FerretDB too (see serialByKey). */
-const retrySerial = serialByKey();
-
 /** Sends a failed outbound message again (same record, a new WhatsApp id). */
-export function retryMessage(orgId: ObjectId, messageId: ObjectId): Promise<MessageDoc> {
-  return retrySerial(messageId.toHexString(), () => retryOnce(orgId, messageId));
-}
-
-async function retryOnce(orgId: ObjectId, messageId: ObjectId): Promise<MessageDoc> {
+export async function retryMessage(orgId: ObjectId, messageId: ObjectId): Promise<MessageDoc> {
   const db = scoped(orgId);
   const message = await db("messages").findOne({ _id: messageId });
   if (!message || message.direction !== "outbound" || message.type === "note" || message.type === "system") {
     throw new ApiError("not_found", "Message not found");
   }
-  if (message.status !== "failed") throw new ApiError("conflict", "Only a failed message can be retried");
+  const notFailed = () => new ApiError("conflict", "Only a failed message can be retried");
+  if (message.status !== "failed") throw notFailed();
   const { conversation, contact } = await loadConversation(orgId, message.conversationId);
   assertSendable(conversation, contact, message.type, message.sender === "system");
   const now = new Date();
-  // Claim the retry atomically: two clicks on "retry" send once.
+  // Claim the retry atomically: of two clicks on "retry" one sends; for the other it is no longer failed.
   const claimed = await db("messages").findOneAndUpdate(
     { _id: messageId, status: "failed" },
     { $set: { status: "pending", error: null, waMessageId: null, updatedAt: now }, $push: { statusHistory: { status: "pending", at: now } } },
     { returnDocument: "after" },
   );
-  if (!claimed) throw new ApiError("conflict", "This message is already being retried");
+  if (!claimed) throw notFailed();
   await touchConversation(orgId, conversation, claimed);
   return dispatch(orgId, claimed, contact);
 }
@@ -321,10 +315,5 @@ async function callGraph(orgId: ObjectId, client: GraphClient, to: string, m: Me
 
 /** The business's reaction shows on the message it reacts to (one per side; an empty emoji removes it). */
 async function recordReaction(orgId: ObjectId, reaction: MessageDoc) {
-  const target = String(reaction.payload?.message_id ?? "");
-  const emoji = String(reaction.payload?.emoji ?? "");
-  const db = scoped(orgId)("messages");
-  const now = new Date();
-  await db.updateOne({ waMessageId: target }, { $pull: { reactions: { by: "business" } }, $set: { updatedAt: now } });
-  if (emoji) await db.updateOne({ waMessageId: target }, { $push: { reactions: { emoji, by: "business", at: now } } });
+  await setReaction(orgId, String(reaction.payload?.message_id ?? ""), "business", String(reaction.payload?.emoji ?? ""), reaction.sentAt);
 }

@@ -42,7 +42,8 @@ export const messageDoc = z.object({
   accountId: objectId,
   /**
    * Unique per org: `wa:<wamid>` for inbound, `out:<idempotency key>` for outbound (set before the
-   * send, when no wamid exists yet; FerretDB has no partial indexes, so one always-present key).
+   * send, when no wamid exists yet: a unique wamid would need a partial index, which the product
+   * does not rely on, so one always-present key).
    */
   key: z.string(),
   waMessageId: z.string().nullable(),
@@ -56,6 +57,10 @@ export const messageDoc = z.object({
   payload: z.record(z.string(), z.unknown()).nullable(),
   media: mediaRef.nullable(),
   replyTo: z.object({ waMessageId: z.string(), messageId: objectId.nullable() }).nullable(),
+  /**
+   * At most one per side, the newest by `at` (lib/webhook/messages.ts `setReaction`). An empty emoji
+   * is that side's removal, kept so an older reaction delivered late does not come back.
+   */
   reactions: z.array(z.object({ emoji: z.string(), by: z.enum(["customer", "business"]), at: z.date() })),
   edited: z.object({ text: z.string().nullable(), at: z.date() }).nullable(),
   revokedAt: z.date().nullable(),

@@ -4,7 +4,10 @@ import { objectId } from "./common";
 /** A raw webhook envelope as received, kept for the retention period so any ingestion can be replayed. */
 export const webhookEventDoc = z.object({
   _id: objectId,
-  /** Null until the envelope is mapped to an organization (unknown phone number ids stay null). */
+  /**
+   * The organization whose numbers the envelope names, resolved before processing. Null when none
+   * (unknown number, invalid JSON) or several do: such envelopes are shown to no organization.
+   */
   orgId: objectId.nullable(),
   source: z.literal("whatsapp"),
   /** sha256 of the raw body: Meta's retries of the same POST map to the same event. */

@@ -144,7 +144,9 @@ export async function resolveContact(
       set.searchTokens = searchTokens(set.name ?? contact.name, set.phone ?? contact.phone, set.username ?? contact.username, contact.email, contact.company);
     }
     set.updatedAt = new Date();
-    await contacts.updateOne({ _id: contact._id }, { $set: set });
+    // `$max`: concurrent deliveries of one sender run in any order, the time only moves forward.
+    const { lastInboundAt, ...fields } = set;
+    await contacts.updateOne({ _id: contact._id }, { $set: fields, ...(lastInboundAt ? { $max: { lastInboundAt } } : {}) });
   }
   const resolved = { ...contact, ...set };
   remember(orgId, identity.key, resolved);

@@ -1,5 +1,4 @@
 import { ObjectId } from "mongodb";
-import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
@@ -26,20 +25,17 @@ export async function liveConversationId(orgId: ObjectId, account: AccountRef, c
 }
 
 /**
- * Creates the one live conversation per (contact, account), unique by `liveKey`: concurrent first
- * messages race on the insert and the loser reads the winner's (insert + 11000 rather than an
- * upsert: FerretDB's findAndModify upsert drops null and empty-array fields of $setOnInsert).
- * Then records it on the contact.
+ * The one live conversation per (contact, account): an upsert on the unique `liveKey`, so
+ * concurrent first messages all get the same conversation (MongoDB retries an upsert that loses the
+ * race on a unique key it matches by equality). Then records it on the contact.
  */
 export async function openLiveConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date): Promise<ObjectId> {
   const db = scoped(orgId);
   const now = new Date();
-  const liveKey = liveKeyOf(contact._id, account._id);
-  const doc: Omit<ConversationDoc, "orgId"> = {
+  const fresh: Omit<ConversationDoc, "orgId" | "liveKey"> = {
     _id: new ObjectId(),
     accountId: account._id,
     contactId: contact._id,
-    liveKey,
     status: "open",
     priority: "normal",
     assigneeId: null,
@@ -58,17 +54,13 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     createdAt: now,
     updatedAt: now,
   };
-  let id = doc._id;
-  try {
-    await db("conversations").insertOne(doc);
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    const existing = await db("conversations").findOne({ liveKey });
-    if (!existing) throw err;
-    id = existing._id;
-  }
-  // Only when the hint is wrong: the deliveries that lost the insert race find it already written and
-  // leave the contact alone (FerretDB can lose one of two concurrent updates of a document).
+  const live = await db("conversations").findOneAndUpdate(
+    { liveKey: liveKeyOf(contact._id, account._id) },
+    { $setOnInsert: fresh },
+    { upsert: true, returnDocument: "after", projection: { _id: 1 } },
+  );
+  const id = live!._id;
+  // Skipped when a concurrent delivery already wrote the same hint.
   const hint = `liveConversationIds.${account._id.toHexString()}`;
   await db("contacts").updateOne({ _id: contact._id, [hint]: { $ne: id } }, { $set: { [hint]: id, updatedAt: now } });
   return id;
@@ -91,10 +83,10 @@ const REOPENABLE: ConversationDoc["status"][] = ["resolved", "snoozed"];
  * Applies newly stored inbound messages to the live conversation: unread count (`$inc`), activity
  * and customer-window times (`$max`: deliveries come in any order, times only move forward), the
  * preview (only from a newer message), and reopening a resolved or snoozed conversation (`assigned`
- * when it has an assignee, else `open`). The usual case is ONE conditional update; only a
- * conversation to reopen, an older message arriving late, or a stale hint costs a read and a
- * compare-and-set. Returns false when the id is no longer the live conversation (closed since the
- * hint was written).
+ * when it has an assignee, else `open`). Every step is an atomic update with its condition in the
+ * filter. The usual case is ONE update; a conversation to reopen or an older message arriving late
+ * costs one more per step. Returns false when the id is no longer the live conversation (closed
+ * since the hint was written).
  */
 export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, liveKey: string, s: InboundSummary): Promise<boolean> {
   const conversations = scoped(orgId)("conversations");
@@ -106,30 +98,24 @@ export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, li
   };
   const max = { lastActivityAt: s.lastActivityAt, ...(s.lastCustomerMessageAt ? { lastCustomerMessageAt: s.lastCustomerMessageAt } : {}) };
   const inc = { unreadCount: s.newCustomerMessages };
+  const reopens = s.newCustomerMessages > 0;
   const newerPreview = s.lastMessage ? { $or: [{ lastMessage: null }, { "lastMessage.at": { $lte: s.lastMessage.at } }] } : {};
-  const fast = await conversations.updateOne(
-    { _id: conversationId, liveKey, ...(s.newCustomerMessages > 0 ? { status: { $nin: REOPENABLE } } : {}), ...newerPreview },
+  const live = { _id: conversationId, liveKey };
+  const all = await conversations.updateOne(
+    { ...live, ...(reopens ? { status: { $nin: REOPENABLE } } : {}), ...newerPreview },
     { $set: { ...set, ...(s.lastMessage ? { lastMessage: s.lastMessage } : {}) }, $max: max, $inc: inc },
   );
-  if (fast.matchedCount > 0) return true;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await conversations.findOne({ _id: conversationId });
-    if (!current || current.liveKey !== liveKey) return false;
-    const reopen = s.newCustomerMessages > 0 && REOPENABLE.includes(current.status);
-    const newer = s.lastMessage && (!current.lastMessage || current.lastMessage.at <= s.lastMessage.at);
-    const res = await conversations.updateOne(
-      { _id: conversationId, liveKey, status: current.status },
-      {
-        $set: {
-          ...set,
-          ...(reopen ? { status: current.assigneeId ? ("assigned" as const) : ("open" as const), snoozedUntil: null } : {}),
-          ...(newer ? { lastMessage: s.lastMessage } : {}),
-        },
-        $max: max,
-        $inc: inc,
-      },
-    );
-    if (res.matchedCount > 0) return true;
+  if (all.matchedCount > 0) return true;
+  // Not the usual case: the counters and times go in unconditionally, then each conditional part on its own.
+  const before = await conversations.findOneAndUpdate(live, { $set: set, $max: max, $inc: inc }, { returnDocument: "before", projection: { status: 1, lastMessage: 1 } });
+  if (!before) return false;
+  if (s.lastMessage && (!before.lastMessage || before.lastMessage.at <= s.lastMessage.at)) {
+    await conversations.updateOne({ ...live, ...newerPreview }, { $set: { lastMessage: s.lastMessage, updatedAt: now } });
   }
-  throw new Error(`conversation ${conversationId.toHexString()} kept changing while an inbound message was applied`);
+  if (reopens && REOPENABLE.includes(before.status)) {
+    const reopen = (status: "open" | "assigned") => ({ $set: { status, snoozedUntil: null, updatedAt: now } });
+    const open = await conversations.updateOne({ ...live, status: { $in: REOPENABLE }, assigneeId: null }, reopen("open"));
+    if (open.matchedCount === 0) await conversations.updateOne({ ...live, status: { $in: REOPENABLE }, assigneeId: { $ne: null } }, reopen("assigned"));
+  }
+  return true;
 }

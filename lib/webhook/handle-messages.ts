@@ -1,5 +1,4 @@
 import type { ObjectId } from "mongodb";
-import { serialByKey } from "@/lib/concurrency";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { MessageDoc } from "@/lib/schemas/message";
@@ -29,8 +28,6 @@ import { applyStatuses } from "./statuses";
 
 /** Database operations in flight per delivery (contacts, conversations, statuses of one batch). */
 const CONCURRENCY = 8;
-/** One conversation update at a time per contact and number on this instance (see serialByKey). */
-const conversationSerial = serialByKey();
 /** A redelivery this soon after the first one re-schedules follow-ups: the first may have failed before scheduling them. */
 const FOLLOW_UP_REDELIVERY_MS = 10 * 60_000;
 
@@ -145,7 +142,7 @@ async function ingestThread(
   await mapLimit(prepared, CONCURRENCY, async (p) => {
     const fresh = p.docs.filter((d) => isNew.has(d._id.toHexString()));
     if (fresh.length > 0) {
-      await conversationSerial(liveKeyOf(p.contact._id, account._id), () => updateConversation(orgId, account, p, fresh));
+      await updateConversation(orgId, account, p, fresh);
       await afterInsert(orgId, p.contact, p.messages, fresh, followUps);
     }
     const old = p.docs.filter((d) => !isNew.has(d._id.toHexString()));

@@ -4,6 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { rawCollection } from "@/lib/db/collections";
 import { log } from "@/lib/log";
 import type { WebhookEventDoc } from "@/lib/schemas/webhook-event";
+import { accountByPhoneNumberId, accountsByWabaId, type AccountRef } from "./accounts";
 import type { ChangeResult } from "./change-result";
 import { envelopeSchema, issueText } from "./envelope";
 import { scheduleFollowUps, type FollowUps } from "./follow-ups";
@@ -16,14 +17,15 @@ import { mapLimit } from "./map-limit";
 const CHANGE_CONCURRENCY = 8;
 const MAX_REASON = 2000;
 
-export type Processed = Pick<WebhookEventDoc, "orgId" | "reason" | "counts"> & {
+export type Processed = Pick<WebhookEventDoc, "reason" | "counts"> & {
   outcome: "processed" | "unprocessed";
   followUps: FollowUps[];
 };
 
+type ParsedEnvelope = ReturnType<typeof envelopeSchema.safeParse>;
+
 /** Routes every change of an envelope on `changes[].field` and folds the results into one outcome. */
-export async function processEnvelope(json: unknown): Promise<Processed> {
-  const parsed = envelopeSchema.safeParse(json);
+async function processEnvelope(parsed: ParsedEnvelope): Promise<Processed> {
   if (!parsed.success) return unprocessed(`envelope: ${issueText(parsed.error)}`);
   if (parsed.data.object !== "whatsapp_business_account") return unprocessed(`object "${parsed.data.object}" is not whatsapp_business_account`);
   const changes = parsed.data.entry.flatMap((entry) => entry.changes.map((change) => ({ entry, change })));
@@ -49,7 +51,6 @@ export async function processEnvelope(json: unknown): Promise<Processed> {
   return {
     outcome: problems.length ? "unprocessed" : "processed",
     reason: text ? text.slice(0, MAX_REASON) : null,
-    orgId: results.find((r) => r.orgId)?.orgId ?? null,
     counts: {
       messages: results.reduce((n, r) => n + r.counts.messages, 0),
       statuses: results.reduce((n, r) => n + r.counts.statuses, 0),
@@ -60,7 +61,36 @@ export async function processEnvelope(json: unknown): Promise<Processed> {
 }
 
 function unprocessed(reason: string): Processed {
-  return { outcome: "unprocessed", reason, orgId: null, counts: { messages: 0, statuses: 0, other: 0 }, followUps: [] };
+  return { outcome: "unprocessed", reason, counts: { messages: 0, statuses: 0, other: 0 }, followUps: [] };
+}
+
+/**
+ * The organization an envelope belongs to, found before it is processed so that the stored
+ * envelope keeps it whatever happens next (a failure included): the owner of the numbers
+ * (`metadata.phone_number_id`) and WABAs (`entry[].id`, for template and account fields) its
+ * changes name. Only an organization's own envelopes are shown to its admins, so an envelope that
+ * maps to none (unknown number, not an envelope) or to several (a WABA shared across
+ * organizations: each would read the others' raw bodies) has no owner and is left to the server
+ * log. The lookups are the ones processing makes next (phone numbers come from a cache).
+ */
+async function envelopeOwner(parsed: ParsedEnvelope): Promise<{ orgId: ObjectId | null; orgIds: ObjectId[] }> {
+  if (!parsed.success) return { orgId: null, orgIds: [] };
+  const orgs = new Map<string, ObjectId>();
+  const wabas = new Map<string, Promise<AccountRef[]>>();
+  for (const entry of parsed.data.entry) {
+    for (const { field, value } of entry.changes) {
+      const phoneNumberId = (value.metadata as { phone_number_id?: unknown } | undefined)?.phone_number_id;
+      let accounts: (AccountRef | null)[] = [];
+      if (typeof phoneNumberId === "string" && phoneNumberId) accounts = [await accountByPhoneNumberId(phoneNumberId)];
+      else if (isTemplateField(field) || isAccountField(field)) {
+        if (!wabas.has(entry.id)) wabas.set(entry.id, accountsByWabaId(entry.id));
+        accounts = await wabas.get(entry.id)!;
+      }
+      for (const a of accounts) if (a) orgs.set(a.orgId.toHexString(), a.orgId);
+    }
+  }
+  const orgIds = [...orgs.values()];
+  return { orgId: orgIds.length === 1 ? orgIds[0]! : null, orgIds };
 }
 
 function parseBody(raw: Buffer | string): { ok: true; json: unknown } | { ok: false } {
@@ -74,34 +104,41 @@ function parseBody(raw: Buffer | string): { ok: true; json: unknown } | { ok: fa
 const INVALID_JSON = "The request body is not valid JSON";
 
 /**
- * One signed delivery: handle it, keep the raw envelope with its outcome (the durable record an
- * admin can inspect and replay), schedule follow-up work, answer. A database failure throws (the
- * route answers 5xx and Meta retries; every write is idempotent); a bug on a payload we accepted is
- * recorded as `failed` and answered 200, since Meta retrying for 7 days cannot fix it.
+ * One signed delivery: find its organization, handle it, keep the raw envelope with its outcome
+ * (the durable record that organization's admins can inspect and replay), schedule follow-up work,
+ * answer. A database failure throws (the route answers 5xx and Meta retries; every write is
+ * idempotent); a bug on a payload we accepted is recorded as `failed` and answered 200, since Meta
+ * retrying for 7 days cannot fix it. An envelope no organization owns is visible to no
+ * organization's admin: it is stored (for retention and a platform operator) and logged.
  */
 export async function receiveWebhook(raw: Buffer, requestId: string): Promise<Response> {
   const receivedAt = new Date();
   const base = { _id: new ObjectId(), source: "whatsapp" as const, bodyHash: createHash("sha256").update(raw).digest("hex"), rawBody: raw.toString("utf8"), receivedAt };
+  const eventId = base._id.toHexString();
   const body = parseBody(raw);
   if (!body.ok) {
     await insertWebhookEvent({ ...base, orgId: null, outcome: "invalid_json", reason: INVALID_JSON, counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: receivedAt });
-    log.warn("webhook.invalid_json", { requestId, eventId: base._id.toHexString() });
+    log.warn("webhook.invalid_json", { requestId, eventId, reason: INVALID_JSON });
     throw new ApiError("bad_request", INVALID_JSON);
   }
+  const parsed = envelopeSchema.safeParse(body.json);
+  const { orgId, orgIds } = await envelopeOwner(parsed);
+  if (orgIds.length > 1) log.warn("webhook.envelope_several_orgs", { requestId, eventId, orgIds: orgIds.map((o) => o.toHexString()) });
   let processed: Processed;
   try {
-    processed = await processEnvelope(body.json);
+    processed = await processEnvelope(parsed);
   } catch (err) {
-    const failed = { ...base, orgId: null, outcome: "failed" as const, reason: errorText(err), counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: new Date() };
-    await insertWebhookEvent(failed).catch((e) => log.error("webhook.event_not_stored", { requestId, err: e }));
+    const failed = { ...base, orgId, outcome: "failed" as const, reason: errorText(err), counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: new Date() };
+    await insertWebhookEvent(failed).catch((e) => log.error("webhook.event_not_stored", { requestId, eventId, err: e }));
     if (err instanceof MongoError) throw err;
-    log.error("webhook.envelope_failed", { requestId, eventId: base._id.toHexString(), err });
+    log.error("webhook.envelope_failed", { requestId, eventId, orgId: orgId?.toHexString() ?? null, err });
     return Response.json({ received: true, outcome: "failed" });
   }
   const { followUps, ...stored } = processed;
-  await insertWebhookEvent({ ...base, ...stored, attempts: 1, lastProcessedAt: new Date() });
+  await insertWebhookEvent({ ...base, ...stored, orgId, attempts: 1, lastProcessedAt: new Date() });
   await Promise.all(followUps.map(scheduleFollowUps));
-  if (processed.outcome === "unprocessed") log.warn("webhook.envelope_unprocessed", { requestId, eventId: base._id.toHexString(), reason: processed.reason });
+  if (!orgId) log.warn("webhook.envelope_unmapped", { requestId, eventId, outcome: processed.outcome, reason: processed.reason });
+  else if (processed.outcome === "unprocessed") log.warn("webhook.envelope_unprocessed", { requestId, eventId, reason: processed.reason });
   return Response.json({ received: true, outcome: processed.outcome });
 }
 
@@ -110,27 +147,28 @@ function errorText(err: unknown) {
 }
 
 /**
- * Reprocesses a stored envelope (admin replay). Ingestion is idempotent, so what was stored before
- * stays once; what could not be handled then (an unknown number since registered) is handled now.
+ * Reprocesses a stored envelope of an organization (admin replay). Ingestion is idempotent, so what
+ * was stored before stays once; what could not be handled then is handled now. The envelope keeps
+ * its organization.
  */
-export async function replayWebhookEvent(event: Pick<WebhookEventDoc, "_id" | "rawBody">): Promise<WebhookEventDoc> {
+export async function replayWebhookEvent(event: Pick<WebhookEventDoc, "_id" | "orgId" | "rawBody">): Promise<WebhookEventDoc> {
   const events = rawCollection("webhook_events");
   const body = parseBody(event.rawBody);
-  let update: Pick<WebhookEventDoc, "outcome" | "reason" | "counts" | "orgId"> | Pick<WebhookEventDoc, "outcome" | "reason">;
+  let update: Pick<WebhookEventDoc, "outcome" | "reason" | "counts"> | Pick<WebhookEventDoc, "outcome" | "reason">;
   let followUps: FollowUps[] = [];
   if (!body.ok) update = { outcome: "invalid_json", reason: INVALID_JSON };
   else {
     try {
-      const processed = await processEnvelope(body.json);
+      const processed = await processEnvelope(envelopeSchema.safeParse(body.json));
       ({ followUps } = processed);
-      update = { outcome: processed.outcome, reason: processed.reason, counts: processed.counts, orgId: processed.orgId };
+      update = { outcome: processed.outcome, reason: processed.reason, counts: processed.counts };
     } catch (err) {
       if (err instanceof MongoError) throw err;
       update = { outcome: "failed", reason: errorText(err) };
     }
   }
   const doc = await events.findOneAndUpdate(
-    { _id: event._id },
+    { _id: event._id, orgId: event.orgId },
     { $set: { ...update, lastProcessedAt: new Date() }, $inc: { attempts: 1 } },
     { returnDocument: "after" },
   );

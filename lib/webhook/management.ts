@@ -1,6 +1,5 @@
 import { ObjectId } from "mongodb";
 import { z } from "zod";
-import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
 import type { TemplateDoc } from "@/lib/schemas/template";
 import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
@@ -66,17 +65,14 @@ export async function handleTemplateChange(field: TemplateField, entry: Entry, v
       result.notes.push(`${field}: template ${v.message_template_name} announced a category change to ${String(v.correct_category ?? v.new_category)}`);
       continue;
     }
-    const templates = scoped(orgId)("whatsapp_templates");
-    const now = new Date();
-    const byMetaId = await templates.updateOne({ metaId: v.message_template_id }, { $set: { ...set, updatedAt: now } });
-    if (byMetaId.matchedCount > 0) continue;
-    // Not synced yet: keep what the webhook says so the state is not lost; the next sync fills in the rest.
+    // Upserted by the key the sync also uses: a template not synced yet is kept with what the
+    // webhook says, so the state is not lost; the next sync fills in the rest.
     const account = accounts[0]!;
-    const defaults: Omit<TemplateDoc, "orgId" | "updatedAt"> = {
+    const now = new Date();
+    const defaults: Omit<TemplateDoc, "orgId" | "key" | "metaId" | "updatedAt"> = {
       _id: new ObjectId(),
       accountId: account._id,
       wabaId: account.wabaId,
-      metaId: v.message_template_id,
       name: v.message_template_name,
       language: v.message_template_language,
       category: "UNKNOWN",
@@ -85,17 +81,15 @@ export async function handleTemplateChange(field: TemplateField, entry: Entry, v
       rejectedReason: null,
       parameterFormat: "positional",
       components: [],
-      key: templateKey(account.wabaId, v.message_template_name, v.message_template_language),
       syncedAt: new Date(0),
       createdAt: now,
     };
-    // Insert, then update on 11000: FerretDB's upserts drop null and empty-array fields of $setOnInsert.
-    try {
-      await templates.insertOne({ ...defaults, ...set, updatedAt: now });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      await templates.updateOne({ key: defaults.key }, { $set: { ...set, updatedAt: now } });
-    }
+    const onInsert = Object.fromEntries(Object.entries(defaults).filter(([k]) => !(k in set)));
+    await scoped(orgId)("whatsapp_templates").updateOne(
+      { key: templateKey(account.wabaId, v.message_template_name, v.message_template_language) },
+      { $set: { ...set, metaId: v.message_template_id, updatedAt: now }, $setOnInsert: onInsert },
+      { upsert: true },
+    );
   }
   return result;
 }

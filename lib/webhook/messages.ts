@@ -140,6 +140,30 @@ export async function quotedMessageId(orgId: ObjectId, wamid: string): Promise<O
   return doc?._id ?? null;
 }
 
+type Reaction = MessageDoc["reactions"][number];
+
+/**
+ * One side's reaction on a message (a customer and the business each have one): the newest by the
+ * reaction's own time wins, whatever order deliveries arrive or run in. Atomic updates with the
+ * decision in their filters: the side's first reaction is added only while it has none, a later
+ * one replaces it only if newer. An empty emoji is the side's removal and is kept as such, so an
+ * older reaction delivered late does not come back. Returns false when the target is not stored.
+ */
+export async function setReaction(orgId: ObjectId, targetWamid: string, by: Reaction["by"], emoji: string, at: Date): Promise<boolean> {
+  const messages = scoped(orgId)("messages");
+  const updatedAt = new Date();
+  const first = await messages.updateOne({ waMessageId: targetWamid, "reactions.by": { $ne: by } }, { $push: { reactions: { emoji, by, at } }, $set: { updatedAt } });
+  if (first.matchedCount > 0) return true;
+  const newer = await messages.updateOne(
+    { waMessageId: targetWamid, reactions: { $elemMatch: { by, at: { $lte: at } } } },
+    { $set: { "reactions.$[mine].emoji": emoji, "reactions.$[mine].at": at, updatedAt } },
+    { arrayFilters: [{ "mine.by": by }] },
+  );
+  if (newer.matchedCount > 0) return true;
+  // Neither matched: the side's stored reaction is newer, or there is no such message.
+  return !!(await messages.findOne({ waMessageId: targetWamid }, { projection: { _id: 1 } }));
+}
+
 /**
  * Reactions, edits and revokes change the message they point at (the original is kept: an edit is
  * stored beside it, a revoke marks it). All three are idempotent, so a redelivery changes nothing.
@@ -149,16 +173,8 @@ export async function applyMutation(orgId: ObjectId, m: InboundMessage): Promise
   const messages = scoped(orgId)("messages");
   const now = new Date();
   if (m.type === "reaction" && m.reaction) {
-    // One reaction per customer per message: the new one replaces theirs, an empty emoji removes it.
-    // (Computed from a read: FerretDB's $pull does not match sub-documents by condition.)
-    const target = await messages.findOne({ waMessageId: m.reaction.message_id }, { projection: { _id: 1, reactions: 1 } });
-    if (!target) return `reaction ${m.id}: target ${m.reaction.message_id} is not stored`;
-    const reactions = [
-      ...target.reactions.filter((r) => r.by !== "customer"),
-      ...(m.reaction.emoji ? [{ emoji: m.reaction.emoji, by: "customer" as const, at: m.timestamp }] : []),
-    ];
-    await messages.updateOne({ _id: target._id }, { $set: { reactions, updatedAt: now } });
-    return null;
+    const stored = await setReaction(orgId, m.reaction.message_id, "customer", m.reaction.emoji ?? "", m.timestamp);
+    return stored ? null : `reaction ${m.id}: target ${m.reaction.message_id} is not stored`;
   }
   if (m.type === "edit" && m.edit) {
     const edited = m.edit.message as Partial<InboundMessage> | undefined;

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { withCommandScope } from "@/lib/db/command-log";
 import type { NextRequest } from "next/server";
 import { ApiError, toErrorResponse } from "@/lib/api/errors";
 import { readRawBody } from "@/lib/api/read-json";
@@ -29,20 +30,21 @@ export type SignedWebhook = { req: NextRequest; raw: Buffer; requestId: string }
  * DEV_SKIP_SIGNATURES, which lib/env.ts refuses in production.
  */
 export function withWhatsAppSignature(handler: (ctx: SignedWebhook) => Promise<Response>) {
-  return async (req: NextRequest): Promise<Response> => {
-    const requestId = req.headers.get("x-request-id") ?? randomUUID();
-    try {
-      const e = env();
-      const raw = await readRawBody(req, e.WHATSAPP_WEBHOOK_MAX_BYTES);
-      if (!e.DEV_SKIP_SIGNATURES) {
-        if (!e.WHATSAPP_APP_SECRET) throw new ApiError("service_unavailable", "WHATSAPP_APP_SECRET is not configured; webhooks cannot be verified");
-        const header = req.headers.get("x-hub-signature-256");
-        if (!header) throw new ApiError("unauthorized", "Missing X-Hub-Signature-256 header");
-        if (!isValidWhatsAppSignature(raw, header, e.WHATSAPP_APP_SECRET)) throw new ApiError("unauthorized", "Invalid X-Hub-Signature-256 signature");
+  return (req: NextRequest): Promise<Response> =>
+    withCommandScope("route", async () => {
+      const requestId = req.headers.get("x-request-id") ?? randomUUID();
+      try {
+        const e = env();
+        const raw = await readRawBody(req, e.WHATSAPP_WEBHOOK_MAX_BYTES);
+        if (!e.DEV_SKIP_SIGNATURES) {
+          if (!e.WHATSAPP_APP_SECRET) throw new ApiError("service_unavailable", "WHATSAPP_APP_SECRET is not configured; webhooks cannot be verified");
+          const header = req.headers.get("x-hub-signature-256");
+          if (!header) throw new ApiError("unauthorized", "Missing X-Hub-Signature-256 header");
+          if (!isValidWhatsAppSignature(raw, header, e.WHATSAPP_APP_SECRET)) throw new ApiError("unauthorized", "Invalid X-Hub-Signature-256 signature");
+        }
+        return await handler({ req, raw, requestId });
+      } catch (err) {
+        return toErrorResponse(err, { requestId, path: "/api/webhooks/whatsapp" });
       }
-      return await handler({ req, raw, requestId });
-    } catch (err) {
-      return toErrorResponse(err, { requestId, path: "/api/webhooks/whatsapp" });
-    }
-  };
+    });
 }

@@ -42,8 +42,8 @@ export function templateKey(wabaId: string, name: string, language: string): str
 }
 
 /**
- * Components are kept without Meta's `example` (sample values for Meta's reviewers, never needed to
- * send): its `body_text` is an array of arrays, which FerretDB cannot store.
+ * Components are kept without Meta's `example`: sample values for Meta's reviewers, never needed to
+ * send or show.
  */
 function fromMeta(t: MetaTemplate): Pick<TemplateDoc, "metaId" | "name" | "language" | "category" | "status" | "qualityScore" | "rejectedReason" | "parameterFormat" | "components"> {
   return {

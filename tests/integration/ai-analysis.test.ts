@@ -56,6 +56,19 @@ describe("analysis agent", () => {
     expect(runs.map((r) => [r.agentType, r.outcome])).toEqual([["analysis", "analysed"], ["analysis", "analysed"]]);
   });
 
+  it("lets a viewer read the analysis but not run one (it calls the model and writes the result)", async () => {
+    const c = await conversationWith("Is my order on its way?");
+    const id = c._id.toHexString();
+    const read = await getAnalysis(await request(org.users.viewer, `/api/conversations/${id}/analyze`), routeParams({ id }));
+    expect(read.status).toBe(200);
+    const run = await analyze(await request(org.users.viewer, `/api/conversations/${id}/analyze`, { method: "POST" }), routeParams({ id }));
+    expect(run.status).toBe(403);
+    expect(await run.json()).toEqual({ error: { code: "forbidden", message: "Your role does not allow this action" } });
+    expect(gemini.requests).toHaveLength(0);
+    expect(await scoped(org.orgId)("conversation_analytics").countDocuments({ conversationId: c._id })).toBe(0);
+    expect(await scoped(org.orgId)("ai_runs").countDocuments({ conversationId: c._id })).toBe(0);
+  });
+
   it("rejects invalid JSON from the model: nothing stored, the run is logged as an error, the user gets a clear 503", async () => {
     const c = await conversationWith("hello?");
     const id = c._id.toHexString();

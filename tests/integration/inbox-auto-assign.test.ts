@@ -67,7 +67,7 @@ describe("autoAssign (round-robin)", () => {
     const skipped = await runJob(jobRegistry, "conversation-assign", { orgId: orgId.toHexString(), conversationId: aiAnswers._id.toHexString() }, { messageId: `assign-ai-${aiAnswers._id}`, attempt: 1 });
     expect(skipped).toEqual({ status: "completed" });
     expect(await db("conversations").findOne({ _id: aiAnswers._id })).toMatchObject({ assigneeId: null, status: "open" });
-    // At the same time: decisions of one organization take turns on an instance, so both agents get one.
+    // At the same time: each decision claims the agent it picked by compare-and-set, so both agents get one.
     const outcomes = await Promise.all(
       [a, b].map((c, i) => runJob(jobRegistry, "conversation-assign", { orgId: orgId.toHexString(), conversationId: c._id.toHexString() }, { messageId: `assign-${i}-${c._id}`, attempt: 1 })),
     );

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { updateContact } from "@/lib/inbox/contacts";
+import { toMessageResponse } from "@/lib/inbox/responses";
 import type { MessageDoc } from "@/lib/schemas/message";
 import { deliver, envelope, fixture, orgWithAccount, textMessage, type TestAccount } from "../support/whatsapp-webhook";
 
@@ -215,6 +216,21 @@ describe("threads, contacts and conversations", () => {
     expect(await db("conversations").findOne({ _id: conversations[1]!._id })).toMatchObject({ unreadCount: 2, lastMessage: expect.objectContaining({ preview: "and another" }) });
   });
 
+  it("counts every message of a new customer's burst once when the deliveries run at the same time", async () => {
+    const { account, orgId } = await orgWithAccount();
+    const db = scoped(orgId);
+    const t = 1750000000;
+    const burst = Array.from({ length: 20 }, (_, i) => envelope(account, textMessage("16505550012", `wamid.BURST${i}`, `part ${i}`, t + i)));
+    // Shuffled, each delivered twice (Meta's retries), all at once.
+    const order = [...burst, ...burst].map((b, i) => ({ b, k: (i * 7919) % 40 })).sort((x, y) => x.k - y.k).map((x) => x.b);
+    expect((await Promise.all(order.map((b) => deliver(b, account)))).every((r) => r.outcome === "processed")).toBe(true);
+    expect(await db("contacts").countDocuments({})).toBe(1);
+    const conversations = await db("conversations").find({}).toArray();
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]).toMatchObject({ unreadCount: 20, lastActivityAt: at(t + 19), lastCustomerMessageAt: at(t + 19), lastMessage: expect.objectContaining({ preview: "part 19" }) });
+    expect(await db("messages").countDocuments({ conversationId: conversations[0]!._id })).toBe(20);
+  });
+
   it("handles a batch across contacts in any order: previews and window times only move forward", async () => {
     const { account, orgId } = await orgWithAccount();
     const db = scoped(orgId);
@@ -256,6 +272,10 @@ describe("edits, revokes and reactions", () => {
     expect((await stored(account, original)).message).toMatchObject({ text: "Oops", revokedAt: at(1749854575) });
   });
 
+  const shownReactions = async (account: TestAccount, id: ObjectId) => toMessageResponse((await scoped(account.orgId)("messages").findOne({ _id: id }))!).reactions;
+  const reaction = (account: TestAccount, target: string, emoji: string | undefined, id: string, t: number) =>
+    envelope(account, { contacts: [{ profile: { name: "S" }, wa_id: "16505551234" }], messages: [{ from: "16505551234", id, timestamp: String(t), type: "reaction", reaction: { message_id: target, ...(emoji === undefined ? {} : { emoji }) } }] });
+
   it("attaches a reaction to its target, replaces it, and removes it on an empty emoji", async () => {
     const { account } = await orgWithAccount();
     const target = await outbound(account, "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0RTJEOTc2ODVERUY5RDlGNkYA");
@@ -263,24 +283,44 @@ describe("edits, revokes and reactions", () => {
     await deliver("inbound_reaction", account);
     const db = scoped(account.orgId);
     expect((await db("messages").findOne({ _id: target._id }))?.reactions).toEqual([{ emoji: "👍", by: "customer", at: at(1749419544) }]);
-    const react = (emoji: string | undefined, id: string) => envelope(account, { contacts: [{ profile: { name: "S" }, wa_id: "16505551234" }], messages: [{ from: "16505551234", id, timestamp: "1749419600", type: "reaction", reaction: { message_id: target.waMessageId, ...(emoji === undefined ? {} : { emoji }) } }] });
-    await deliver(react("❤️", "wamid.R2"), account);
-    expect((await db("messages").findOne({ _id: target._id }))?.reactions).toEqual([{ emoji: "❤️", by: "customer", at: at(1749419600) }]);
-    await deliver(react("", "wamid.R3"), account);
-    expect((await db("messages").findOne({ _id: target._id }))?.reactions).toEqual([]);
-    await deliver(react("🎉", "wamid.R4"), account);
-    await deliver(react(undefined, "wamid.R5"), account);
-    expect((await db("messages").findOne({ _id: target._id }))?.reactions).toEqual([]);
+    const react = (emoji: string | undefined, id: string, t: number) => reaction(account, target.waMessageId!, emoji, id, t);
+    await deliver(react("❤️", "wamid.R2", 1749419600), account);
+    expect(await shownReactions(account, target._id)).toEqual([{ emoji: "❤️", by: "customer" }]);
+    await deliver(react("", "wamid.R3", 1749419601), account);
+    expect(await shownReactions(account, target._id)).toEqual([]);
+    await deliver(react("🎉", "wamid.R4", 1749419602), account);
+    expect(await shownReactions(account, target._id)).toEqual([{ emoji: "🎉", by: "customer" }]);
+    await deliver(react(undefined, "wamid.R5", 1749419603), account);
+    expect(await shownReactions(account, target._id)).toEqual([]);
     expect(await db("messages").countDocuments({ type: "reaction" })).toBe(0);
+  });
+
+  it("keeps the customer's newest reaction whatever order deliveries arrive or run in", async () => {
+    const { account } = await orgWithAccount();
+    const target = await outbound(account, "wamid.REACTED");
+    const react = (emoji: string, n: number) => reaction(account, target.waMessageId!, emoji, `wamid.REACT${n}`, 1750000000 + n);
+    // Meta delivers the newer reaction first; the older one arrives late.
+    await deliver(react("❤️", 10), account);
+    await deliver(react("👍", 5), account);
+    expect(await shownReactions(account, target._id)).toEqual([{ emoji: "❤️", by: "customer" }]);
+    // Several at once, in shuffled order: the newest (n = 40, 😢) wins.
+    const emojis = ["😀", "😮", "😢", "🙏", "🔥", "👏"];
+    await Promise.all([35, 20, 40, 15, 30, 25].map((n, i) => deliver(react(emojis[i]!, n), account)));
+    expect(await shownReactions(account, target._id)).toEqual([{ emoji: "😢", by: "customer" }]);
+    // A removal wins over an older reaction delivered after it.
+    await deliver(react("", 50), account);
+    await deliver(react("🎉", 45), account);
+    expect(await shownReactions(account, target._id)).toEqual([]);
+    expect((await scoped(account.orgId)("messages").findOne({ _id: target._id }))?.reactions).toEqual([{ emoji: "", by: "customer", at: at(1750000050) }]);
   });
 
   it.each(["inbound_reaction_removed", "inbound_reaction_removed_empty_emoji"])("%s removes the customer's reaction", async (name) => {
     const { account } = await orgWithAccount();
     const wamid = (firstMessage(name) as unknown as { reaction: { message_id: string } }).reaction.message_id;
     const target = await outbound(account, wamid);
-    await scoped(account.orgId)("messages").updateOne({ _id: target._id }, { $set: { reactions: [{ emoji: "👍", by: "customer", at: new Date() }] } });
+    await scoped(account.orgId)("messages").updateOne({ _id: target._id }, { $set: { reactions: [{ emoji: "👍", by: "customer", at: at(1690000000) }] } });
     await deliver(name, account);
-    expect((await scoped(account.orgId)("messages").findOne({ _id: target._id }))?.reactions).toEqual([]);
+    expect(await shownReactions(account, target._id)).toEqual([]);
   });
 
   it("records a reaction to a message it never stored as a note, not an error", async () => {

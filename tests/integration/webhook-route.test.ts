@@ -159,15 +159,9 @@ describe("POST /api/webhooks/whatsapp: idempotency", () => {
   it("stores one message and one unread increment when the same envelope arrives 5 times at once", async () => {
     const { account, orgId } = await orgWithAccount();
     const body = envelope(account, textMessage("16505550111", "wamid.CONCURRENT1", "Is my order shipped?"));
-    // Meta retries anything but a 200 (the local SQLite-backed server answers some concurrent writes with "database is locked"); so does this test.
-    const deliverUntilOk = async () => {
-      for (let attempt = 0; attempt < 10; attempt++) {
-        if ((await postWebhook(body)).status === 200) return true;
-        await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-      }
-      return false;
-    };
-    expect(await Promise.all(Array.from({ length: 5 }, deliverUntilOk))).toEqual([true, true, true, true, true]);
+    // The five race on creating the contact, the conversation and the message: every one is answered 200.
+    const statuses = await Promise.all(Array.from({ length: 5 }, async () => (await postWebhook(body)).status));
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
     const db = scoped(orgId);
     expect(await db("messages").countDocuments({ waMessageId: "wamid.CONCURRENT1" })).toBe(1);
     expect(await db("contacts").countDocuments({})).toBe(1);

@@ -106,6 +106,19 @@ describe("status ordering", () => {
     expect((await scoped(orgId)("conversations").findOne({ _id: conversationId }))?.lastMessage?.status).toBe("read");
   });
 
+  it("applies statuses delivered at the same time, out of order and twice, each once and ending at the highest", async () => {
+    const { account, orgId } = await orgWithAccount();
+    const conversationId = new ObjectId();
+    const messages = await Promise.all(Array.from({ length: 5 }, (_, i) => sentMessage(account, `wamid.RACE${i}`, { conversationId })));
+    const bodies = messages.flatMap((m, i) => (["sent", "delivered", "read"] as const).map((s, k) => statusBody(account, m.waMessageId!, s, 1750000000 + i * 10 + k)));
+    await Promise.all([...bodies.reverse(), ...bodies].map((b) => deliver(b, account)));
+    for (const m of messages) {
+      const stored = (await scoped(orgId)("messages").findOne({ _id: m._id }))!;
+      expect(stored.status).toBe("read");
+      expect(stored.statusHistory.map((h) => h.status).sort()).toEqual(["delivered", "pending", "read", "sent"]);
+    }
+  });
+
   it("keeps statuses for a message not stored yet and applies them when the send stores its wamid", async () => {
     const { account, orgId } = await orgWithAccount();
     const db = scoped(orgId);

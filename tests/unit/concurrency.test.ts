@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupCommit, serialByKey } from "@/lib/concurrency";
+import { groupCommit } from "@/lib/concurrency";
 
 /** A `run` whose calls finish only when the test releases them, recording what each call carried. */
 function controlled() {
@@ -75,35 +75,5 @@ describe("groupCommit", () => {
     const { calls, run } = controlled();
     expect(await groupCommit(run, 10)([])).toEqual([]);
     expect(calls).toHaveLength(0);
-  });
-});
-
-describe("serialByKey", () => {
-  it("runs calls with one key in order, one at a time, and other keys alongside; a failure does not block the next call", async () => {
-    const serial = serialByKey();
-    const log: string[] = [];
-    let running = 0;
-    let maxRunning = 0;
-    const step = (name: string, fail = false) => async () => {
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      log.push(`start ${name}`);
-      await tick();
-      await tick();
-      log.push(`end ${name}`);
-      running--;
-      if (fail) throw new Error(`${name} failed`);
-      return name;
-    };
-    const a1 = serial("a", step("a1", true));
-    const a2 = serial("a", step("a2"));
-    const b1 = serial("b", step("b1"));
-    await expect(a1).rejects.toThrow("a1 failed");
-    expect(await a2).toBe("a2");
-    expect(await b1).toBe("b1");
-    const aOnly = log.filter((l) => l.endsWith("a1") || l.endsWith("a2"));
-    expect(aOnly).toEqual(["start a1", "end a1", "start a2", "end a2"]);
-    expect(log.indexOf("start b1")).toBeLessThan(log.indexOf("end a1")); // b did not wait for a
-    expect(maxRunning).toBe(2);
   });
 });

@@ -31,7 +31,7 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
     <section className="space-y-4">
       <div>
         <h1 className="text-xl font-semibold">Webhook events</h1>
-        <p className="text-slate-500">Every envelope Meta posted, as received, with what ingestion made of it. Replaying one is safe: messages and statuses already stored stay stored once.</p>
+        <p className="text-slate-500">Every envelope Meta posted for your organization&apos;s WhatsApp numbers, as received, with what ingestion made of it. Replaying one is safe: messages and statuses already stored stay stored once.</p>
       </div>
       <nav aria-label="Filter by outcome" className="flex flex-wrap gap-2 text-sm">
         <Link href={href({})} className={`rounded-full px-3 py-1 ring-1 ring-slate-300 ${!outcome ? "bg-slate-800 text-white" : "bg-white"}`}>
@@ -52,7 +52,6 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
               <div className="space-y-1">
                 <time className="block text-slate-600" dateTime={e.receivedAt}>{e.receivedAt.replace("T", " ").slice(0, 19)} UTC</time>
                 <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${outcomeStyle[e.outcome]}`}>{e.outcome.replace("_", " ")}</span>
-                {!e.mapped && <span className="ml-1 text-xs text-slate-500">no organization</span>}
               </div>
               <div className="min-w-0 space-y-1 text-sm">
                 <p className="text-slate-700">
