@@ -1,12 +1,15 @@
 /**
  * The app as end-to-end tests see it: a production build on 127.0.0.1 with a freshly seeded
- * database, the Graph API simulator standing in for Meta, offline AI and in-process jobs.
+ * database, the Graph API simulator standing in for Meta, offline AI and in-process jobs. Under
+ * `npm test` (INDEX_COVERAGE_DIR set) the app server records its database commands for the
+ * index-coverage check; the seeding before it does not.
  */
 import path from "node:path";
 import { loadDevEnv } from "./lib/dev-env";
 import { describeDb, startLocalDatabase } from "./lib/local-db";
 import { primeDevSimulator, startDevSimulator } from "./lib/dev-simulator";
 import { buildNext, startNext } from "./lib/next-process";
+import { e2eLogFile } from "../tests/support/index-coverage/files";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3200);
@@ -38,7 +41,9 @@ async function main() {
 
   const env = { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" };
   buildNext(DIST, env, { reuse: process.env.E2E_SKIP_BUILD === "true", cwd: ROOT });
-  const server = startNext(["start", "-H", "127.0.0.1", "-p", String(PORT)], env, ROOT);
+  const coverageDir = process.env.INDEX_COVERAGE_DIR;
+  const serverEnv = coverageDir ? { ...env, DB_COMMAND_LOG: e2eLogFile(coverageDir) } : env;
+  const server = startNext(["start", "-H", "127.0.0.1", "-p", String(PORT)], serverEnv, ROOT);
   let stopping = false;
   const shutdown = async (code = 0) => {
     if (stopping) return;

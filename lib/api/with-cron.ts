@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import { withCommandScope } from "@/lib/db/command-log";
 import type { NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -23,22 +24,23 @@ function bearerMatches(header: string | null, secret: string | undefined): boole
 export function withCron(
   handler: (ctx: { req: NextRequest; params: Record<string, string | string[]>; delivery: QstashDelivery | null }) => Promise<Response>,
 ) {
-  return async (req: NextRequest, route: RouteContext): Promise<Response> => {
-    try {
-      let delivery: QstashDelivery | null = null;
-      if (!bearerMatches(req.headers.get("authorization"), env().CRON_SECRET)) {
-        const signed = req.headers.has("upstash-signature")
-          ? await verifyQstashSignature(req, (await readRawBody(req, 64 * 1024)).toString("utf8"))
-          : { ok: false as const, reason: "no cron secret or QStash signature" };
-        if (signed.ok) delivery = deliveryFrom(req);
-        else if (!signaturesSkipped()) {
-          log.warn("cron.unauthorized", { path: req.nextUrl.pathname, reason: signed.reason });
-          throw new ApiError("unauthorized", "Invalid or missing cron secret");
+  return (req: NextRequest, route: RouteContext): Promise<Response> =>
+    withCommandScope("route", async () => {
+      try {
+        let delivery: QstashDelivery | null = null;
+        if (!bearerMatches(req.headers.get("authorization"), env().CRON_SECRET)) {
+          const signed = req.headers.has("upstash-signature")
+            ? await verifyQstashSignature(req, (await readRawBody(req, 64 * 1024)).toString("utf8"))
+            : { ok: false as const, reason: "no cron secret or QStash signature" };
+          if (signed.ok) delivery = deliveryFrom(req);
+          else if (!signaturesSkipped()) {
+            log.warn("cron.unauthorized", { path: req.nextUrl.pathname, reason: signed.reason });
+            throw new ApiError("unauthorized", "Invalid or missing cron secret");
+          }
         }
+        return await handler({ req, params: await route.params, delivery });
+      } catch (err) {
+        return toErrorResponse(err, { path: req.nextUrl.pathname });
       }
-      return await handler({ req, params: await route.params, delivery });
-    } catch (err) {
-      return toErrorResponse(err, { path: req.nextUrl.pathname });
-    }
-  };
+    });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { withCommandScope } from "@/lib/db/command-log";
 import type { ObjectId } from "mongodb";
 import type { NextRequest } from "next/server";
 import { clientAddress } from "@/lib/auth/client-address";
@@ -34,31 +35,32 @@ export function withOrg<P extends Schema = undefined, Q extends Schema = undefin
   options: Options<P, Q, B>,
   handler: (ctx: OrgContext<P, Q, B>) => Promise<unknown>,
 ) {
-  return async (req: NextRequest, route: RouteContext): Promise<Response> => {
-    const requestId = req.headers.get("x-request-id") ?? randomUUID();
-    try {
-      assertSameOrigin(req);
-      const user = await getRequestUser(req);
-      if (!user) throw new ApiError("unauthorized", "Sign in to continue");
-      if (options.permission && !can(user.role, options.permission)) {
-        throw new ApiError("forbidden", "Your role does not allow this action");
+  return (req: NextRequest, route: RouteContext): Promise<Response> =>
+    withCommandScope("route", async () => {
+      const requestId = req.headers.get("x-request-id") ?? randomUUID();
+      try {
+        assertSameOrigin(req);
+        const user = await getRequestUser(req);
+        if (!user) throw new ApiError("unauthorized", "Sign in to continue");
+        if (options.permission && !can(user.role, options.permission)) {
+          throw new ApiError("forbidden", "Your role does not allow this action");
+        }
+        const { params, query, body } = await parseInput(req, route, options);
+        const ip = clientAddress(req.headers);
+        const result = await handler({
+          req,
+          requestId,
+          user,
+          orgId: user.orgId,
+          db: scoped(user.orgId),
+          actor: { id: user._id, name: user.name, ip },
+          params,
+          query,
+          body,
+        });
+        return result instanceof Response ? result : Response.json(result ?? { ok: true });
+      } catch (err) {
+        return toErrorResponse(err, { requestId, path: req.nextUrl.pathname });
       }
-      const { params, query, body } = await parseInput(req, route, options);
-      const ip = clientAddress(req.headers);
-      const result = await handler({
-        req,
-        requestId,
-        user,
-        orgId: user.orgId,
-        db: scoped(user.orgId),
-        actor: { id: user._id, name: user.name, ip },
-        params,
-        query,
-        body,
-      });
-      return result instanceof Response ? result : Response.json(result ?? { ok: true });
-    } catch (err) {
-      return toErrorResponse(err, { requestId, path: req.nextUrl.pathname });
-    }
-  };
+    });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { withCommandScope } from "@/lib/db/command-log";
 import type { NextRequest } from "next/server";
 import { toErrorResponse } from "./errors";
 import { parseInput, type InputOptions, type Out, type RouteContext, type Schema } from "./parse-input";
@@ -20,14 +21,15 @@ export function withPublic<P extends Schema = undefined, Q extends Schema = unde
   options: InputOptions<P, Q, B> & { access: "public" },
   handler: (ctx: PublicContext<P, Q, B>) => Promise<unknown>,
 ) {
-  return async (req: NextRequest, route: RouteContext): Promise<Response> => {
-    const requestId = req.headers.get("x-request-id") ?? randomUUID();
-    try {
-      const input = await parseInput(req, route, options);
-      const result = await handler({ req, requestId, ...input });
-      return result instanceof Response ? result : Response.json(result ?? { ok: true });
-    } catch (err) {
-      return toErrorResponse(err, { requestId, path: req.nextUrl.pathname });
-    }
-  };
+  return (req: NextRequest, route: RouteContext): Promise<Response> =>
+    withCommandScope("route", async () => {
+      const requestId = req.headers.get("x-request-id") ?? randomUUID();
+      try {
+        const input = await parseInput(req, route, options);
+        const result = await handler({ req, requestId, ...input });
+        return result instanceof Response ? result : Response.json(result ?? { ok: true });
+      } catch (err) {
+        return toErrorResponse(err, { requestId, path: req.nextUrl.pathname });
+      }
+    });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { withCommandScope } from "@/lib/db/command-log";
 import { Receiver } from "@upstash/qstash";
 import type { NextRequest } from "next/server";
 import { env } from "@/lib/env";
@@ -64,19 +65,20 @@ export function deliveryFrom(req: NextRequest): QstashDelivery {
 export function withQstash(
   handler: (ctx: { req: NextRequest; params: Record<string, string | string[]>; rawBody: string; delivery: QstashDelivery }) => Promise<Response>,
 ) {
-  return async (req: NextRequest, route: RouteContext): Promise<Response> => {
-    try {
-      const rawBody = (await readRawBody(req, MAX_BODY_BYTES)).toString("utf8");
-      if (!signaturesSkipped()) {
-        const check = await verifyQstashSignature(req, rawBody);
-        if (!check.ok) {
-          log.warn("jobs.signature_rejected", { path: req.nextUrl.pathname, reason: check.reason });
-          throw new ApiError("unauthorized", "Invalid or missing QStash signature");
+  return (req: NextRequest, route: RouteContext): Promise<Response> =>
+    withCommandScope("route", async () => {
+      try {
+        const rawBody = (await readRawBody(req, MAX_BODY_BYTES)).toString("utf8");
+        if (!signaturesSkipped()) {
+          const check = await verifyQstashSignature(req, rawBody);
+          if (!check.ok) {
+            log.warn("jobs.signature_rejected", { path: req.nextUrl.pathname, reason: check.reason });
+            throw new ApiError("unauthorized", "Invalid or missing QStash signature");
+          }
         }
+        return await handler({ req, params: await route.params, rawBody, delivery: deliveryFrom(req) });
+      } catch (err) {
+        return toErrorResponse(err, { path: req.nextUrl.pathname });
       }
-      return await handler({ req, params: await route.params, rawBody, delivery: deliveryFrom(req) });
-    } catch (err) {
-      return toErrorResponse(err, { path: req.nextUrl.pathname });
-    }
-  };
+    });
 }
