@@ -5,7 +5,7 @@ import { scoped } from "@/lib/db/scoped";
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser("read:conversations");
   const db = scoped(user.orgId);
   const [open, unassigned, contacts, team] = await Promise.all([
     db("conversations").countDocuments({ status: { $in: ["open", "assigned", "ai_handled", "waiting"] } }),

@@ -19,9 +19,9 @@ function sentimentLabel(s: number) {
 
 /**
  * The AI analysis of a conversation (sentiment, intents, topics, summary, satisfaction) for the
- * inbox's contact panel, with "Analyse now". Mount: <ConversationInsights conversationId={id} />.
+ * inbox's contact panel, with "Analyse now" for roles that may run one (it calls the model and writes).
  */
-export function ConversationInsights({ conversationId }: { conversationId: string }) {
+export function ConversationInsights({ conversationId, canAnalyse }: { conversationId: string; canAnalyse: boolean }) {
   const key = `/api/conversations/${conversationId}/analyze`;
   const { data, error, mutate } = useSWR<Data>(key, fetcher);
   const [busy, setBusy] = useState(false);
@@ -44,7 +44,7 @@ export function ConversationInsights({ conversationId }: { conversationId: strin
     <section aria-label="AI insights" data-testid="conversation-insights" className="space-y-2 text-sm">
       <div className="flex items-center justify-between gap-2">
         <h3 className="flex items-center gap-2 font-semibold">AI insights {data && <OfflineAiBadge provider={data.provider} />}</h3>
-        <Button variant="secondary" onClick={analyse} disabled={busy}>{busy ? "Analysing…" : a ? "Refresh" : "Analyse now"}</Button>
+        {canAnalyse && <Button variant="secondary" onClick={analyse} disabled={busy}>{busy ? "Analysing…" : a ? "Refresh" : "Analyse now"}</Button>}
       </div>
       <ErrorText>{runError ?? error?.message}</ErrorText>
       {!a && data && <p className="text-slate-500">Not analysed yet. Conversations are analysed when resolved.</p>}

@@ -25,6 +25,7 @@ export function ContactPanel({
   conversationId,
   source,
   canEdit,
+  canAnalyse,
   open,
   onClose,
 }: {
@@ -32,6 +33,7 @@ export function ContactPanel({
   conversationId: string;
   source: ConversationResponse["source"];
   canEdit: boolean;
+  canAnalyse: boolean;
   open: boolean;
   onClose: () => void;
 }) {
@@ -118,7 +120,7 @@ export function ContactPanel({
               Journey: {data.journey ? data.journey.stage : "no stage yet"}
             </p>
           </section>
-          <ConversationInsights conversationId={conversationId} />
+          <ConversationInsights conversationId={conversationId} canAnalyse={canAnalyse} />
           <section aria-label="Conversations">
             <h3 className="text-xs font-semibold uppercase text-slate-500">Conversations ({data.conversationCount})</h3>
             <ul className="space-y-1">

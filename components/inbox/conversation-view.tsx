@@ -171,7 +171,7 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
           <p className="border-t border-slate-200 bg-slate-50 p-3 text-sm text-slate-600">You have read-only access to conversations.</p>
         )}
       </section>
-      <ContactPanel contactId={conversation.contactId} conversationId={conversation.id} source={conversation.source} canEdit={me.canEditContacts} open={panelOpen} onClose={() => setPanelOpen(false)} />
+      <ContactPanel contactId={conversation.contactId} conversationId={conversation.id} source={conversation.source} canEdit={me.canEditContacts} canAnalyse={me.canWrite} open={panelOpen} onClose={() => setPanelOpen(false)} />
     </div>
   );
 }
