@@ -12,8 +12,10 @@ const PUBLIC_PAGES = ["/sign-in", "/setup", "/simulator"];
  */
 export async function proxy(req: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: (process.env.APP_URL ?? "").startsWith("https://") });
   const path = req.nextUrl.pathname;
+  // The customer simulator page (dev and tests only) talks to the Graph API simulator on its own port.
+  const simulator = path.startsWith("/simulator") && process.env.SIMULATOR_ENABLED === "true" && process.env.WHATSAPP_GRAPH_API_URL ? [new URL(process.env.WHATSAPP_GRAPH_API_URL).origin] : [];
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: (process.env.APP_URL ?? "").startsWith("https://"), connect: simulator });
   if (!PUBLIC_PAGES.some((p) => path === p || path.startsWith(`${p}/`)) && !(await getToken({ req, secret: process.env.NEXTAUTH_SECRET }))) {
     const url = req.nextUrl.clone();
     url.pathname = "/sign-in";

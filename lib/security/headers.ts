@@ -11,15 +11,16 @@
  * and admin pages cannot be framed (clickjacking). Development adds 'unsafe-eval' for React's
  * dev tooling.
  */
-export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; https: boolean }): string {
+export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; https: boolean; connect?: string[] }): string {
+  const extra = opts.connect?.length ? ` ${opts.connect.join(" ")}` : "";
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' blob: data:",
-    "media-src 'self' blob:",
+    `img-src 'self' blob: data:${extra}`,
+    `media-src 'self' blob:${extra}`,
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${extra}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

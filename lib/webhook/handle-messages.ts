@@ -24,6 +24,7 @@ import type { FollowUps, IngestedMessage } from "./follow-ups";
 import { insertMessages } from "./group-insert";
 import { mapLimit } from "./map-limit";
 import { applyMutation, isMutation, previewOf, quotedMessageId, toMessageDoc } from "./messages";
+import { ACCOUNT_EVENTS_KEPT } from "./management";
 import { applyStatuses } from "./statuses";
 
 /** Database operations in flight per delivery (contacts, conversations, statuses of one batch). */
@@ -80,7 +81,7 @@ export async function handleMessagesChange(value: Record<string, unknown>): Prom
     // Value-level errors (e.g. 130429 rate limit) concern the number, not a message: keep them on the account.
     await scoped(orgId)("whatsapp_accounts").updateOne(
       { _id: account._id },
-      { $push: { events: { field: "messages.errors", at: new Date(), value: { errors: v.errors.map(toMetaError) } } }, $set: { updatedAt: new Date() } },
+      { $push: { events: { $each: [{ field: "messages.errors", at: new Date(), value: { errors: v.errors.map(toMetaError) } }], $slice: -ACCOUNT_EVENTS_KEPT } }, $set: { updatedAt: new Date() } },
     );
     result.counts.other += v.errors.length;
     result.notes.push(`Meta reported ${v.errors.map((e) => e.code).join(", ")}`);

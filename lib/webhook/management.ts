@@ -139,6 +139,9 @@ function componentsOf(v: Record<string, unknown>): Record<string, unknown>[] {
 
 const digits = (s: string | undefined | null) => (s ?? "").replace(/\D/g, "");
 
+/** An account keeps its last events only (`$slice`): a number's history must not grow its document without bound. */
+export const ACCOUNT_EVENTS_KEPT = 100;
+
 /** Quality, limits, reviews, bans, names and security events, recorded on the WhatsApp account. */
 export async function handleAccountChange(field: AccountField, entry: Entry, value: Record<string, unknown>): Promise<ChangeResult> {
   const result = emptyResult();
@@ -156,7 +159,7 @@ export async function handleAccountChange(field: AccountField, entry: Entry, val
     const targets = (matching.length ? matching : accounts).map((a) => a._id);
     await scoped(orgId)("whatsapp_accounts").updateMany(
       { _id: { $in: targets } },
-      { $set: { ...set, updatedAt: new Date() }, $push: { events: { field, at, value } } },
+      { $set: { ...set, updatedAt: new Date() }, $push: { events: { $each: [{ field, at, value }], $slice: -ACCOUNT_EVENTS_KEPT } } },
     );
   }
   return result;

@@ -93,6 +93,18 @@ describe("account webhooks are recorded on the WhatsApp account", () => {
     expect(events.at(-1)).toEqual({ field: "security", at: new Date(1748811473 * 1000), value: { display_phone_number: "15550783881", event: "PIN_RESET_REQUEST", requester: "61555822107539" } });
   });
 
+  it("keeps the account's last 100 events only", async () => {
+    const { account } = await orgWithAccount({ displayPhoneNumber: "+1 555-078-3881" });
+    const old = Array.from({ length: 100 }, (_, i) => ({ field: "account_update", at: new Date(1_700_000_000_000 + i), value: { n: i } }));
+    await scoped(account.orgId)("whatsapp_accounts").updateOne({ _id: account._id }, { $set: { events: old } });
+    await deliver("security_pin_reset_request", account);
+    await deliver("webhook_value_errors_130429_rate_limit", account);
+    const events = (await accountDoc(account))!.events;
+    expect(events).toHaveLength(100);
+    expect(events[0]!.value).toEqual({ n: 2 });
+    expect(events.slice(-2).map((e) => e.field)).toEqual(["security", "messages.errors"]);
+  });
+
   it("keeps Meta's value-level errors (e.g. 130429) on the account", async () => {
     const { account } = await orgWithAccount();
     await deliver("webhook_value_errors_130429_rate_limit", account);
