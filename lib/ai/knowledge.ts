@@ -4,7 +4,7 @@ import { scoped } from "@/lib/db/scoped";
 import type { KnowledgeArticleDoc, KnowledgeArticleResponse } from "@/lib/schemas/ai";
 
 /**
- * Portable knowledge retrieval (no $text, Atlas Search or vectors on FerretDB): each article stores
+ * Portable knowledge retrieval (no $text, Atlas Search or vectors: none runs on the local engine): each article stores
  * its keyword stems in `keywords` (multikey index org_keywords); a question's stems select candidate
  * articles with `$in`, and they are ranked by overlap, title matches counting double.
  */

@@ -4,8 +4,8 @@ import { getDb } from "./client";
 
 /**
  * Every index, in one place. Applied by `npm run db:indexes` (deploy time, test setup), never on the
- * request path. Unique indexes are what idempotency relies on; none is sparse or partial (FerretDB
- * v1 has neither), so every field under a unique index is present and non-null in every document.
+ * request path. Unique indexes are what idempotency relies on; none is partial (mongo-java-server
+ * ignores a partial filter), so every field under a unique index is present and non-null in every document.
  * Tenant indexes lead with orgId: it is also the shard key prefix on an Atlas sharded cluster.
  */
 export const indexes: { [K in CollectionName]: IndexDescription[] } = {

@@ -35,7 +35,7 @@ export const contactDoc = z.object({
   }),
   source: contactSource,
   lastInboundAt: z.date().nullable(),
-  /** Lowercased name/phone/email tokens for portable indexed search (no $text on FerretDB). */
+  /** Lowercased name/phone/email tokens for portable indexed search ($text is not on the local engine). */
   searchTokens: z.array(z.string()),
   /**
    * accountId (hex) -> the contact's live conversation on that number, kept by the webhook so an

@@ -22,7 +22,7 @@ export const conversationDoc = z.object({
   priority: z.enum(priorities),
   assigneeId: objectId.nullable(),
   tags: z.array(z.string()),
-  /** Denormalised so the inbox list reads one collection (no $lookup on FerretDB). */
+  /** Denormalised so the inbox list reads one collection: no join per page. */
   contact: z.object({ name: z.string().nullable(), phone: z.string().nullable(), identityKey: z.string() }),
   lastMessage: z
     .object({

@@ -1,5 +1,5 @@
 /**
- * Portable indexed search (no $text or Atlas Search on FerretDB): documents carry lowercased tokens
+ * Portable indexed search ($text and Atlas Search are not on the local engine): documents carry lowercased tokens
  * plus their prefixes (3+ chars), and a query matches documents whose tokens include every query
  * token (`{ searchTokens: { $all: queryTokens(q) } }`) through a multikey index.
  */
