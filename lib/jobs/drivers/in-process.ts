@@ -12,7 +12,7 @@ import type { EnqueueOptions, JobDriver } from "../types";
  * the requests. Deduplication and flow control are per process, which is all a single server needs.
  */
 const DEDUP_WINDOW_MS = 10 * 60 * 1000;
-export const IN_PROCESS_MAX_RUNNING = 4;
+const IN_PROCESS_MAX_RUNNING = 4;
 
 type Flow = NonNullable<EnqueueOptions["flowControl"]>;
 type Task = { job: string; run: () => Promise<void> };
@@ -84,14 +84,13 @@ function boundedQueue(limitOf: (job: string) => number, maxRunning: number) {
       waiting.push(task);
       pump();
     },
-    stats: () => ({ running, waiting: waiting.length }),
   };
 }
 
-export function inProcessDriver(registry: JobRegistry, opts: { maxRunning?: number } = {}): JobDriver & { stats(): { running: number; waiting: number } } {
+export function inProcessDriver(registry: JobRegistry): JobDriver {
   const seen = new Map<string, { at: number; messageId: string }>();
   const flows = flowGate();
-  const queue = boundedQueue((job) => registry.get(job)?.concurrency ?? 1, opts.maxRunning ?? IN_PROCESS_MAX_RUNNING);
+  const queue = boundedQueue((job) => registry.get(job)?.concurrency ?? 1, IN_PROCESS_MAX_RUNNING);
 
   const later = (task: Task, delayMs: number) => void setTimeout(() => queue.push(task), delayMs).unref?.();
   /**
@@ -108,7 +107,6 @@ export function inProcessDriver(registry: JobRegistry, opts: { maxRunning?: numb
 
   return {
     name: "in-process",
-    stats: queue.stats,
     async publish(job: string, payload: unknown, options: EnqueueOptions) {
       const now = Date.now();
       const messageId = `local-${randomUUID()}`;
