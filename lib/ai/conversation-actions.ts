@@ -8,7 +8,7 @@ import { addSystemMessage } from "@/lib/inbox/system-message";
 import { log } from "@/lib/log";
 import { sendMessage } from "@/lib/messaging/send-message";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
-import { searchTokens } from "@/lib/search/tokens";
+import { contactSearchTokens, refreshConversationSnapshots, touchesConversations } from "@/lib/contacts/contact-fields";
 import type { ActionExecutor } from "./conversation-agent";
 import type { ToolArgs } from "./conversation-tools";
 
@@ -46,11 +46,9 @@ export function conversationActionExecutor(orgId: ObjectId, conversation: Pick<C
         const next = { ...contact, ...patch };
         await db("contacts").updateOne(
           { _id: contact._id },
-          { $set: { ...patch, searchTokens: searchTokens(next.name, next.phone, next.email, next.company), updatedAt: now } },
+          { $set: { ...patch, searchTokens: contactSearchTokens(next), updatedAt: now } },
         );
-        if (patch.name) {
-          await db("conversations").updateMany({ contactId: contact._id }, { $set: { "contact.name": patch.name, updatedAt: now } });
-        }
+        if (touchesConversations(patch)) await refreshConversationSnapshots(orgId, next, now);
         const before = Object.fromEntries(Object.keys(patch).map((k) => [k, contact[k as keyof typeof patch] ?? null]));
         await recordActivity(orgId, aiActor, { action: "contact.updated", entityType: "contact", entityId: contact._id, before, after: patch });
         return { ok: true, updated: Object.keys(patch) };

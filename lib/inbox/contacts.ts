@@ -5,7 +5,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
-import { searchTokens } from "@/lib/search/tokens";
+import { contactSearchTokens, refreshConversationSnapshots, touchesConversations } from "@/lib/contacts/contact-fields";
 import { seesAll, visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
 
@@ -87,15 +87,10 @@ export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId,
   const now = new Date();
   const updated = await db("contacts").findOneAndUpdate(
     { _id: id },
-    { $set: { ...changed, searchTokens: searchTokens(next.name, next.phone, next.email, next.company), updatedAt: now } },
+    { $set: { ...changed, searchTokens: contactSearchTokens(next), updatedAt: now } },
     { returnDocument: "after" },
   );
-  if ("name" in changed) {
-    await db("conversations").updateMany(
-      { contactId: id },
-      { $set: { "contact.name": next.name, searchTokens: searchTokens(next.name, next.phone), updatedAt: now } },
-    );
-  }
+  if (touchesConversations(changed)) await refreshConversationSnapshots(orgId, next, now);
   await recordActivity(orgId, actor, {
     action: "contact.updated",
     entityType: "contact",

@@ -180,6 +180,5 @@ export async function viewCounts(user: Viewer, settings: Settings): Promise<View
       ...names.map((name) => ({ $lookup: { from: "conversations", pipeline: countOf(name), as: name } })),
     ])
     .toArray();
-  const counts = Object.fromEntries(names.map((name) => [name, row?.[name][0]?.n ?? 0])) as Record<CountName, number>;
-  return { ...counts, atLeast: [] };
+  return Object.fromEntries(names.map((name) => [name, row?.[name][0]?.n ?? 0])) as ViewCounts;
 }

@@ -166,14 +166,13 @@ export const assigneeResponse = z.object({
 });
 export type AssigneeResponse = z.infer<typeof assigneeResponse>;
 
-/** Counts stop at COUNT_CAP: a count at the cap, or listed in `atLeast`, means "this many or more". */
+/** Counts stop at COUNT_CAP: a count at the cap means "this many or more". */
 export const COUNT_CAP = 100;
 export type CountName = InboxView | "unread";
-export type ViewCounts = Record<CountName, number> & { atLeast: CountName[] };
+export type ViewCounts = Record<CountName, number>;
 
-/** How a count reads in the tabs, the nav badge and the tab title: 7, 99+, or 42+ when it is a lower bound. */
+/** How a count reads in the tabs, the nav badge and the tab title: 7, or 99+ past the cap. */
 export function formatCount(counts: ViewCounts, name: CountName): string {
   const n = counts[name];
-  if (n >= COUNT_CAP) return `${COUNT_CAP - 1}+`;
-  return (counts.atLeast ?? []).includes(name) ? `${n}+` : String(n);
+  return n >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(n);
 }

@@ -2,6 +2,7 @@ import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/schemas/common";
+import type { AssigneeResponse } from "@/lib/schemas/inbox";
 import type { SettingsDoc } from "@/lib/schemas/settings";
 import type { Availability, UserDoc } from "@/lib/schemas/user";
 import { rawCollection } from "@/lib/db/collections";
@@ -32,6 +33,14 @@ export async function getUserOrThrow(orgId: ObjectId, id: ObjectId): Promise<Use
   const user = await scoped(orgId)("users").findOne({ _id: id });
   if (!user) throw new ApiError("not_found", "User not found");
   return user;
+}
+
+/** Active team members who can hold conversations, by name: the inbox's assign menu, filters and @mentions. */
+export async function listAssignees(orgId: ObjectId): Promise<AssigneeResponse[]> {
+  const users = await scoped(orgId)("users")
+    .find({ active: true, role: { $ne: "viewer" } }, { sort: { name: 1 }, projection: { _id: 1, name: 1, role: 1, availability: 1 } })
+    .toArray();
+  return users.map((u) => ({ id: u._id.toHexString(), name: u.name, role: u.role, availability: u.availability }));
 }
 
 export async function listUsers(orgId: ObjectId): Promise<UserDoc[]> {

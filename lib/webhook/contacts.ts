@@ -3,7 +3,7 @@ import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
 import { toE164 } from "@/lib/phone";
 import type { ContactDoc } from "@/lib/schemas/contact";
-import { searchTokens } from "@/lib/search/tokens";
+import { contactSearchTokens } from "@/lib/contacts/contact-fields";
 import { derivedId } from "./accounts";
 import type { InboundMessage, WaContact } from "./envelope";
 
@@ -123,7 +123,7 @@ export async function resolveContact(
       consent: { state: "unknown", marketing: false, changedAt: null, source: null },
       source: referral ? { kind: "ctwa_ad", referral, at } : { kind: "whatsapp", referral: null, at },
       lastInboundAt: at,
-      searchTokens: searchTokens(identity.profileName, identity.phone, identity.username),
+      searchTokens: contactSearchTokens({ identityKey: identity.key, name: identity.profileName, phone: identity.phone, username: identity.username, email: null, company: null }),
       liveConversationIds: {},
       createdAt: now,
       updatedAt: now,
@@ -140,9 +140,7 @@ export async function resolveContact(
   }
   const set = pendingChanges(contact, identity, at, referral);
   if (Object.keys(set).length > 0) {
-    if (set.name || set.phone || set.username) {
-      set.searchTokens = searchTokens(set.name ?? contact.name, set.phone ?? contact.phone, set.username ?? contact.username, contact.email, contact.company);
-    }
+    if (set.name || set.phone || set.username) set.searchTokens = contactSearchTokens({ ...contact, ...set });
     set.updatedAt = new Date();
     // `$max`: concurrent deliveries of one sender run in any order, the time only moves forward.
     const { lastInboundAt, ...fields } = set;

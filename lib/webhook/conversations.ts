@@ -1,16 +1,12 @@
 import { ObjectId } from "mongodb";
+import { conversationContactFields } from "@/lib/contacts/contact-fields";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
-import { searchTokens } from "@/lib/search/tokens";
 import type { AccountRef } from "./accounts";
 
 export function liveKeyOf(contactId: ObjectId, accountId: ObjectId) {
   return `${contactId.toHexString()}:${accountId.toHexString()}`;
-}
-
-function snapshot(contact: ContactDoc) {
-  return { name: contact.name, phone: contact.phone, identityKey: contact.identityKey };
 }
 
 export type ConversationSource = ConversationDoc["source"];
@@ -40,7 +36,7 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     priority: "normal",
     assigneeId: null,
     tags: [],
-    contact: snapshot(contact),
+    ...conversationContactFields(contact),
     lastMessage: null,
     lastActivityAt: at,
     lastCustomerMessageAt: null,
@@ -50,7 +46,6 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     resolvedAt: null,
     ai: { enabled: true, confidence: null, handoverReason: null, consecutiveReplies: 0 },
     source,
-    searchTokens: searchTokens(contact.name, contact.phone, contact.username),
     createdAt: now,
     updatedAt: now,
   };
@@ -93,7 +88,7 @@ export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, li
   const now = new Date();
   const set = {
     updatedAt: now,
-    ...(s.contact ? { contact: snapshot(s.contact), searchTokens: searchTokens(s.contact.name, s.contact.phone, s.contact.username) } : {}),
+    ...(s.contact ? conversationContactFields(s.contact) : {}),
     ...(s.source ? { source: s.source } : {}),
   };
   const max = { lastActivityAt: s.lastActivityAt, ...(s.lastCustomerMessageAt ? { lastCustomerMessageAt: s.lastCustomerMessageAt } : {}) };

@@ -8,6 +8,7 @@ import { POST as postRead } from "@/app/api/conversations/[id]/read/route";
 import { GET as getMessages, POST as postMessage } from "@/app/api/conversations/[id]/messages/route";
 import { POST as postRetry } from "@/app/api/conversations/[id]/messages/[messageId]/retry/route";
 import { PATCH as patchContact, GET as getContact } from "@/app/api/contacts/[id]/route";
+import { GET as listConversations } from "@/app/api/conversations/route";
 import { scoped } from "@/lib/db/scoped";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { createOrg, request, routeParams } from "../support/factories";
@@ -232,6 +233,21 @@ describe("contact panel", () => {
     const panel = await (await getContact(await request(users.agent, `/api/contacts/${id}`), routeParams({ id }))).json();
     expect(panel.conversations.map((c: { id: string }) => c.id)).toEqual([conv._id.toHexString()]);
     expect(panel).toMatchObject({ conversationCount: 1, leadScore: null, journey: null });
+  });
+
+  it("finds the conversation by any contact field an edit adds (company, email), not only by the name", async () => {
+    const { users, conv } = await setup();
+    const id = conv.contactId.toHexString();
+    const search = async (q: string) => {
+      const res = await listConversations(await request(users.agent, `/api/conversations?view=all&q=${encodeURIComponent(q)}`), routeParams({}));
+      expect(res.status).toBe(200);
+      return ((await res.json()).conversations as { id: string }[]).map((c) => c.id);
+    };
+    expect(await search("Zephyrine")).toEqual([]);
+    const res = await patchContact(await request(users.agent, `/api/contacts/${id}`, { method: "PATCH", body: { company: "Zephyrine Logistics", email: "buyer@quillmoor.example" } }), routeParams({ id }));
+    expect(res.status).toBe(200);
+    expect(await search("Zephyrine")).toEqual([conv._id.toHexString()]);
+    expect(await search("buyer@quillmoor.example")).toEqual([conv._id.toHexString()]);
   });
 
   it("lets an agent read and edit a contact only through a conversation the agent may open", async () => {
