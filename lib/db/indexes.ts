@@ -14,6 +14,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { email: 1 }, name: "email_unique", unique: true },
     { key: { orgId: 1, role: 1, active: 1 }, name: "org_role" },
     { key: { orgId: 1, availability: 1 }, name: "org_availability" },
+    // The team page (active first, by name) and the assignee list (active, by name).
+    { key: { orgId: 1, active: -1, name: 1 }, name: "org_active_name" },
   ],
   settings: [{ key: { orgId: 1 }, name: "org_unique", unique: true }],
   activity_logs: [
@@ -23,7 +25,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   login_throttles: [{ key: { key: 1 }, name: "key_unique", unique: true }],
   whatsapp_accounts: [
     { key: { phoneNumberId: 1 }, name: "phone_number_id_unique", unique: true },
-    { key: { orgId: 1 }, name: "org" },
+    // An organization's numbers, oldest first (the WhatsApp settings page, the template sync).
+    { key: { orgId: 1, createdAt: 1 }, name: "org_created" },
     // Template and account webhooks name only the WABA.
     { key: { wabaId: 1 }, name: "waba" },
   ],
@@ -80,16 +83,25 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     // The send (account, name, language) and the sync (an account's templates).
     { key: { orgId: 1, accountId: 1, name: 1, language: 1 }, name: "org_account_name" },
     { key: { orgId: 1, status: 1, name: 1, language: 1 }, name: "org_status_name_language" },
+    // The templates page, all of them by name.
+    { key: { orgId: 1, name: 1, language: 1 }, name: "org_name_language" },
   ],
   canned_responses: [{ key: { orgId: 1, shortcut: 1 }, name: "org_shortcut_unique", unique: true }],
   // loadAgent: the active agent of a type, else the newest.
-  ai_agents: [{ key: { orgId: 1, type: 1, active: -1, updatedAt: -1 }, name: "org_type_active_updated" }],
+  ai_agents: [
+    { key: { orgId: 1, type: 1, active: -1, updatedAt: -1 }, name: "org_type_active_updated" },
+    // The agents page, oldest first.
+    { key: { orgId: 1, createdAt: 1 }, name: "org_created" },
+  ],
   ai_runs: [
     { key: { orgId: 1, createdAt: -1 }, name: "org_time" },
-    { key: { orgId: 1, agentId: 1, createdAt: -1 }, name: "org_agent_time" },
-    { key: { orgId: 1, conversationId: 1, createdAt: -1 }, name: "org_conversation_time" },
-    // The run log pages by _id (time-ordered) as its cursor.
+    // Agent metrics: model calls of the organization's agent types over the last days.
+    { key: { orgId: 1, agentType: 1, createdAt: -1 }, name: "org_agent_type_time" },
+    // The run log pages by _id (time-ordered) as its cursor, unfiltered or by one of its filters.
     { key: { orgId: 1, _id: -1 }, name: "org_id" },
+    { key: { orgId: 1, agentType: 1, _id: -1 }, name: "org_agent_type_id" },
+    { key: { orgId: 1, outcome: 1, _id: -1 }, name: "org_outcome_id" },
+    { key: { orgId: 1, conversationId: 1, _id: -1 }, name: "org_conversation_id" },
   ],
   ai_reply_claims: [
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },

@@ -17,6 +17,15 @@ export const deliberateScans: DeliberateScan[] = [
     filter: { $or: fields!.map((f) => ({ [f]: "exists" })) },
     reason: "the migration removes fields earlier versions wrote: it reads every document once, at deploy time",
   })),
+  // lib/jobs/retention.ts, lib/inbox/wake-snoozed-job.ts: the platform's recurring jobs run per organization.
+  ...[undefined, { _id: 1 as const }].map((sort) => ({
+    coll: "organizations",
+    filter: {},
+    ...(sort ? { sort } : {}),
+    reason: "a platform job visits every organization once per run (one small document per tenant, _id only)",
+  })),
 ];
 
-export const residualFields: ResidualField[] = [];
+export const residualFields: ResidualField[] = [
+  { coll: "ai_runs", field: "turn", reason: "agent metrics count model calls (turn >= 1): nearly every run log entry is one" },
+];
