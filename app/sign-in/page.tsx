@@ -6,8 +6,8 @@ import { needsFirstRunSetup } from "@/lib/setup/first-run";
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; passwordChanged?: string }> }) {
+  const { callbackUrl, passwordChanged } = await searchParams;
   // Only same-site paths: an open redirect through callbackUrl would be a phishing aid.
   const target = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
   const firstRun = await needsFirstRunSetup().catch(() => false);
@@ -16,6 +16,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <div className="w-full max-w-sm rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h1 className="text-lg font-semibold">Sign in</h1>
         <p className="mb-5 text-slate-500">WhatsApp AI CRM</p>
+        {passwordChanged && (
+          <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-emerald-800">
+            Your password was changed and you were signed out everywhere. Sign in with the new password.
+          </p>
+        )}
         {firstRun && (
           <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-amber-800">
             No one can sign in yet: this installation has no users.{" "}

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { sendJson } from "@/lib/swr/fetcher";
@@ -45,6 +46,9 @@ export function UserMenu({ name, role, availability: initial }: { name: string; 
         </select>
       </label>
       {error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+      <Link href="/account" className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100">
+        Account
+      </Link>
       <button onClick={() => signOut({ callbackUrl: "/sign-in" })} className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100">
         Sign out
       </button>

@@ -1,6 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { findUserByEmail } from "@/lib/team/users";
+import { endSessions, findUserByEmail } from "@/lib/team/users";
 import { rawCollection } from "@/lib/db/collections";
 import { signInBody } from "@/lib/schemas/user";
 import { log } from "@/lib/log";
@@ -67,16 +67,24 @@ export const authOptions: NextAuthOptions = {
 
         await clearFailures(keys);
         await rawCollection("users").updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
-        return { id: user._id.toHexString(), orgId: user.orgId.toHexString(), role: user.role, name: user.name, email: user.email };
+        return { id: user._id.toHexString(), orgId: user.orgId.toHexString(), role: user.role, name: user.name, email: user.email, sv: user.sessionVersion ?? 0 };
       },
     }),
   ],
+  events: {
+    // A JWT cannot be recalled: signing out moves the user's session version on, so this cookie
+    // (and any copy of it) is refused from the next request on.
+    async signOut({ token }) {
+      if (token?.uid && token.orgId) await endSessions(token.orgId, token.uid, token.sv ?? 0);
+    },
+  },
   callbacks: {
     jwt({ token, user }) {
       if (user) {
         token.uid = user.id;
         token.orgId = user.orgId;
         token.role = user.role;
+        token.sv = user.sv;
       }
       return token;
     },
@@ -87,6 +95,7 @@ export const authOptions: NextAuthOptions = {
         role: token.role ?? "viewer",
         name: token.name ?? "",
         email: token.email ?? "",
+        sv: token.sv ?? 0,
       };
       return session;
     },

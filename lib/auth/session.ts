@@ -18,19 +18,21 @@ export type SessionUser = UserDoc & { orgId: ObjectId; settings: OrgSettings };
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
-  return activeUser(session?.user?.id, session?.user?.orgId);
+  return activeUser(session?.user?.id, session?.user?.orgId, session?.user?.sv);
 }
 
 /** The same for API routes, decoded from the request's session cookie (no global request state). */
 export async function getRequestUser(req: NextRequest): Promise<SessionUser | null> {
   const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
-  return activeUser(token?.uid, token?.orgId);
+  return activeUser(token?.uid, token?.orgId, token?.sv);
 }
 
-async function activeUser(userId: string | undefined, orgId: string | undefined): Promise<SessionUser | null> {
+async function activeUser(userId: string | undefined, orgId: string | undefined, sessionVersion: number | undefined): Promise<SessionUser | null> {
   if (!userId || !orgId) return null;
   const found = await findSessionUser(userId, orgId);
   if (!found?.active) return null;
+  // A session from before a sign-out, password change or deactivation.
+  if ((found.sessionVersion ?? 0) !== (sessionVersion ?? 0)) return null;
   return { ...found, settings: toOrgSettings(found.settings) };
 }
 

@@ -19,6 +19,11 @@ export const userDoc = z.object({
   lastAutoAssignedAt: z.date().nullable().optional(),
   lastLoginAt: z.date().nullable(),
   createdBy: objectId.nullable(),
+  /**
+   * Sessions carry the version they were issued at; sign-out, a password change and deactivation
+   * bump it, which ends every session of the user at its next request. Absent means 0.
+   */
+  sessionVersion: z.number().int().optional(),
 });
 export type UserDoc = z.infer<typeof userDoc>;
 
@@ -36,6 +41,13 @@ export const updateUserBody = z
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 export const availabilityBody = z.strictObject({ availability: availabilitySchema });
 export const signInBody = z.strictObject({ email, password: z.string().min(1).max(200) });
+export const MIN_PASSWORD = 10;
+export const changePasswordBody = z
+  .strictObject({
+    currentPassword: z.string().min(1, "is required").max(200),
+    newPassword: z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`).max(200, "must be at most 200 characters"),
+  })
+  .refine((b) => b.currentPassword !== b.newPassword, { message: "must differ from the current password", path: ["newPassword"] });
 
 /** The API's view of a user: never the hash. */
 export const userResponse = z.object({

@@ -1,6 +1,6 @@
 import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/schemas/common";
 import type { AssigneeResponse } from "@/lib/schemas/inbox";
 import type { SettingsDoc } from "@/lib/schemas/settings";
@@ -63,6 +63,7 @@ export async function createUser(
     maxConversations: null,
     lastLoginAt: null,
     createdBy: input.createdBy,
+    sessionVersion: 0,
     createdAt: now,
     updatedAt: now,
   };
@@ -75,14 +76,37 @@ export async function createUser(
   return { ...doc, orgId };
 }
 
+/** Deactivation also ends the user's sessions (the session check refuses inactive users anyway; this keeps a reactivation from reviving old cookies). */
 export async function updateUser(orgId: ObjectId, id: ObjectId, patch: Partial<Pick<UserDoc, "name" | "role" | "active" | "maxConversations" | "availability">>) {
   const updated = await scoped(orgId)("users").findOneAndUpdate(
     { _id: id },
-    { $set: { ...patch, updatedAt: new Date() } },
+    { $set: { ...patch, updatedAt: new Date() }, ...(patch.active === false ? { $inc: { sessionVersion: 1 } } : {}) },
     { returnDocument: "after" },
   );
   if (!updated) throw new ApiError("not_found", "User not found");
   return updated as UserDoc;
+}
+
+/**
+ * Ends every session of a user issued at `issuedAt` (the version its token carries): a
+ * compare-and-set, so signing out twice with the same cookie moves the version once.
+ */
+export async function endSessions(orgId: string, userId: string, issuedAt: number): Promise<void> {
+  if (!ObjectId.isValid(userId) || !ObjectId.isValid(orgId)) return;
+  // Version 0 is also a user written before versions existed (no field).
+  const current = issuedAt === 0 ? { $not: { $gt: 0 } } : issuedAt;
+  await scoped(new ObjectId(orgId))("users").updateOne({ _id: new ObjectId(userId), sessionVersion: current }, { $inc: { sessionVersion: 1 }, $set: { updatedAt: new Date() } });
+}
+
+/** The signed-in user's own password change: the current one proves it is them; every session ends (they sign in again). */
+export async function changePassword(orgId: ObjectId, id: ObjectId, currentPassword: string, newPassword: string): Promise<void> {
+  const user = await getUserOrThrow(orgId, id);
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new ApiError("unprocessable_entity", "currentPassword: is not your current password");
+  const updated = await scoped(orgId)("users").updateOne(
+    { _id: id, passwordHash: user.passwordHash },
+    { $set: { passwordHash: await hashPassword(newPassword), updatedAt: new Date() }, $inc: { sessionVersion: 1 } },
+  );
+  if (updated.matchedCount === 0) throw new ApiError("conflict", "Your password was changed at the same time elsewhere. Sign in again.");
 }
 
 export async function countActiveAdmins(orgId: ObjectId): Promise<number> {

@@ -33,6 +33,29 @@ test.describe("sign-in and team management", () => {
     await signIn(page, "nia.new@example.com", password);
     await expect(page.getByText("Nia New")).toBeVisible();
     await expect(page.getByText("agent", { exact: true })).toBeVisible();
+
+    // She replaces the one-time password; that signs her out everywhere, and the new one works.
+    await page.getByRole("link", { name: "Account" }).click();
+    const form = page.getByRole("form", { name: "Change password" });
+    await form.getByLabel("Current password").fill(password);
+    await form.getByLabel("New password", { exact: true }).fill("nia-chose-this-one");
+    await form.getByLabel("Confirm new password").fill("nia-chose-this-one");
+    await form.getByRole("button", { name: "Change password" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await expect(page.getByRole("status")).toContainText("Your password was changed");
+    await signIn(page, "nia.new@example.com", "nia-chose-this-one");
+  });
+
+  test("signing out ends the session on the server: a copy of the cookie no longer works", async ({ page, context, playwright }) => {
+    await signIn(page, demo.supervisor);
+    const cookies = await context.cookies();
+    const copy = await playwright.request.newContext({ baseURL: page.url(), storageState: { cookies, origins: [] } });
+    expect((await copy.get("/api/conversations?view=all")).status()).toBe(200);
+    await signOut(page);
+    const after = await copy.get("/api/conversations?view=all");
+    expect(after.status()).toBe(401);
+    expect((await after.json()).error.code).toBe("unauthorized");
+    await copy.dispose();
   });
 
   test("a wrong password shows an error", async ({ page }) => {

@@ -16,7 +16,7 @@ describe("credentials sign-in", () => {
   it("signs in with the right password and returns the session identity", async () => {
     const { orgId, users } = await createOrg();
     const user = await authorize(users.agent.email.toUpperCase(), TEST_PASSWORD);
-    expect(user).toEqual({ id: users.agent._id.toHexString(), orgId: orgId.toHexString(), role: "agent", name: users.agent.name, email: users.agent.email });
+    expect(user).toEqual({ id: users.agent._id.toHexString(), orgId: orgId.toHexString(), role: "agent", name: users.agent.name, email: users.agent.email, sv: 0 });
     const stored = await rawCollection("users").findOne({ _id: users.agent._id });
     expect(stored!.lastLoginAt).toBeInstanceOf(Date);
   });

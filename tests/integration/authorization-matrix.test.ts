@@ -92,6 +92,11 @@ const staticPages: Record<string, string> = {
   "app/(app)/inbox/page.tsx": "the hint shown before a conversation is picked",
 };
 
+/** Pages under app/(app) that every signed-in user may open: `requirePageUser()` with no permission. */
+const signedInPages: Record<string, string> = {
+  "app/(app)/account/page.tsx": "the signed-in user's own account (their password)",
+};
+
 /** Permissions that grant reading only: no state-changing method may be declared with one. */
 const readOnlyPermissions: Permission[] = ["read:conversations", "view:analytics"];
 
@@ -359,6 +364,10 @@ describe("pages: declarations", () => {
     }
     if (staticPages[page]) {
       expect(requiredFor(page).permissions.length, `${page} relies on its layouts, which must name a permission`).toBeGreaterThan(0);
+      return;
+    }
+    if (signedInPages[page]) {
+      expect(own.calls, `${page} is listed as open to every signed-in user: it must call requirePageUser()`).toEqual([null]);
       return;
     }
     expect(own.calls.filter((c) => c !== null).length, `${page} must call requirePageUser(permission) itself`).toBeGreaterThan(0);
