@@ -22,6 +22,8 @@ const envSchema = z.object({
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1, "MONGODB_MAX_POOL_SIZE must be at least 1").max(500).default(20),
   /** Connections per instance for background jobs, apart from the requests' pool. */
   MONGODB_JOB_POOL_SIZE: z.coerce.number().int().min(1, "MONGODB_JOB_POOL_SIZE must be at least 1").max(100).default(5),
+  /** How long an operation waits for a reachable server before it fails (and a webhook answers 503 so Meta retries). */
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Test and benchmark runs only: append every database command to this JSON-lines file (lib/db/command-log.ts). */
   DB_COMMAND_LOG: optionalString,
   APP_URL: z.url().default("http://localhost:3000"),

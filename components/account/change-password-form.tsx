@@ -1,7 +1,7 @@
 "use client";
 
 import { signOut } from "next-auth/react";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { sendJson } from "@/lib/swr/fetcher";
 import { MIN_PASSWORD } from "@/lib/schemas/user";
 
@@ -20,6 +20,7 @@ export function ChangePasswordForm() {
   const [confirm, setConfirm] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hintId = useId();
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -45,11 +46,25 @@ export function ChangePasswordForm() {
         Current password
         <input type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrent(e.target.value)} className={input} />
       </label>
-      <label className="block text-sm font-medium text-slate-700">
-        New password
-        <input type="password" autoComplete="new-password" required minLength={MIN_PASSWORD} value={newPassword} onChange={(e) => setNew(e.target.value)} className={input} />
-        <span className="mt-1 block text-xs font-normal text-slate-500">At least {MIN_PASSWORD} characters.</span>
-      </label>
+      {/* The hint sits outside the label so the field's name stays "New password"; it is its description. */}
+      <div>
+        <label className="block text-sm font-medium text-slate-700">
+          New password
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={MIN_PASSWORD}
+            aria-describedby={hintId}
+            value={newPassword}
+            onChange={(e) => setNew(e.target.value)}
+            className={input}
+          />
+        </label>
+        <p id={hintId} className="mt-1 text-xs text-slate-500">
+          At least {MIN_PASSWORD} characters.
+        </p>
+      </div>
       <label className="block text-sm font-medium text-slate-700">
         Confirm new password
         <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} className={input} />

@@ -1,5 +1,9 @@
 import { ZodError } from "zod";
+import { isTransientDbError } from "@/lib/db/errors";
 import { log } from "@/lib/log";
+
+/** Seconds a client (Meta, QStash, the UI) is asked to wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** The one error table: every API error has one of these codes and its HTTP status. */
 export const errorStatus = {
@@ -44,16 +48,25 @@ export function zodMessage(err: ZodError): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
-/** Maps anything thrown to the wire shape: known errors keep their message, unknown ones are logged, never echoed. */
+/**
+ * Maps anything thrown to the wire shape: known errors keep their message, unknown ones are logged,
+ * never echoed. A database that is unreachable or restarting is a 503 with Retry-After (a retry
+ * can succeed), never a generic 500.
+ */
 export function toErrorResponse(err: unknown, context: Record<string, unknown> = {}): Response {
   let error: ApiError;
+  const headers = new Headers();
   if (err instanceof ApiError) error = err;
-  else if (err instanceof ZodError) error = new ApiError("unprocessable_entity", zodMessage(err));
+  else if (isTransientDbError(err)) {
+    log.warn("api.database_unavailable", { ...context, err });
+    error = new ApiError("service_unavailable", "The database is not reachable right now. Please try again in a moment.");
+    headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+  } else if (err instanceof ZodError) error = new ApiError("unprocessable_entity", zodMessage(err));
   else if (isDuplicateKeyError(err)) error = new ApiError("conflict", "A record with the same unique value already exists");
   else {
     log.error("api.unhandled_error", { ...context, err });
     error = new ApiError("internal", "Something went wrong on our side. Please try again.");
   }
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
-  return Response.json(body, { status: error.status });
+  return Response.json(body, { status: error.status, headers });
 }

@@ -15,12 +15,13 @@ type Cached = { requests?: Pool; jobs?: Pool };
 const globalForMongo = globalThis as unknown as { __mongo?: Cached };
 
 function create(kind: keyof Cached): Pool {
-  const { MONGODB_URI, MONGODB_MAX_POOL_SIZE, MONGODB_JOB_POOL_SIZE, DB_COMMAND_LOG } = env();
+  const { MONGODB_URI, MONGODB_MAX_POOL_SIZE, MONGODB_JOB_POOL_SIZE, MONGODB_SERVER_SELECTION_TIMEOUT_MS, DB_COMMAND_LOG } = env();
   const client = new MongoClient(MONGODB_URI, {
     appName: kind === "jobs" ? "whatsapp-ai-crm-jobs" : "whatsapp-ai-crm",
     // Serverless functions are short-lived; a small pool per instance keeps Atlas connection counts sane.
     maxPoolSize: kind === "jobs" ? MONGODB_JOB_POOL_SIZE : MONGODB_MAX_POOL_SIZE,
-    serverSelectionTimeoutMS: 5_000,
+    // Short enough that a webhook answers 503 well inside Meta's delivery timeout while Atlas fails over.
+    serverSelectionTimeoutMS: MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     // Only test and benchmark runs record commands: monitoring makes the driver decode every reply twice.
     monitorCommands: DB_COMMAND_LOG !== undefined,
   });

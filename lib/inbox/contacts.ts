@@ -2,6 +2,7 @@ import type { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import type { SessionUser } from "@/lib/auth/session";
+import { unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
@@ -21,7 +22,7 @@ export function toContactResponse(c: ContactDoc): ContactResponse {
     tags: c.tags,
     customFields: c.customFields,
     consent: { ...c.consent, changedAt: c.consent.changedAt?.toISOString() ?? null },
-    source: { kind: c.source.kind, referral: c.source.referral, at: c.source.at.toISOString() },
+    source: { kind: c.source.kind, referral: unescapeKeys(c.source.referral), at: c.source.at.toISOString() },
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import { unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { ConversationResponse, MessageResponse } from "@/lib/schemas/inbox";
@@ -24,7 +25,7 @@ export function toConversationResponse(c: ConversationDoc): ConversationResponse
     snoozedUntil: iso(c.snoozedUntil),
     resolvedAt: iso(c.resolvedAt),
     ai: { enabled: c.ai.enabled, confidence: c.ai.confidence, handoverReason: c.ai.handoverReason },
-    source: c.source,
+    source: c.source && { ...c.source, referral: unescapeKeys(c.source.referral) },
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -44,7 +45,7 @@ export function toMessageResponse(m: MessageDoc, quoted?: Map<string, Quoted>): 
     senderUserId: m.senderUserId?.toHexString() ?? null,
     type: m.type,
     text: m.text,
-    payload: m.payload,
+    payload: unescapeKeys(m.payload),
     media: m.media
       ? {
           fileId: m.media.fileId?.toHexString() ?? null,

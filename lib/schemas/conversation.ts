@@ -36,6 +36,13 @@ export const conversationDoc = z.object({
   lastActivityAt: z.date(),
   lastCustomerMessageAt: z.date().nullable(),
   unreadCount: z.number().int(),
+  /**
+   * The latest inbound messages this conversation has counted (newest last, at most
+   * COUNTED_MESSAGES_KEPT). The count and this list move in one update, so a delivery Meta resends
+   * after a failure half-way (message stored, conversation not yet updated) is counted exactly once.
+   * Missing on conversations written before it existed: nothing counted yet.
+   */
+  countedMessageIds: z.array(objectId).optional(),
   firstResponseAt: z.date().nullable(),
   snoozedUntil: z.date().nullable(),
   resolvedAt: z.date().nullable(),

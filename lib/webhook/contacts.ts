@@ -1,5 +1,6 @@
 import type { ObjectId } from "mongodb";
 import { isDuplicateKeyError } from "@/lib/api/errors";
+import { escapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import { toE164 } from "@/lib/phone";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -121,7 +122,7 @@ export async function resolveContact(
       tags: [],
       customFields: {},
       consent: { state: "unknown", marketing: false, changedAt: null, source: null },
-      source: referral ? { kind: "ctwa_ad", referral, at } : { kind: "whatsapp", referral: null, at },
+      source: referral ? { kind: "ctwa_ad", referral: escapeKeys(referral), at } : { kind: "whatsapp", referral: null, at },
       lastInboundAt: at,
       searchTokens: contactSearchTokens({ identityKey: identity.key, name: identity.profileName, phone: identity.phone, username: identity.username, email: null, company: null }),
       liveConversationIds: {},
@@ -160,7 +161,7 @@ function pendingChanges(contact: ContactDoc, identity: Identity, at: Date, refer
   if (identity.bsuid && identity.bsuid !== contact.bsuid) set.bsuid = identity.bsuid;
   if (identity.username && identity.username !== contact.username) set.username = identity.username;
   if (identity.phone && !contact.phone) Object.assign(set, { phone: identity.phone, waId: identity.waId });
-  if (referral && contact.source.kind === "whatsapp") set.source = { kind: "ctwa_ad", referral, at };
+  if (referral && contact.source.kind === "whatsapp") set.source = { kind: "ctwa_ad", referral: escapeKeys(referral), at };
   // Contacts are touched at most every few minutes just to move `lastInboundAt` (the conversation has the exact time).
   const stale = !contact.lastInboundAt || at.getTime() - contact.lastInboundAt.getTime() > LAST_INBOUND_REFRESH_MS;
   if ((Object.keys(set).length > 0 || stale) && (!contact.lastInboundAt || at > contact.lastInboundAt)) set.lastInboundAt = at;

@@ -41,6 +41,7 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     lastActivityAt: at,
     lastCustomerMessageAt: null,
     unreadCount: 0,
+    countedMessageIds: [],
     firstResponseAt: null,
     snoozedUntil: null,
     resolvedAt: null,
@@ -62,6 +63,8 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
 }
 
 export type InboundSummary = {
+  /** The stored messages this update counts (the guard against counting a resend twice). */
+  messageIds: ObjectId[];
   /** Customer messages of this delivery that were not stored before: the unread increment. */
   newCustomerMessages: number;
   lastCustomerMessageAt: Date | null;
@@ -74,16 +77,26 @@ export type InboundSummary = {
 
 const REOPENABLE: ConversationDoc["status"][] = ["resolved", "snoozed"];
 
+/** How many message ids a conversation keeps to recognise a resend it has already counted. */
+export const COUNTED_MESSAGES_KEPT = 100;
+
+export type ApplyOutcome = { kind: "applied" } | { kind: "not_live" } | { kind: "already_counted"; ids: ObjectId[] };
+
 /**
- * Applies newly stored inbound messages to the live conversation: unread count (`$inc`), activity
- * and customer-window times (`$max`: deliveries come in any order, times only move forward), the
+ * Applies stored inbound messages to the live conversation: unread count (`$inc`), activity and
+ * customer-window times (`$max`: deliveries come in any order, times only move forward), the
  * preview (only from a newer message), and reopening a resolved or snoozed conversation (`assigned`
  * when it has an assignee, else `open`). Every step is an atomic update with its condition in the
  * filter. The usual case is ONE update; a conversation to reopen or an older message arriving late
- * costs one more per step. Returns false when the id is no longer the live conversation (closed
- * since the hint was written).
+ * costs one more per step.
+ *
+ * Without transactions the messages are stored before this runs, so the counter update carries its
+ * own guard: it also pushes the message ids onto `countedMessageIds` and matches only while none of
+ * them is there. A resend after a failure in between counts them then, a concurrent one not twice.
+ * Returns `not_live` when the id is no longer the live conversation (closed since the hint was
+ * written), `already_counted` with the ids another delivery counted first (the caller applies the rest).
  */
-export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, liveKey: string, s: InboundSummary): Promise<boolean> {
+export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, liveKey: string, s: InboundSummary): Promise<ApplyOutcome> {
   const conversations = scoped(orgId)("conversations");
   const now = new Date();
   const set = {
@@ -92,18 +105,27 @@ export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, li
     ...(s.source ? { source: s.source } : {}),
   };
   const max = { lastActivityAt: s.lastActivityAt, ...(s.lastCustomerMessageAt ? { lastCustomerMessageAt: s.lastCustomerMessageAt } : {}) };
-  const inc = { unreadCount: s.newCustomerMessages };
+  const counters = {
+    $inc: { unreadCount: s.newCustomerMessages },
+    $push: { countedMessageIds: { $each: s.messageIds, $slice: -COUNTED_MESSAGES_KEPT } },
+  };
   const reopens = s.newCustomerMessages > 0;
   const newerPreview = s.lastMessage ? { $or: [{ lastMessage: null }, { "lastMessage.at": { $lte: s.lastMessage.at } }] } : {};
   const live = { _id: conversationId, liveKey };
+  const uncounted = { ...live, countedMessageIds: { $nin: s.messageIds } };
   const all = await conversations.updateOne(
-    { ...live, ...(reopens ? { status: { $nin: REOPENABLE } } : {}), ...newerPreview },
-    { $set: { ...set, ...(s.lastMessage ? { lastMessage: s.lastMessage } : {}) }, $max: max, $inc: inc },
+    { ...uncounted, ...(reopens ? { status: { $nin: REOPENABLE } } : {}), ...newerPreview },
+    { $set: { ...set, ...(s.lastMessage ? { lastMessage: s.lastMessage } : {}) }, $max: max, ...counters },
   );
-  if (all.matchedCount > 0) return true;
+  if (all.matchedCount > 0) return { kind: "applied" };
   // Not the usual case: the counters and times go in unconditionally, then each conditional part on its own.
-  const before = await conversations.findOneAndUpdate(live, { $set: set, $max: max, $inc: inc }, { returnDocument: "before", projection: { status: 1, lastMessage: 1 } });
-  if (!before) return false;
+  const before = await conversations.findOneAndUpdate(uncounted, { $set: set, $max: max, ...counters }, { returnDocument: "before", projection: { status: 1, lastMessage: 1 } });
+  if (!before) {
+    const current = await conversations.findOne(live, { projection: { countedMessageIds: 1 } });
+    if (!current) return { kind: "not_live" };
+    const counted = new Set((current.countedMessageIds ?? []).map((id) => id.toHexString()));
+    return { kind: "already_counted", ids: s.messageIds.filter((id) => counted.has(id.toHexString())) };
+  }
   if (s.lastMessage && (!before.lastMessage || before.lastMessage.at <= s.lastMessage.at)) {
     await conversations.updateOne({ ...live, ...newerPreview }, { $set: { lastMessage: s.lastMessage, updatedAt: now } });
   }
@@ -112,5 +134,5 @@ export async function applyInbound(orgId: ObjectId, conversationId: ObjectId, li
     const open = await conversations.updateOne({ ...live, status: { $in: REOPENABLE }, assigneeId: null }, reopen("open"));
     if (open.matchedCount === 0) await conversations.updateOne({ ...live, status: { $in: REOPENABLE }, assigneeId: { $ne: null } }, reopen("assigned"));
   }
-  return true;
+  return { kind: "applied" };
 }

@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import { escapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { MessageDoc } from "@/lib/schemas/message";
@@ -31,12 +32,16 @@ import { applyStatuses } from "./statuses";
 const CONCURRENCY = 8;
 /** A redelivery this soon after the first one re-schedules follow-ups: the first may have failed before scheduling them. */
 const FOLLOW_UP_REDELIVERY_MS = 10 * 60_000;
+/** Meta resends a refused delivery with backoff for days; a day covers the outages we answer 503 for. */
+const UNCOUNTED_RECOVERY_MS = 24 * 60 * 60_000;
 
 type Parsed<T> = { items: T[]; problems: string[] };
-function parseEach<T>(raw: unknown[] | undefined, what: string, parse: (v: unknown) => { success: true; data: T } | { success: false; error: import("zod").ZodError }): Parsed<T> {
+function parseEach<T>(raw: unknown, what: string, parse: (v: unknown) => { success: true; data: T } | { success: false; error: import("zod").ZodError }): Parsed<T> {
   const items: T[] = [];
   const problems: string[] = [];
-  (raw ?? []).forEach((v, i) => {
+  if (raw === undefined) return { items, problems };
+  if (!Array.isArray(raw)) return { items, problems: [`${what}: expected an array, received ${raw === null ? "null" : typeof raw}`] };
+  raw.forEach((v, i) => {
     const r = parse(v);
     if (r.success) items.push(r.data);
     else problems.push(`${what}[${i}]${idOf(v)}: ${issueText(r.error)}`);
@@ -124,7 +129,7 @@ async function ingestThread(
   const prepared = await mapLimit([...groups.values()], CONCURRENCY, async (g) => {
     const latest = g.messages.reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
     const referral = g.messages.find((m) => m.referral)?.referral ?? null;
-    const source = referral ? { kind: "ctwa_ad", referral } : null;
+    const source = referral ? { kind: "ctwa_ad", referral: escapeKeys(referral) } : null;
     const { contact, changed } = await resolveContact(orgId, g.identity, latest.timestamp, referral);
     const conversationId = await liveConversationId(orgId, account, contact, source, latest.timestamp);
     if (!contact.liveConversationIds?.[account._id.toHexString()]?.equals(conversationId)) rememberLiveConversation(orgId, g.identity.key, account._id, conversationId);
@@ -142,16 +147,35 @@ async function ingestThread(
 
   await mapLimit(prepared, CONCURRENCY, async (p) => {
     const fresh = p.docs.filter((d) => isNew.has(d._id.toHexString()));
-    if (fresh.length > 0) {
-      await updateConversation(orgId, account, p, fresh);
-      await afterInsert(orgId, p.contact, p.messages, fresh, followUps);
-    }
     const old = p.docs.filter((d) => !isNew.has(d._id.toHexString()));
-    for (const stored of await mapLimit(old, CONCURRENCY, (d) => scoped(orgId)("messages").findOne({ _id: d._id }))) {
-      if (stored && Date.now() - stored.createdAt.getTime() < FOLLOW_UP_REDELIVERY_MS) followUps.messages.push(ingested(stored));
+    const stored = old.length ? await scoped(orgId)("messages").find({ _id: { $in: old.map((d) => d._id) } }).toArray() : [];
+    // A resend of a delivery that failed after its insert: what the conversation never counted is counted now.
+    const uncounted = await uncountedOf(orgId, p.conversationId, stored);
+    const toApply = [...fresh, ...uncounted];
+    if (toApply.length > 0) {
+      await updateConversation(orgId, account, p, toApply);
+      await afterInsert(orgId, p.contact, p.messages, toApply, followUps);
+    }
+    const counted = new Set(toApply.map((d) => d._id.toHexString()));
+    for (const d of stored) {
+      if (!counted.has(d._id.toHexString()) && Date.now() - d.createdAt.getTime() < FOLLOW_UP_REDELIVERY_MS) followUps.messages.push(ingested(d));
     }
   });
   return followUps;
+}
+
+/**
+ * Stored messages of a resend that their conversation has not counted: the earlier delivery was
+ * refused between the insert and the conversation update. Only recent ones, and only in the live
+ * conversation (one that was closed since counts nothing any more). One read, redeliveries only.
+ */
+async function uncountedOf(orgId: ObjectId, conversationId: ObjectId, stored: MessageDoc[]): Promise<MessageDoc[]> {
+  const candidates = stored.filter((d) => d.conversationId.equals(conversationId) && Date.now() - d.createdAt.getTime() < UNCOUNTED_RECOVERY_MS);
+  if (candidates.length === 0) return [];
+  const conversation = await scoped(orgId)("conversations").findOne({ _id: conversationId }, { projection: { countedMessageIds: 1 } });
+  if (!conversation) return [];
+  const counted = new Set((conversation.countedMessageIds ?? []).map((id) => id.toHexString()));
+  return candidates.filter((d) => !counted.has(d._id.toHexString()));
 }
 
 function ingested(d: Omit<MessageDoc, "orgId">): IngestedMessage {
@@ -174,6 +198,7 @@ async function updateConversation(orgId: ObjectId, account: AccountRef, sender: 
   const customer = fresh.filter((d) => d.sender === "customer");
   const newest = fresh.reduce((a, b) => (b.sentAt > a.sentAt ? b : a));
   const summary: InboundSummary = {
+    messageIds: fresh.map((d) => d._id),
     newCustomerMessages: customer.length,
     lastCustomerMessageAt: customer.length ? customer.reduce((a, b) => (b.sentAt > a.sentAt ? b : a)).sentAt : null,
     lastActivityAt: newest.sentAt,
@@ -182,13 +207,21 @@ async function updateConversation(orgId: ObjectId, account: AccountRef, sender: 
     contact: sender.contactChanged ? contact : null,
   };
   const liveKey = liveKeyOf(contact._id, account._id);
-  if (await applyInbound(orgId, conversationId, liveKey, summary)) return;
+  const outcome = await applyInbound(orgId, conversationId, liveKey, summary);
+  if (outcome.kind === "applied") return;
+  if (outcome.kind === "already_counted") {
+    // A concurrent delivery of some of the same messages counted those; the rest still count.
+    const counted = new Set(outcome.ids.map((id) => id.toHexString()));
+    const rest = fresh.filter((d) => !counted.has(d._id.toHexString()));
+    if (rest.length > 0) await updateConversation(orgId, account, sender, rest);
+    return;
+  }
   // The hint pointed at a conversation closed since: the messages belong to a new live one.
   const live = await openLiveConversation(orgId, account, contact, source, newest.sentAt);
   rememberLiveConversation(orgId, sender.identity.key, account._id, live);
   await mapLimit(fresh, CONCURRENCY, (d) => scoped(orgId)("messages").updateOne({ _id: d._id }, { $set: { conversationId: live, updatedAt: new Date() } }));
   for (const d of fresh) d.conversationId = live;
-  await applyInbound(orgId, live, liveKey, summary);
+  await updateConversation(orgId, account, { ...sender, conversationId: live }, fresh);
 }
 
 /** Side effects of newly stored messages: consent keywords, number changes, follow-up work. */
@@ -222,7 +255,7 @@ export async function handleUserPreferencesChange(value: Record<string, unknown>
   const orgId = account.orgId;
   const result = emptyResult(orgId);
   const profiles = parseEach(v.contacts, "contacts", (c) => waContactSchema.safeParse(c)).items;
-  const prefs = parseEach(value.user_preferences as unknown[] | undefined, "user_preferences", (p) => userPreferenceSchema.safeParse(p));
+  const prefs = parseEach(value.user_preferences, "user_preferences", (p) => userPreferenceSchema.safeParse(p));
   result.problems.push(...prefs.problems);
   await mapLimit(prefs.items, CONCURRENCY, async (p) => {
     const state = p.value === "stop" ? "opted_out" : p.value === "resume" ? "opted_in" : null;

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { MongoError, ObjectId } from "mongodb";
+import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { rawCollection } from "@/lib/db/collections";
+import { isTransientDbError } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import type { WebhookEventDoc } from "@/lib/schemas/webhook-event";
 import { accountByPhoneNumberId, accountsByWabaId, type AccountRef } from "./accounts";
@@ -106,9 +107,10 @@ const INVALID_JSON = "The request body is not valid JSON";
 /**
  * One signed delivery: find its organization, handle it, keep the raw envelope with its outcome
  * (the durable record that organization's admins can inspect and replay), schedule follow-up work,
- * answer. A database failure throws (the route answers 5xx and Meta retries; every write is
- * idempotent); a bug on a payload we accepted is recorded as `failed` and answered 200, since Meta
- * retrying for 7 days cannot fix it. An envelope no organization owns is visible to no
+ * answer. A database that is unreachable throws (the route answers 503 with Retry-After and Meta
+ * retries; every write is idempotent); anything else that fails on a payload we accepted (a bug, a
+ * document the database refuses) is recorded as `failed` and answered 200, since Meta retrying for
+ * 7 days cannot fix it. An envelope no organization owns is visible to no
  * organization's admin: it is stored (for retention and a platform operator) and logged.
  */
 export async function receiveWebhook(raw: Buffer, requestId: string): Promise<Response> {
@@ -129,8 +131,15 @@ export async function receiveWebhook(raw: Buffer, requestId: string): Promise<Re
     processed = await processEnvelope(parsed);
   } catch (err) {
     const failed = { ...base, orgId, outcome: "failed" as const, reason: errorText(err), counts: { messages: 0, statuses: 0, other: 0 }, attempts: 1, lastProcessedAt: new Date() };
-    await insertWebhookEvent(failed).catch((e) => log.error("webhook.event_not_stored", { requestId, eventId, err: e }));
-    if (err instanceof MongoError) throw err;
+    // Only what a retry can fix goes back to Meta (503 + Retry-After: it redelivers, and every
+    // write is idempotent). A payload that fails the same way every time (a bug, a document the
+    // database refuses) is recorded as failed, for an admin to see and replay, and acknowledged:
+    // Meta retrying it for 7 days would only delay everything behind it.
+    if (isTransientDbError(err)) {
+      await insertWebhookEvent(failed).catch((e) => log.warn("webhook.event_not_stored", { requestId, eventId, err: e }));
+      throw err;
+    }
+    await insertWebhookEvent(failed);
     log.error("webhook.envelope_failed", { requestId, eventId, orgId: orgId?.toHexString() ?? null, err });
     return Response.json({ received: true, outcome: "failed" });
   }
@@ -163,7 +172,7 @@ export async function replayWebhookEvent(event: Pick<WebhookEventDoc, "_id" | "o
       ({ followUps } = processed);
       update = { outcome: processed.outcome, reason: processed.reason, counts: processed.counts };
     } catch (err) {
-      if (err instanceof MongoError) throw err;
+      if (isTransientDbError(err)) throw err;
       update = { outcome: "failed", reason: errorText(err) };
     }
   }

@@ -1,5 +1,6 @@
 import { ObjectId } from "mongodb";
 import { z } from "zod";
+import { escapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import type { TemplateDoc } from "@/lib/schemas/template";
 import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
@@ -99,10 +100,10 @@ function templateUpdate(field: TemplateField, v: Record<string, unknown>): Parti
   switch (field) {
     case "message_template_status_update": {
       const reason = str("reason");
-      const detail = (v.rejection_info as { reason?: string } | undefined)?.reason;
+      const detail = (v.rejection_info as { reason?: unknown } | null | undefined)?.reason;
       return {
         status: str("event") ?? "UNKNOWN",
-        rejectedReason: reason && reason !== "NONE" ? (detail ? `${reason}: ${detail}` : reason) : null,
+        rejectedReason: reason && reason !== "NONE" ? (typeof detail === "string" && detail ? `${reason}: ${detail}` : reason) : null,
         ...(str("message_template_category") ? { category: str("message_template_category")! } : {}),
       };
     }
@@ -122,22 +123,26 @@ function componentsOf(v: Record<string, unknown>): Record<string, unknown>[] {
   if (typeof v.message_template_title === "string") out.push({ type: "HEADER", format: "TEXT", text: v.message_template_title });
   if (typeof v.message_template_element === "string") out.push({ type: "BODY", text: v.message_template_element });
   if (typeof v.message_template_footer === "string") out.push({ type: "FOOTER", text: v.message_template_footer });
-  const buttons = Array.isArray(v.message_template_buttons) ? (v.message_template_buttons as Record<string, unknown>[]) : [];
+  // Only each button's string fields are kept (what a send reads back), never whatever else a value holds.
+  const str = (x: unknown) => (typeof x === "string" && x ? x : undefined);
+  const buttons = (Array.isArray(v.message_template_buttons) ? (v.message_template_buttons as unknown[]) : []).filter(
+    (b): b is Record<string, unknown> => typeof b === "object" && b !== null && !Array.isArray(b),
+  );
   if (buttons.length) {
     out.push({
       type: "BUTTONS",
-      buttons: buttons.map((b) => ({
-        type: b.message_template_button_type,
-        text: b.message_template_button_text,
-        ...(b.message_template_button_url ? { url: b.message_template_button_url } : {}),
-        ...(b.message_template_button_phone_number ? { phone_number: b.message_template_button_phone_number } : {}),
-      })),
+      buttons: buttons.map((b) => {
+        const url = str(b.message_template_button_url);
+        const phone = str(b.message_template_button_phone_number);
+        return { type: str(b.message_template_button_type), text: str(b.message_template_button_text), ...(url ? { url } : {}), ...(phone ? { phone_number: phone } : {}) };
+      }),
     });
   }
   return out;
 }
 
-const digits = (s: string | undefined | null) => (s ?? "").replace(/\D/g, "");
+/** The digits of a phone number; anything else (Meta sends strings, a mangled payload may not) has none. */
+const digits = (s: unknown) => (typeof s === "string" ? s.replace(/\D/g, "") : "");
 
 /** An account keeps its last events only (`$slice`): a number's history must not grow its document without bound. */
 export const ACCOUNT_EVENTS_KEPT = 100;
@@ -149,7 +154,7 @@ export async function handleAccountChange(field: AccountField, entry: Entry, val
   if ("problem" in found) return { ...result, problems: [`${field}: ${found.problem}`] };
   const at = entry.time ? new Date(entry.time * 1000) : new Date();
   const set = accountUpdate(field, value);
-  const number = digits(value.display_phone_number as string | undefined);
+  const number = digits(value.display_phone_number);
   for (const [org, accounts] of found.byOrg) {
     const orgId = new ObjectId(org);
     result.orgId ??= orgId;
@@ -159,7 +164,7 @@ export async function handleAccountChange(field: AccountField, entry: Entry, val
     const targets = (matching.length ? matching : accounts).map((a) => a._id);
     await scoped(orgId)("whatsapp_accounts").updateMany(
       { _id: { $in: targets } },
-      { $set: { ...set, updatedAt: new Date() }, $push: { events: { $each: [{ field, at, value }], $slice: -ACCOUNT_EVENTS_KEPT } } },
+      { $set: { ...set, updatedAt: new Date() }, $push: { events: { $each: [{ field, at, value: escapeKeys(value) }], $slice: -ACCOUNT_EVENTS_KEPT } } },
     );
   }
   return result;

@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import { escapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import type { MessageDoc } from "@/lib/schemas/message";
 import { searchTokens } from "@/lib/search/tokens";
@@ -101,7 +102,7 @@ export function toMessageDoc(
     senderUserId: null,
     type,
     text,
-    payload: Object.keys(payload).length ? payload : null,
+    payload: Object.keys(payload).length ? escapeKeys(payload) : null,
     media: media
       ? {
           waMediaId: media.id,

@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { escapeKeys, unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import { deliveryStatuses, statusRank, type DeliveryStatus, type MessageDoc } from "@/lib/schemas/message";
 import { statusSchema, toMetaError, type StatusItem } from "./envelope";
@@ -43,7 +44,7 @@ async function applyStatus(orgId: ObjectId, s: StatusItem): Promise<Outcome> {
 
 /** What a status writes besides itself: Meta's pricing and conversation objects when present (v24+ often omits the conversation). */
 function statusDetails(s: StatusItem): Record<string, unknown> {
-  return { updatedAt: new Date(), ...(s.pricing ? { pricing: s.pricing } : {}), ...(s.conversation ? { waConversation: s.conversation } : {}) };
+  return { updatedAt: new Date(), ...(s.pricing ? { pricing: escapeKeys(s.pricing) } : {}), ...(s.conversation ? { waConversation: escapeKeys(s.conversation) } : {}) };
 }
 
 function failureOf(s: StatusItem): MessageDoc["error"] {
@@ -93,7 +94,7 @@ async function keepOrphans(orgId: ObjectId, wamid: string, group: StatusItem[]) 
 }
 
 function rawStatus(s: StatusItem): Record<string, unknown> {
-  return { ...s, timestamp: String(Math.floor(s.timestamp.getTime() / 1000)) };
+  return escapeKeys({ ...s, timestamp: String(Math.floor(s.timestamp.getTime() / 1000)) });
 }
 
 /**
@@ -106,7 +107,7 @@ export async function applyOrphanStatuses(orgId: ObjectId, waMessageId: string):
   const orphans = await db("orphan_statuses").find({ waMessageId }).toArray();
   if (orphans.length === 0) return;
   const items = orphans.flatMap((o) => {
-    const parsed = statusSchema.safeParse(o.raw);
+    const parsed = statusSchema.safeParse(unescapeKeys(o.raw));
     return parsed.success ? [parsed.data] : [];
   });
   // Kept only while its message is still missing; an unreadable orphan can never apply.

@@ -79,9 +79,10 @@ export function ensureMongoJavaServer(): string {
 
 /**
  * mongo-java-server: the memory backend for tests and benchmarks, the H2 backend (a file under
- * .data/) for `npm run dev`; oplog on. Resolves once the server prints that it listens.
+ * .data/) for `npm run dev`; oplog on. Resolves once the server prints that it listens. Exported for
+ * the outage test, which stops and restarts its own server on one port and H2 file.
  */
-async function startMongoJavaServer(opts: { port?: number; h2File?: string }): Promise<LocalDb> {
+export async function startMongoJavaServer(opts: { port?: number; h2File?: string }): Promise<LocalDb> {
   const jar = ensureMongoJavaServer();
   if (opts.port && (await portOpen(opts.port))) {
     // A server left running by an earlier `npm run dev` on the same fixed port: reuse it.

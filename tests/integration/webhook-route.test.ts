@@ -134,7 +134,7 @@ describe("POST /api/webhooks/whatsapp: bad input", () => {
     }
   });
 
-  it("answers 5xx when the database fails, so Meta retries", async () => {
+  it("answers 503 with Retry-After when the database cannot be reached, so Meta retries", async () => {
     const { account } = await orgWithAccount();
     const uri = process.env.MONGODB_URI;
     await closeClient();
@@ -142,8 +142,9 @@ describe("POST /api/webhooks/whatsapp: bad input", () => {
     resetEnvCache();
     try {
       const res = await postWebhook(envelope(account, textMessage("16505550100", "wamid.DBDOWN", "hello")));
-      expect(res.status).toBe(500);
-      expect(await res.json()).toEqual({ error: { code: "internal", message: "Something went wrong on our side. Please try again." } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(await res.json()).toEqual({ error: { code: "service_unavailable", message: "The database is not reachable right now. Please try again in a moment." } });
     } finally {
       await closeClient();
       process.env.MONGODB_URI = uri;

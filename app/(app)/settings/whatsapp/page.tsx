@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
+import { unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 
 export const metadata: Metadata = { title: "WhatsApp numbers" };
@@ -32,7 +33,7 @@ export default async function WhatsappNumbersPage() {
         </p>
       )}
       {accounts.map((a) => {
-        const events = [...(a.events ?? [])].sort((x, y) => y.at.getTime() - x.at.getTime()).slice(0, RECENT_EVENTS);
+        const events = [...(a.events ?? [])].sort((x, y) => y.at.getTime() - x.at.getTime()).slice(0, RECENT_EVENTS).map((e) => ({ ...e, value: unescapeKeys(e.value) }));
         const quality = a.qualityRating ?? "UNKNOWN";
         return (
           <article key={a._id.toHexString()} data-testid="whatsapp-number" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
