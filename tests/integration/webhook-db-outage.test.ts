@@ -33,8 +33,6 @@ beforeAll(async () => {
   process.env.MONGODB_URI = `mongodb://127.0.0.1:${port}/?directConnection=true`;
   // Fail fast while the server is down, as a production deployment tuned for webhooks would.
   process.env.MONGODB_SERVER_SELECTION_TIMEOUT_MS = "700";
-  // The index-coverage log belongs to the shared server; this file's commands go to its own.
-  delete process.env.DB_COMMAND_LOG;
   resetEnvCache();
   await ensureIndexes();
 }, 120_000);
