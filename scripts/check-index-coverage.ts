@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { indexes } from "@/lib/db/indexes";
-import { deliberateScans, residualFields } from "../tests/support/index-coverage/allow-list";
+import { deliberateScans, deliberateScopes, residualFields } from "../tests/support/index-coverage/allow-list";
 import { runIndexCoverageCheck } from "../tests/support/index-coverage/report";
 
 const dir = process.argv[2];
@@ -14,6 +14,6 @@ if (!dir) {
   console.error("usage: tsx scripts/check-index-coverage.ts <directory of *.jsonl command logs>");
   process.exit(2);
 }
-const { ok, text } = runIndexCoverageCheck(path.resolve(dir), indexes, { deliberateScans, residualFields });
+const { ok, text } = runIndexCoverageCheck(path.resolve(dir), indexes, { deliberateScans, deliberateScopes, residualFields });
 console.log(text);
 process.exit(ok ? 0 : 1);

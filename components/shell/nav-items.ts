@@ -3,6 +3,7 @@ import type { Permission } from "@/lib/auth/permissions";
 /** The sections of the app; each issue that adds a section adds its entry here. */
 export const navItems: { href: string; label: string; permission?: Permission }[] = [
   { href: "/inbox", label: "Inbox", permission: "read:conversations" },
+  { href: "/contacts", label: "Contacts", permission: "view:contacts" },
   { href: "/", label: "Dashboard" },
   { href: "/team", label: "Team", permission: "manage:agents" },
   { href: "/settings/general", label: "Settings", permission: "system:admin" },

@@ -6,6 +6,10 @@ export const permissions = [
   "write:messages",
   "assign:conversations",
   "manage:customers",
+  /** The contacts directory, segments and exports: everyone's customers, not only those of conversations one may open. */
+  "view:contacts",
+  /** Creating contacts by hand, saving segments, bulk actions and imports over the directory. */
+  "manage:contacts",
   "manage:tickets",
   "view:analytics",
   "manage:agents",
@@ -17,9 +21,19 @@ export type Permission = (typeof permissions)[number];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  supervisor: ["read:conversations", "write:messages", "assign:conversations", "manage:customers", "manage:tickets", "view:analytics", "manage:canned_responses"],
+  supervisor: [
+    "read:conversations",
+    "write:messages",
+    "assign:conversations",
+    "manage:customers",
+    "view:contacts",
+    "manage:contacts",
+    "manage:tickets",
+    "view:analytics",
+    "manage:canned_responses",
+  ],
   agent: ["read:conversations", "write:messages", "manage:customers", "manage:tickets"],
-  viewer: ["read:conversations", "view:analytics"],
+  viewer: ["read:conversations", "view:contacts", "view:analytics"],
 };
 
 export function can(role: Role, permission: Permission): boolean {

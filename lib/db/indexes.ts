@@ -33,11 +33,20 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   contacts: [
     { key: { orgId: 1, identityKey: 1 }, name: "org_identity_unique", unique: true },
     { key: { orgId: 1, bsuid: 1 }, name: "org_bsuid" },
-    { key: { orgId: 1, tags: 1 }, name: "org_tags" },
-    { key: { orgId: 1, searchTokens: 1 }, name: "org_search" },
-    { key: { orgId: 1, createdAt: -1 }, name: "org_created" },
+    // The contacts directory (lib/contacts/directory.ts): one (field, _id) keyset per sort order,
+    // a search newest first, a tag filter newest first. Other segment filters are org-bounded scans.
+    { key: { orgId: 1, createdAt: -1, _id: -1 }, name: "org_created_id" },
+    { key: { orgId: 1, lastInboundAt: -1, _id: -1 }, name: "org_last_inbound_id" },
+    { key: { orgId: 1, name: 1, _id: 1 }, name: "org_name_id" },
+    { key: { orgId: 1, searchTokens: 1, createdAt: -1, _id: -1 }, name: "org_search_created" },
+    { key: { orgId: 1, tags: 1, createdAt: -1, _id: -1 }, name: "org_tag_created" },
   ],
+  segments: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
+  // Read by _id only (the progress bar, the job).
+  contact_bulk_actions: [],
   consent_events: [{ key: { orgId: 1, contactId: 1, at: -1 }, name: "org_contact_time" }],
+  // The imports list page, newest first (lib/contacts/import/imports.ts).
+  contact_imports: [{ key: { orgId: 1, createdAt: -1 }, name: "org_created" }],
   conversations: [
     { key: { orgId: 1, liveKey: 1 }, name: "org_live_unique", unique: true },
     // Lists and counts (lib/inbox/list-conversations.ts), newest activity first: status and priority

@@ -7,6 +7,7 @@ import { mediaDownloadJob } from "@/lib/whatsapp/media-download-job";
 import { conversationAssignJob } from "@/lib/inbox/assign-job";
 import { wakeSnoozedJob } from "@/lib/inbox/wake-snoozed-job";
 import { consentConfirmationJob } from "@/lib/webhook/consent-confirmation-job";
+import { contactsBulkJob } from "@/lib/contacts/bulk-job";
 
 /**
  * Every job, by name. A job lives in its own file under lib/jobs/ (or next to its domain) and is
@@ -20,6 +21,7 @@ export const jobs = {
   "ai-reply": aiReplyJob,
   "ai-analyze": aiAnalyzeJob,
   "consent-confirmation": consentConfirmationJob,
+  "contacts-bulk": contactsBulkJob,
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;

@@ -1,3 +1,4 @@
+import { createSegment } from "@/lib/contacts/segments/store";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { ObjectId } from "mongodb";
@@ -129,6 +130,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/jobs/[name]": () => ({ name: "wake-snoozed" }),
   "/api/knowledge-articles/[id]": async (fx) => ({ id: await fx.freshArticle() }),
   "/api/media/[fileId]": (fx) => ({ fileId: fx.fileId }),
+  "/api/segments/[id]": async (fx) => ({ id: await fx.freshSegment() }),
   "/api/users/[id]": (fx) => ({ id: fx.colleagueId }),
   "/api/webhook-events/[id]/replay": (fx) => ({ id: fx.webhookEventId }),
 };
@@ -165,6 +167,7 @@ async function createFixtures() {
     colleagueId: users.agent2._id.toHexString(),
     webhookEventId: event._id.toHexString(),
     freshCannedResponse: async () => (await createCannedResponse(orgId, actor, { shortcut: `s${randomUUID().slice(0, 8)}`, title: "Hi", body: "Hello!" }))._id.toHexString(),
+    freshSegment: async () => (await createSegment(orgId, actor, { name: `s${randomUUID().slice(0, 8)}`, definition: { match: "all", conditions: [] } }))._id.toHexString(),
     freshArticle: async () => (await createArticle(orgId, { title: "Returns", body: "Within 30 days.", active: true }))._id.toHexString(),
     freshFailedRun: async () => {
       const _id = new ObjectId();
@@ -329,7 +332,7 @@ type PageOutcome = "rendered" | "sign-in" | "forbidden" | "not-found";
 async function runServerComponent(file: string, user: UserDoc | null): Promise<PageOutcome> {
   pageSession = user ? { user: { id: user._id.toHexString(), orgId: user.orgId.toHexString() } } : null;
   const mod = (await import(path.join(ROOT, file))) as { default: (props: Record<string, unknown>) => unknown };
-  const params = Promise.resolve(file.includes("[id]") ? { id: fx.conversationId } : {});
+  const params = Promise.resolve(file.includes("contacts/[id]") ? { id: fx.contactId } : file.includes("[id]") ? { id: fx.conversationId } : {});
   try {
     await mod.default({ params, searchParams: Promise.resolve({}), children: null });
     return "rendered";

@@ -1,5 +1,6 @@
 import { OBSOLETE_FIELDS } from "@/lib/db/migrations";
-import type { DeliberateScan, ResidualField } from "./esr";
+import { SEGMENT_SCOPE_TAG } from "@/lib/contacts/segments/run";
+import type { DeliberateScan, DeliberateScope, ResidualField } from "./esr";
 
 /**
  * The exceptions to the index-coverage rule (esr.ts), each with its reason. Keep both lists short:
@@ -7,6 +8,8 @@ import type { DeliberateScan, ResidualField } from "./esr";
  *
  * - `deliberateScans`: an exact query shape (as the report prints it) that may scan, e.g. an
  *   operator's export that reads a whole collection on purpose.
+ * - `deliberateScopes`: every query of one kind (a command-scope tag) on a collection, within one
+ *   organization: for filters a person composes, which no fixed set of indexes can serve.
  * - `residualFields`: a field of a collection that may be filtered after the index lookup without
  *   being in the index, because nearly every document the index finds passes it.
  */
@@ -28,4 +31,12 @@ export const deliberateScans: DeliberateScan[] = [
 
 export const residualFields: ResidualField[] = [
   { coll: "ai_runs", field: "turn", reason: "agent metrics count model calls (turn >= 1): nearly every run log entry is one" },
+];
+
+export const deliberateScopes: DeliberateScope[] = [
+  {
+    coll: "contacts",
+    tag: SEGMENT_SCOPE_TAG,
+    reason: "a segment is any filter a person builds (lib/contacts/segments/run.ts): it examines at most the organization's contacts",
+  },
 ];

@@ -39,7 +39,9 @@ export type DeclaredIndex = { name: string; keys: IndexKey[]; unique: boolean };
 
 export type ResidualField = { coll: string; field: string; reason: string };
 export type DeliberateScan = { coll: string; filter: FilterShape; sort?: SortShape; reason: string };
-export type Rules = { residualFields: readonly ResidualField[]; deliberateScans: readonly DeliberateScan[] };
+/** Any shape sent under a command-scope tag (`route|segment`) on a collection, bounded by the tenant: allowed, with a reason. */
+export type DeliberateScope = { coll: string; tag: string; reason: string };
+export type Rules = { residualFields: readonly ResidualField[]; deliberateScans: readonly DeliberateScan[]; deliberateScopes?: readonly DeliberateScope[] };
 
 export type Verdict =
   | { status: "covered"; indexes: string[] }

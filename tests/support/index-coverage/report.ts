@@ -11,7 +11,7 @@ import { isVitestLog, logSource } from "./files";
  * recorded query used are reported, not failed (unique ones are kept for their constraint and not
  * listed).
  */
-export type ShapeResult = { coll: string; cmd: string; shape: QueryShape; count: number; sources: Set<string>; verdict: Verdict };
+export type ShapeResult = { coll: string; cmd: string; shape: QueryShape; tags: string[]; count: number; sources: Set<string>; verdict: Verdict };
 export type CoverageReport = { commands: number; logs: number; unreadable: number; shapes: ShapeResult[]; unused: { coll: string; index: string }[] };
 type Declared = Partial<Record<string, IndexDescription[]>>;
 
@@ -46,12 +46,14 @@ export function coverageReport(dir: string, declared: Declared, rules: Rules): C
       }
       commands++;
       if (appOnly && !record.scope) continue;
+      // Tags after the scope's first part (`route|segment`) name a kind of query, e.g. a segment's.
+      const tags = record.scope?.split("|").slice(1) ?? [];
       for (const { coll: foreign, ...shape } of record.shapes ?? []) {
         const coll = foreign ?? record.coll!;
         const cmd = foreign ? `${record.cmd} $lookup` : record.cmd;
-        const key = `${coll} ${cmd} ${canonical(shape.filter)} ${JSON.stringify(Object.entries(shape.sort ?? {}))} ${shape.limit ? "limited" : ""}`;
+        const key = `${coll} ${cmd} ${canonical(shape.filter)} ${JSON.stringify(Object.entries(shape.sort ?? {}))} ${shape.limit ? "limited" : ""} ${tags.join("|")}`;
         let group = groups.get(key);
-        if (!group) groups.set(key, (group = { coll, cmd, shape, count: 0, sources: new Set(), verdict: { status: "covered", indexes: [] } }));
+        if (!group) groups.set(key, (group = { coll, cmd, shape, tags, count: 0, sources: new Set(), verdict: { status: "covered", indexes: [] } }));
         group.count++;
         group.sources.add(source);
       }
@@ -61,6 +63,9 @@ export function coverageReport(dir: string, declared: Declared, rules: Rules): C
   const shapes = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, group]) => group);
   for (const group of shapes) {
     group.verdict = checkShape(collectionIndexes(declared, group.coll), group.coll, group.cmd, group.shape, rules);
+    const scope = rules.deliberateScopes?.find((d) => d.coll === group.coll && group.tags.includes(d.tag));
+    // Only within one tenant: a tagged query without its orgId equality is still a collection scan.
+    if (group.verdict.status === "uncovered" && scope && group.shape.filter.orgId === "eq") group.verdict = { status: "allowed", reason: `${scope.tag}: ${scope.reason}` };
     if (group.verdict.status === "covered") for (const name of group.verdict.indexes) used.add(`${group.coll}.${name}`);
   }
   const unused = Object.entries(declared).flatMap(([coll, specs]) =>

@@ -1,0 +1,87 @@
+import type { Metadata } from "next";
+import { ObjectId } from "mongodb";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ContactProfileEditor } from "@/components/contacts/contact-profile-editor";
+import { ApiError } from "@/lib/api/errors";
+import { can } from "@/lib/auth/permissions";
+import { requirePageUser } from "@/lib/auth/session";
+import { contactProfile, type ContactProfile } from "@/lib/contacts/profile";
+
+export const metadata: Metadata = { title: "Contact" };
+
+function when(iso: string) {
+  return new Date(iso).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** One customer's page: their details, consent and everything that happened with them, newest first. */
+export default async function ContactPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requirePageUser("view:contacts");
+  const { id } = await params;
+  if (!ObjectId.isValid(id) || id.length !== 24) notFound();
+  let profile: ContactProfile;
+  try {
+    profile = await contactProfile(user.orgId, new ObjectId(id));
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "not_found") notFound();
+    throw err;
+  }
+  const { contact, timeline, consentHistory } = profile;
+  return (
+    <div className="mx-auto max-w-5xl space-y-4">
+      <Link href="/contacts" className="text-sm text-brand-700 hover:underline">
+        ← Contacts
+      </Link>
+      <div className="grid gap-4 lg:grid-cols-[20rem_1fr]">
+        <ContactProfileEditor contact={contact} canEdit={can(user.role, "manage:contacts")} />
+        <div className="space-y-4">
+          <section aria-labelledby="consent-h" className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="consent-h" className="text-base font-semibold">
+              Consent: {contact.consent.state.replace("_", " ")}
+              {contact.consent.marketing ? " (marketing allowed)" : ""}
+            </h2>
+            <p className="text-xs text-slate-500">Derived from the ledger below; it changes only with a new entry (a keyword, the customer&apos;s WhatsApp setting, an import or an agent).</p>
+            {consentHistory.length === 0 ? (
+              <p className="mt-2 text-sm text-slate-500">No consent recorded yet.</p>
+            ) : (
+              <ul className="mt-2 space-y-1 text-sm">
+                {consentHistory.map((e, i) => (
+                  <li key={i}>
+                    <span className="font-medium">{e.state.replace("_", " ")}</span> ({e.channel}) via {e.source.replace(/_/g, " ")}
+                    {e.detail ? `: ${e.detail}` : ""} <span className="text-slate-500">· {when(e.at)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section aria-labelledby="timeline-h" className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="timeline-h" className="text-base font-semibold">
+              Timeline
+            </h2>
+            {timeline.length === 0 ? (
+              <p className="mt-2 text-sm text-slate-500">Nothing yet: no conversation, consent change or edit.</p>
+            ) : (
+              <ol className="mt-2 space-y-2" data-testid="contact-timeline">
+                {timeline.map((t, i) => (
+                  <li key={i} className="border-l-2 border-slate-200 pl-3 text-sm">
+                    <div className="text-xs text-slate-500">{when(t.at)}</div>
+                    <div className="font-medium">
+                      {t.href ? (
+                        <Link href={t.href} className="text-brand-700 hover:underline">
+                          {t.title}
+                        </Link>
+                      ) : (
+                        t.title
+                      )}
+                    </div>
+                    {t.detail && <div className="text-slate-600">{t.detail}</div>}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+"use client";
+
+import { useState } from "react";
+import useSWR from "swr";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { ErrorText, TextField } from "@/components/ui/field";
+import type { SegmentGroup } from "@/lib/schemas/segment";
+import { fetcher, sendJson } from "@/lib/swr/fetcher";
+
+type Selection = { q?: string; segmentId?: string; definition?: SegmentGroup };
+type Progress = { id: string; status: "queued" | "running" | "done" | "failed"; total: number; done: number; changed: number; error: string | null; action: { kind: string; tags?: string[] } };
+type Kind = "add_tags" | "remove_tags" | "delete";
+
+const titles: Record<Kind, string> = { add_tags: "Add tags", remove_tags: "Remove tags", delete: "Delete contacts" };
+
+/** Progress of a running bulk action, polled until it ends. */
+function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void }) {
+  const { data } = useSWR<{ bulkAction: Progress }>(`/api/contacts/bulk/${id}`, fetcher, {
+    refreshInterval: (latest) => (latest && ["done", "failed"].includes(latest.bulkAction.status) ? 0 : 1000),
+    onSuccess: (d) => ["done", "failed"].includes(d.bulkAction.status) && onFinished(),
+  });
+  const p = data?.bulkAction;
+  if (!p) return <p className="text-sm text-slate-600">Starting…</p>;
+  const pct = p.total ? Math.round((p.done / p.total) * 100) : 100;
+  const verb = p.action.kind === "delete" ? "deleted" : "changed";
+  return (
+    <div className="space-y-1 rounded-md bg-slate-50 p-3 text-sm" data-testid="bulk-progress">
+      <div className="flex justify-between">
+        <span>
+          {titles[p.action.kind as Kind]}
+          {p.action.tags ? `: ${p.action.tags.join(", ")}` : ""}
+        </span>
+        <span>
+          {p.done.toLocaleString()} of {p.total.toLocaleString()}
+        </span>
+      </div>
+      <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label="Bulk action progress" className="h-2 overflow-hidden rounded bg-slate-200">
+        <div className="h-full bg-brand-600 transition-all" style={{ width: `${pct}%` }} />
+      </div>
+      {p.status === "done" && (
+        <p role="status" className="text-emerald-700">
+          Done: {p.changed.toLocaleString()} contact{p.changed === 1 ? "" : "s"} {verb}
+          {p.changed < p.total && p.action.kind !== "delete" ? ` (the others already were)` : ""}.
+        </p>
+      )}
+      {p.status === "failed" && <ErrorText>It stopped: {p.error}. What was done so far stays done; start it again to finish.</ErrorText>}
+    </div>
+  );
+}
+
+/**
+ * Actions over every contact the current search and filter match (the count in the header), not
+ * only the rows on screen: tag, untag, export, delete. Each runs as a job with a progress bar;
+ * a delete names the count and is refused if the selection changed since.
+ */
+export function BulkActions({ selection, count, exportHref, onChanged }: { selection: Selection; count: number | null; exportHref: string; onChanged: () => void }) {
+  const [kind, setKind] = useState<Kind | null>(null);
+  const [tags, setTags] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [running, setRunning] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const n = count ?? 0;
+
+  async function run(e: React.FormEvent) {
+    e.preventDefault();
+    if (!kind) return;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const action = kind === "delete" ? { kind } : { kind, tags: tags.split(",").map((t) => t.trim()).filter(Boolean) };
+      const res = await sendJson<{ bulkAction?: { id: string }; matched?: 0; message?: string }>("/api/contacts/bulk", "POST", { action, ...selection, ...(kind === "delete" ? { confirmCount: n } : {}) });
+      if (res.bulkAction) setRunning(res.bulkAction.id);
+      else setNotice(res.message ?? "Nothing matched.");
+      setKind(null);
+      setTags("");
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const disabled = count === null || count === 0;
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Bulk actions">
+        <span className="text-sm text-slate-600">All {count === null ? "…" : n.toLocaleString()} matching:</span>
+        <Button variant="secondary" disabled={disabled} onClick={() => setKind("add_tags")}>
+          Add tags
+        </Button>
+        <Button variant="secondary" disabled={disabled} onClick={() => setKind("remove_tags")}>
+          Remove tags
+        </Button>
+        <a href={exportHref} className={`rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 ${disabled ? "pointer-events-none opacity-50" : ""}`} aria-disabled={disabled} download>
+          Export CSV
+        </a>
+        <Button variant="ghost" className="text-red-700" disabled={disabled} onClick={() => setKind("delete")}>
+          Delete…
+        </Button>
+      </div>
+      {notice && (
+        <p role="status" className="text-sm text-slate-600">
+          {notice}
+        </p>
+      )}
+      <ErrorText>{error}</ErrorText>
+      {running && (
+        <ProgressBar key={running} id={running} onFinished={onChanged} />
+      )}
+      <Dialog open={kind !== null} onClose={() => setKind(null)} title={kind ? `${titles[kind]}: ${n.toLocaleString()} contact${n === 1 ? "" : "s"}` : ""}>
+        <form onSubmit={run} className="space-y-3">
+          {kind === "delete" ? (
+            <p className="text-sm text-slate-700">
+              Delete all <strong>{n.toLocaleString()}</strong> contacts that match, with their conversations and messages? This cannot be undone.
+            </p>
+          ) : (
+            <TextField label="Tags" required value={tags} onChange={(e) => setTags(e.target.value)} placeholder="spring-promo, vip" autoFocus />
+          )}
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => setKind(null)}>
+              Cancel
+            </Button>
+            <Button type="submit" variant={kind === "delete" ? "danger" : "primary"} disabled={busy}>
+              {kind === "delete" ? `Delete ${n.toLocaleString()} contacts` : `Apply to ${n.toLocaleString()} contacts`}
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </div>
+  );
+}

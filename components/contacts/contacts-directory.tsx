@@ -1,0 +1,359 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useMemo, useState } from "react";
+import useSWR from "swr";
+import useSWRInfinite from "swr/infinite";
+import { Button } from "@/components/ui/button";
+import { ErrorText } from "@/components/ui/field";
+import { fetcher, sendJson } from "@/lib/swr/fetcher";
+import type { ContactResponse } from "@/lib/schemas/contact";
+import { contactListSearch, contactSortNames, decodeFilter, encodeFilter } from "@/lib/schemas/contact-directory";
+import type { SegmentGroup } from "@/lib/schemas/segment";
+import { BulkActions } from "./bulk-actions";
+import { NewContactDialog } from "./new-contact-dialog";
+import { SegmentBuilder } from "./segment-builder";
+
+export type SegmentSummary = { id: string; name: string; description: string | null; definition: SegmentGroup };
+type Page = { contacts: ContactResponse[]; nextCursor: string | null };
+
+const sortLabels: Record<(typeof contactSortNames)[number], string> = {
+  newest: "Newest first",
+  oldest: "Oldest first",
+  recent_activity: "Last message",
+  name: "Name A–Z",
+};
+
+const columns = {
+  phone: { label: "Phone", cell: (c: ContactResponse) => c.phone ?? (c.username ? `@${c.username}` : "—") },
+  email: { label: "Email", cell: (c: ContactResponse) => c.email ?? "—" },
+  company: { label: "Company", cell: (c: ContactResponse) => c.company ?? "—" },
+  tags: { label: "Tags", cell: (c: ContactResponse) => (c.tags.length ? c.tags.join(", ") : "—") },
+  consent: { label: "Consent", cell: (c: ContactResponse) => c.consent.state.replace("_", " ") },
+  source: { label: "Source", cell: (c: ContactResponse) => sourceLabel(c) },
+  createdAt: { label: "Created", cell: (c: ContactResponse) => day(c.createdAt) },
+  lastInboundAt: { label: "Last message", cell: (c: ContactResponse) => (c.lastInboundAt ? day(c.lastInboundAt) : "Never") },
+} as const;
+type Column = keyof typeof columns;
+const DEFAULT_COLUMNS: Column[] = ["phone", "email", "company", "tags", "consent", "lastInboundAt"];
+const COLUMNS_KEY = "contacts.columns";
+
+function day(iso: string) {
+  return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}
+
+function sourceLabel(c: ContactResponse) {
+  if (c.source.kind === "ctwa_ad") {
+    const headline = c.source.referral?.headline;
+    return typeof headline === "string" ? `Ad: ${headline}` : "Click-to-WhatsApp ad";
+  }
+  return { whatsapp: "WhatsApp", manual: "Added by hand", import: "Import", widget: "Website widget", campaign: "Campaign" }[c.source.kind] ?? c.source.kind;
+}
+
+const emptyFilter: SegmentGroup = { match: "all", conditions: [] };
+
+/** Conditions a person has not finished (no value yet) are left out rather than refused. */
+function decode(filter: string | null): SegmentGroup | null {
+  if (!filter) return null;
+  try {
+    return decodeFilter(filter) as SegmentGroup;
+  } catch {
+    return null;
+  }
+}
+
+function complete(def: SegmentGroup): SegmentGroup {
+  return {
+    ...def,
+    conditions: def.conditions.filter((c) => {
+      if ("match" in c) return true;
+      if (["is_set", "is_not_set", "is_true", "is_false"].includes(c.op)) return true;
+      if (Array.isArray(c.value)) return c.value.length > 0 && c.value.every((v) => v !== "");
+      return c.value !== undefined && c.value !== "";
+    }),
+  };
+}
+
+/**
+ * The contacts directory: search, a saved segment or an ad-hoc filter, sort, keyset pages loaded
+ * on demand. The URL holds the whole query, so a filtered list can be reloaded, bookmarked and shared.
+ */
+export function ContactsDirectory({
+  segments: initialSegments,
+  canManage,
+  initialPage,
+  renderedQuery,
+}: {
+  segments: SegmentSummary[];
+  canManage: boolean;
+  initialPage: Page;
+  /** The query the server rendered `initialPage` for: reused only while the URL still asks for it. */
+  renderedQuery: string;
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const q = params.get("q") ?? "";
+  const sort = params.get("sort") ?? "newest";
+  const filter = params.get("filter");
+  const segmentId = params.get("segmentId");
+
+  const [search, setSearch] = useState(q);
+  const [showFilter, setShowFilter] = useState(!!filter);
+  const [draft, setDraft] = useState<SegmentGroup>(() => decode(filter) ?? emptyFilter);
+  const [segments, setSegments] = useState(initialSegments);
+  const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [visible, setVisible] = useState<Column[]>(DEFAULT_COLUMNS);
+
+  useEffect(() => {
+    const saved = localStorage.getItem(COLUMNS_KEY);
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the column choice lives in localStorage, read after hydration
+    if (saved) setVisible(JSON.parse(saved).filter((c: string) => c in columns));
+  }, []);
+
+  function navigate(next: Record<string, string | null>) {
+    const p = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(next)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    router.replace(`${pathname}?${p.toString()}`, { scroll: false });
+  }
+
+  // Typing searches after a short pause; the URL is the source of truth for what is shown.
+  useEffect(() => {
+    if (search === q) return;
+    const t = setTimeout(() => navigate({ q: search.trim() || null }), 300);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+
+  const query = useMemo(() => contactListSearch({ q, sort, filter, segmentId }), [q, sort, filter, segmentId]);
+  const firstKey = `/api/contacts?${query}`;
+  const pages = useSWRInfinite<Page>(
+    (i, prev: Page | null) => (i === 0 ? firstKey : prev?.nextCursor ? `/api/contacts?${query}${query ? "&" : ""}cursor=${encodeURIComponent(prev.nextCursor)}` : null),
+    fetcher,
+    { fallbackData: query === renderedQuery ? [initialPage] : undefined, revalidateFirstPage: false },
+  );
+  const count = useSWR<{ count: number; capped: boolean }>(`/api/contacts/count?${query}`, fetcher);
+  const contacts = pages.data?.flatMap((p) => p.contacts) ?? [];
+  const last = pages.data?.at(-1);
+  const loadingMore = pages.isValidating && pages.size > (pages.data?.length ?? 0);
+  const activeSegment = segments.find((s) => s.id === segmentId);
+  const listError = pages.error ?? count.error;
+
+  function applyFilter() {
+    const def = complete(draft);
+    navigate({ filter: def.conditions.length ? encodeFilter(def) : null, segmentId: null });
+  }
+
+  async function saveSegment() {
+    const def = complete(draft);
+    const name = window.prompt("Name this segment", activeSegment?.name ?? "");
+    if (!name) return;
+    setError(null);
+    try {
+      const { segment } = await sendJson<{ segment: SegmentSummary }>("/api/segments", "POST", { name, definition: def });
+      setSegments([...segments, segment].sort((a, b) => a.name.localeCompare(b.name)));
+      navigate({ segmentId: segment.id, filter: null });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  async function deleteSegment(s: SegmentSummary) {
+    if (!window.confirm(`Delete the segment "${s.name}"? Its contacts are not deleted.`)) return;
+    setError(null);
+    try {
+      await sendJson(`/api/segments/${s.id}`, "DELETE");
+      setSegments(segments.filter((x) => x.id !== s.id));
+      navigate({ segmentId: null });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  function toggleColumn(c: Column) {
+    const next = visible.includes(c) ? visible.filter((x) => x !== c) : [...visible, c];
+    setVisible(next);
+    localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+  }
+
+  const shownColumns = (Object.keys(columns) as Column[]).filter((c) => visible.includes(c));
+  const total = count.data ? `${count.data.count.toLocaleString()}${count.data.capped ? "+" : ""} contact${count.data.count === 1 ? "" : "s"}` : "Counting…";
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <h1 className="text-xl font-semibold">Contacts</h1>
+          <p className="text-sm text-slate-600" aria-live="polite" data-testid="contacts-count">
+            {total}
+            {activeSegment ? ` in “${activeSegment.name}”` : filter ? " matching the filter" : ""}
+          </p>
+        </div>
+        {canManage && <Button onClick={() => setCreating(true)}>New contact</Button>}
+      </div>
+
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="min-w-48 flex-1 text-sm font-medium text-slate-700">
+          Search
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Name, phone, email or company"
+            className="mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
+          />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          Segment
+          <select
+            className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+            value={segmentId ?? ""}
+            onChange={(e) => {
+              const s = segments.find((x) => x.id === e.target.value);
+              if (s) setDraft(s.definition);
+              navigate({ segmentId: e.target.value || null, filter: null });
+            }}
+          >
+            <option value="">All contacts</option>
+            {segments.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          Sort
+          <select className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm" value={sort} disabled={!!q} title={q ? "Search results are newest first" : undefined} onChange={(e) => navigate({ sort: e.target.value === "newest" ? null : e.target.value })}>
+            {contactSortNames.map((s) => (
+              <option key={s} value={s}>
+                {sortLabels[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button variant="secondary" onClick={() => setShowFilter(!showFilter)} aria-expanded={showFilter}>
+          Filter{filter ? " (on)" : ""}
+        </Button>
+        <details className="relative">
+          <summary className="cursor-pointer list-none rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Columns</summary>
+          <fieldset className="absolute right-0 z-10 mt-1 w-48 space-y-1 rounded-md bg-white p-3 shadow-lg ring-1 ring-slate-200" aria-label="Columns">
+            {(Object.keys(columns) as Column[]).map((c) => (
+              <label key={c} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={visible.includes(c)} onChange={() => toggleColumn(c)} />
+                {columns[c].label}
+              </label>
+            ))}
+          </fieldset>
+        </details>
+      </div>
+
+      {showFilter && (
+        <section aria-label="Filter" className="space-y-3 rounded-lg border border-slate-200 bg-white p-3">
+          <SegmentBuilder value={draft} onChange={setDraft} />
+          <div className="flex flex-wrap gap-2">
+            <Button onClick={applyFilter}>Apply filter</Button>
+            {canManage && (
+              <Button variant="secondary" onClick={saveSegment} disabled={complete(draft).conditions.length === 0}>
+                Save as segment…
+              </Button>
+            )}
+            {(filter || segmentId) && (
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setDraft(emptyFilter);
+                  navigate({ filter: null, segmentId: null });
+                }}
+              >
+                Clear
+              </Button>
+            )}
+            {activeSegment && canManage && (
+              <Button variant="ghost" className="text-red-700" onClick={() => deleteSegment(activeSegment)}>
+                Delete segment
+              </Button>
+            )}
+          </div>
+        </section>
+      )}
+
+      <ErrorText>{error ?? (listError ? (listError as Error).message : null)}</ErrorText>
+
+      {canManage && (
+        <BulkActions
+          selection={{ ...(q ? { q } : {}), ...(segmentId ? { segmentId } : {}), ...(filter && decode(filter) ? { definition: decode(filter)! } : {}) }}
+          count={count.data?.count ?? null}
+          exportHref={`/api/contacts/export${query ? `?${query}` : ""}`}
+          onChanged={() => {
+            void pages.mutate();
+            void count.mutate();
+          }}
+        />
+      )}
+
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="min-w-full text-left text-sm">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-3 py-2">
+                Name
+              </th>
+              {shownColumns.map((c) => (
+                <th key={c} scope="col" className="whitespace-nowrap px-3 py-2">
+                  {columns[c].label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {contacts.map((c) => (
+              <tr key={c.id} data-testid="contact-row" className="hover:bg-slate-50">
+                <td className="whitespace-nowrap px-3 py-2 font-medium">
+                  <Link href={`/contacts/${c.id}`} className="text-brand-700 hover:underline">
+                    {c.name ?? c.profileName ?? c.phone ?? "Unnamed"}
+                  </Link>
+                </td>
+                {shownColumns.map((col) => (
+                  <td key={col} className="whitespace-nowrap px-3 py-2 text-slate-700">
+                    {columns[col].cell(c)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!pages.isLoading && contacts.length === 0 && !listError && (
+          <p className="p-6 text-center text-sm text-slate-500">
+            {q || filter || segmentId ? "No contact matches. Try fewer words or a wider filter." : "No contacts yet. They appear here when customers message you, or add one by hand."}
+          </p>
+        )}
+        {pages.isLoading && contacts.length === 0 && <p className="p-6 text-center text-sm text-slate-500">Loading contacts…</p>}
+      </div>
+      {last?.nextCursor && (
+        <div className="text-center">
+          <Button variant="secondary" onClick={() => pages.setSize(pages.size + 1)} disabled={loadingMore}>
+            {loadingMore ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      )}
+
+      {canManage && (
+        <NewContactDialog
+          open={creating}
+          onClose={() => setCreating(false)}
+          onCreated={() => {
+            setCreating(false);
+            void pages.mutate();
+            void count.mutate();
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { ObjectId } from "mongodb";
+import { ApiError } from "@/lib/api/errors";
+import { scoped } from "@/lib/db/scoped";
+import { toContactResponse } from "@/lib/inbox/contacts";
+import { toConversationResponse } from "@/lib/inbox/responses";
+
+export type TimelineEntry = {
+  at: string;
+  kind: "conversation" | "consent" | "activity";
+  title: string;
+  detail: string | null;
+  /** Where the entry can be opened (a conversation in the inbox). */
+  href: string | null;
+};
+
+const TIMELINE_EACH = 50;
+
+/**
+ * Everything the directory shows about one person: the contact, their conversations (newest
+ * first, linked into the inbox), the consent ledger and the audit entries about them, merged into
+ * one timeline. Four indexed reads in parallel, each bounded.
+ */
+export async function contactProfile(orgId: ObjectId, id: ObjectId) {
+  const db = scoped(orgId);
+  const [contact, conversations, consent, activity] = await Promise.all([
+    db("contacts").findOne({ _id: id }),
+    db("conversations").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
+    db("consent_events").find({ contactId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
+    db("activity_logs").find({ entityType: "contact", entityId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
+  ]);
+  if (!contact) throw new ApiError("not_found", "Contact not found");
+  const timeline: TimelineEntry[] = [
+    ...conversations.map((c) => ({
+      at: c.createdAt.toISOString(),
+      kind: "conversation" as const,
+      title: `Conversation ${c.status === "resolved" || c.status === "closed" ? `(${c.status})` : "(open)"}`,
+      detail: c.lastMessage ? `Last: ${c.lastMessage.preview}` : null,
+      href: `/inbox/${c._id.toHexString()}`,
+    })),
+    ...consent.map((e) => ({
+      at: e.at.toISOString(),
+      kind: "consent" as const,
+      title: `${e.state === "opted_out" ? "Opted out" : e.state === "opted_in" ? "Opted in" : "Consent unknown"}${e.channel === "marketing" ? " of marketing" : ""}`,
+      detail: [e.source.replace(/_/g, " "), e.detail].filter(Boolean).join(": "),
+      href: null,
+    })),
+    ...activity.map((a) => ({
+      at: a.at.toISOString(),
+      kind: "activity" as const,
+      title: `${a.action.replace(/^contact\./, "").replace(/_/g, " ")} by ${a.actorName}`,
+      detail: a.after ? Object.keys(a.after).join(", ") : null,
+      href: null,
+    })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
+  return {
+    contact: toContactResponse(contact),
+    conversations: conversations.map(toConversationResponse),
+    consentHistory: consent.map((e) => ({ at: e.at.toISOString(), state: e.state, channel: e.channel, source: e.source, detail: e.detail })),
+    timeline,
+  };
+}
+export type ContactProfile = Awaited<ReturnType<typeof contactProfile>>;

@@ -1,0 +1,88 @@
+import { readFile } from "node:fs/promises";
+import { expect, test } from "@playwright/test";
+import { parse } from "csv-parse/sync";
+import { demo, signIn } from "./support/pages";
+
+// A run-unique word, so a rerun on the same server (a retry) finds only its own contacts.
+const RUN = `fair${Date.now().toString(36)}`;
+const PAGE_SIZE = 50;
+const HOW_MANY = PAGE_SIZE + 5;
+
+test.describe("contacts directory", () => {
+  test("a supervisor adds contacts, filters them into a saved segment, tags every match across two pages, exports them and opens one", async ({ page }) => {
+    test.setTimeout(120_000);
+    await signIn(page, demo.supervisor);
+    // More than one page of contacts, from the API the "New contact" dialog uses.
+    for (let i = 1; i < HOW_MANY; i++) {
+      const res = await page.request.post("/api/contacts", { data: { phone: `+447700${String(900_000 + (Date.now() % 90_000) + i).slice(-6)}`, name: `${RUN} Visitor ${i}` } });
+      expect(res.status(), await res.text()).toBe(201);
+    }
+
+    await page.getByRole("link", { name: "Contacts", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Contacts", exact: true })).toBeVisible();
+
+    // The last one by hand, with a local number and its country.
+    await page.getByRole("button", { name: "New contact" }).click();
+    const dialog = page.getByRole("dialog", { name: "New contact" });
+    await dialog.getByLabel("Phone").fill("030 1234567");
+    await dialog.getByLabel("Name").fill(`${RUN} Visitor 0`);
+    await dialog.getByRole("button", { name: "Add contact" }).click();
+    await expect(dialog.getByRole("alert")).toContainText('phone: "030 1234567" is not a valid phone number');
+    await dialog.getByLabel("Country").fill("DE");
+    await dialog.getByRole("button", { name: "Add contact" }).click();
+    await expect(dialog).toBeHidden();
+
+    // Search finds them; the count covers every match, the table shows the first page.
+    await page.getByLabel("Search").fill(RUN);
+    await expect(page.getByTestId("contacts-count")).toHaveText(`${HOW_MANY} contacts`);
+    await expect(page.getByTestId("contact-row")).toHaveCount(PAGE_SIZE);
+    await page.getByLabel("Search").fill("");
+    await expect(page.getByTestId("contacts-count")).not.toHaveText(`${HOW_MANY} contacts`);
+
+    // The same people as a segment: name contains the run's word.
+    await page.getByRole("button", { name: "Filter" }).click();
+    const filter = page.getByRole("region", { name: "Filter" });
+    await filter.getByRole("button", { name: "+ Add condition" }).click();
+    await filter.getByLabel("Condition 1 field").selectOption({ label: "Name" });
+    await filter.getByLabel("Condition 1 operator").selectOption({ label: "contains" });
+    await filter.getByLabel("Condition 1 value").fill(RUN);
+    await filter.getByRole("button", { name: "Apply filter" }).click();
+    await expect(page.getByTestId("contacts-count")).toHaveText(`${HOW_MANY} contacts matching the filter`);
+    page.once("dialog", (d) => d.accept(`${RUN} visitors`));
+    await filter.getByRole("button", { name: "Save as segment…" }).click();
+    await expect(page.getByTestId("contacts-count")).toHaveText(`${HOW_MANY} contacts in “${RUN} visitors”`);
+    await page.reload();
+    await expect(page.getByTestId("contacts-count")).toHaveText(`${HOW_MANY} contacts in “${RUN} visitors”`);
+
+    // Tag every match, not only the 50 on screen.
+    await page.getByRole("group", { name: "Bulk actions" }).getByRole("button", { name: "Add tags" }).click();
+    const tagDialog = page.getByRole("dialog", { name: `Add tags: ${HOW_MANY} contacts` });
+    await tagDialog.getByLabel("Tags").fill("Trade-Fair");
+    await tagDialog.getByRole("button", { name: `Apply to ${HOW_MANY} contacts` }).click();
+    await expect(page.getByTestId("bulk-progress").getByRole("status")).toHaveText(`Done: ${HOW_MANY} contacts changed.`, { timeout: 30_000 });
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect(page.getByTestId("contact-row")).toHaveCount(HOW_MANY);
+    await expect(page.getByTestId("contact-row").filter({ hasText: "trade-fair" })).toHaveCount(HOW_MANY);
+
+    // Export the segment and open the file.
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Export CSV" }).click();
+    const file = await (await download).path();
+    const rows: string[][] = parse(await readFile(file, "utf8"), { bom: true });
+    expect(rows[0]!.slice(0, 3)).toEqual(["name", "phone", "whatsapp_user_id"]);
+    expect(rows).toHaveLength(HOW_MANY + 1);
+    expect(rows.filter((r) => r[0] === `${RUN} Visitor 0`)[0]![1]).toBe("+49301234567");
+
+    // One person's page: details and what happened to them.
+    await page.getByRole("link", { name: `${RUN} Visitor 0` }).click();
+    await expect(page.getByRole("heading", { name: `${RUN} Visitor 0` })).toBeVisible();
+    await expect(page.getByText("+49301234567")).toBeVisible();
+    await expect(page.getByTestId("contact-timeline")).toContainText("created by");
+  });
+
+  test("an agent has no contacts directory", async ({ page }) => {
+    await signIn(page, demo.agent);
+    await expect(page.getByRole("link", { name: "Contacts", exact: true })).toHaveCount(0);
+    expect((await page.request.get("/api/contacts")).status()).toBe(403);
+  });
+});
