@@ -4,15 +4,16 @@ import { useState } from "react";
 import useSWR from "swr";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { ErrorText, TextField } from "@/components/ui/field";
+import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
 
 type Selection = { q?: string; segmentId?: string; definition?: SegmentGroup };
 type Progress = { id: string; status: "queued" | "running" | "done" | "failed"; total: number; done: number; changed: number; error: string | null; action: { kind: string; tags?: string[] } };
-type Kind = "add_tags" | "remove_tags" | "delete";
+type Kind = "add_tags" | "remove_tags" | "add_to_list" | "remove_from_list" | "delete" | "erase";
+type ListOption = { id: string; name: string };
 
-const titles: Record<Kind, string> = { add_tags: "Add tags", remove_tags: "Remove tags", delete: "Delete contacts" };
+const titles: Record<Kind, string> = { add_tags: "Add tags", remove_tags: "Remove tags", add_to_list: "Add to list", remove_from_list: "Remove from list", delete: "Delete contacts", erase: "Erase personal data" };
 
 /** Progress of a running bulk action, polled until it ends. */
 function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void }) {
@@ -23,7 +24,7 @@ function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void })
   const p = data?.bulkAction;
   if (!p) return <p className="text-sm text-slate-600">Starting…</p>;
   const pct = p.total ? Math.round((p.done / p.total) * 100) : 100;
-  const verb = p.action.kind === "delete" ? "deleted" : "changed";
+  const verb = p.action.kind === "delete" ? "deleted" : p.action.kind === "erase" ? "erased" : "changed";
   return (
     <div className="space-y-1 rounded-md bg-slate-50 p-3 text-sm" data-testid="bulk-progress">
       <div className="flex justify-between">
@@ -41,7 +42,7 @@ function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void })
       {p.status === "done" && (
         <p role="status" className="text-emerald-700">
           Done: {p.changed.toLocaleString()} contact{p.changed === 1 ? "" : "s"} {verb}
-          {p.changed < p.total && p.action.kind !== "delete" ? ` (the others already were)` : ""}.
+          {p.changed < p.total && !["delete", "erase"].includes(p.action.kind) ? ` (the others already were)` : ""}.
         </p>
       )}
       {p.status === "failed" && <ErrorText>It stopped: {p.error}. What was done so far stays done; start it again to finish.</ErrorText>}
@@ -54,7 +55,22 @@ function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void })
  * only the rows on screen: tag, untag, export, delete. Each runs as a job with a progress bar;
  * a delete names the count and is refused if the selection changed since.
  */
-export function BulkActions({ selection, count, exportHref, onChanged }: { selection: Selection; count: number | null; exportHref: string; onChanged: () => void }) {
+export function BulkActions({
+  selection,
+  lists: initialLists,
+  count,
+  exportHref,
+  onChanged,
+}: {
+  selection: Selection;
+  lists: ListOption[];
+  count: number | null;
+  exportHref: string;
+  onChanged: () => void;
+}) {
+  const [lists, setLists] = useState(initialLists);
+  const [listId, setListId] = useState("");
+  const [newList, setNewList] = useState("");
   const [kind, setKind] = useState<Kind | null>(null);
   const [tags, setTags] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -70,8 +86,18 @@ export function BulkActions({ selection, count, exportHref, onChanged }: { selec
     setError(null);
     setNotice(null);
     try {
-      const action = kind === "delete" ? { kind } : { kind, tags: tags.split(",").map((t) => t.trim()).filter(Boolean) };
-      const res = await sendJson<{ bulkAction?: { id: string }; matched?: 0; message?: string }>("/api/contacts/bulk", "POST", { action, ...selection, ...(kind === "delete" ? { confirmCount: n } : {}) });
+      let action: Record<string, unknown>;
+      if (kind === "delete" || kind === "erase") action = { kind };
+      else if (kind === "add_to_list" || kind === "remove_from_list") {
+        let id = listId;
+        if (kind === "add_to_list" && id === "new") {
+          const { list } = await sendJson<{ list: ListOption }>("/api/contact-lists", "POST", { name: newList });
+          setLists([...lists, list]);
+          id = list.id;
+        }
+        action = { kind, listId: id };
+      } else action = { kind, tags: tags.split(",").map((t) => t.trim()).filter(Boolean) };
+      const res = await sendJson<{ bulkAction?: { id: string }; matched?: 0; message?: string }>("/api/contacts/bulk", "POST", { action, ...selection, ...(kind === "delete" || kind === "erase" ? { confirmCount: n } : {}) });
       if (res.bulkAction) setRunning(res.bulkAction.id);
       else setNotice(res.message ?? "Nothing matched.");
       setKind(null);
@@ -94,11 +120,22 @@ export function BulkActions({ selection, count, exportHref, onChanged }: { selec
         <Button variant="secondary" disabled={disabled} onClick={() => setKind("remove_tags")}>
           Remove tags
         </Button>
+        <Button variant="secondary" disabled={disabled} onClick={() => setKind("add_to_list")}>
+          Add to list
+        </Button>
+        {lists.length > 0 && (
+          <Button variant="secondary" disabled={disabled} onClick={() => setKind("remove_from_list")}>
+            Remove from list
+          </Button>
+        )}
         <a href={exportHref} className={`rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 ${disabled ? "pointer-events-none opacity-50" : ""}`} aria-disabled={disabled} download>
           Export CSV
         </a>
         <Button variant="ghost" className="text-red-700" disabled={disabled} onClick={() => setKind("delete")}>
           Delete…
+        </Button>
+        <Button variant="ghost" className="text-red-700" disabled={disabled} onClick={() => setKind("erase")}>
+          Erase (GDPR)…
         </Button>
       </div>
       {notice && (
@@ -116,6 +153,23 @@ export function BulkActions({ selection, count, exportHref, onChanged }: { selec
             <p className="text-sm text-slate-700">
               Delete all <strong>{n.toLocaleString()}</strong> contacts that match, with their conversations and messages? This cannot be undone.
             </p>
+          ) : kind === "erase" ? (
+            <p className="text-sm text-slate-700">
+              Erase the personal data of all <strong>{n.toLocaleString()}</strong> contacts that match: names, numbers, fields, message texts and files. Conversations stay without content; a later import will not bring these people back. This cannot be undone.
+            </p>
+          ) : kind === "add_to_list" || kind === "remove_from_list" ? (
+            <>
+              <SelectField label="List" required value={listId} onChange={(e) => setListId(e.target.value)}>
+                <option value="">Choose a list…</option>
+                {lists.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+                {kind === "add_to_list" && <option value="new">New list…</option>}
+              </SelectField>
+              {listId === "new" && <TextField label="New list name" required value={newList} onChange={(e) => setNewList(e.target.value)} />}
+            </>
           ) : (
             <TextField label="Tags" required value={tags} onChange={(e) => setTags(e.target.value)} placeholder="spring-promo, vip" autoFocus />
           )}
@@ -123,8 +177,8 @@ export function BulkActions({ selection, count, exportHref, onChanged }: { selec
             <Button type="button" variant="secondary" onClick={() => setKind(null)}>
               Cancel
             </Button>
-            <Button type="submit" variant={kind === "delete" ? "danger" : "primary"} disabled={busy}>
-              {kind === "delete" ? `Delete ${n.toLocaleString()} contacts` : `Apply to ${n.toLocaleString()} contacts`}
+            <Button type="submit" variant={kind === "delete" || kind === "erase" ? "danger" : "primary"} disabled={busy}>
+              {kind === "delete" ? `Delete ${n.toLocaleString()} contacts` : kind === "erase" ? `Erase ${n.toLocaleString()} contacts` : `Apply to ${n.toLocaleString()} contacts`}
             </Button>
           </div>
         </form>

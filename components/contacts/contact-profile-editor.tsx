@@ -84,6 +84,60 @@ export function ContactProfileEditor({ contact, canEdit }: { contact: ContactRes
           ))}
         </dl>
       )}
+      {canEdit && <PrivacyActions contactId={contact.id} />}
     </section>
+  );
+}
+
+/** GDPR: the person's data as one file, and erasure (typed confirmation: it cannot be undone). */
+function PrivacyActions({ contactId }: { contactId: string }) {
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function erase(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await sendJson(`/api/contacts/${contactId}/erase`, "POST", { confirm: "erase" });
+      router.push("/contacts");
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="space-y-2 border-t border-slate-100 pt-3">
+      <h2 className="text-sm font-semibold text-slate-700">Privacy</h2>
+      <div className="flex flex-wrap gap-2">
+        <a href={`/api/contacts/${contactId}/data`} download className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
+          Download their data
+        </a>
+        <Button variant="ghost" className="text-red-700" onClick={() => setConfirming(true)}>
+          Erase…
+        </Button>
+      </div>
+      {confirming && (
+        <form onSubmit={erase} className="space-y-2 rounded-md bg-red-50 p-3 text-sm">
+          <p>
+            Their name, numbers, fields and every message text and file are removed for good. Conversations stay, without content, so your reports still add up. Type <strong>erase</strong> to confirm.
+          </p>
+          <TextField label="Confirmation" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+          <ErrorText>{error}</ErrorText>
+          <div className="flex gap-2">
+            <Button type="submit" variant="danger" disabled={busy || typed.trim().toLowerCase() !== "erase"}>
+              {busy ? "Erasing…" : "Erase this person"}
+            </Button>
+            <Button type="button" variant="ghost" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      )}
+    </div>
   );
 }

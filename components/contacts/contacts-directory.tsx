@@ -16,6 +16,7 @@ import { NewContactDialog } from "./new-contact-dialog";
 import { SegmentBuilder } from "./segment-builder";
 
 export type SegmentSummary = { id: string; name: string; description: string | null; definition: SegmentGroup };
+export type ListSummary = { id: string; name: string; members: number | null };
 type Page = { contacts: ContactResponse[]; nextCursor: string | null };
 
 const sortLabels: Record<(typeof contactSortNames)[number], string> = {
@@ -81,11 +82,13 @@ function complete(def: SegmentGroup): SegmentGroup {
  */
 export function ContactsDirectory({
   segments: initialSegments,
+  lists,
   canManage,
   initialPage,
   renderedQuery,
 }: {
   segments: SegmentSummary[];
+  lists: ListSummary[];
   canManage: boolean;
   initialPage: Page;
   /** The query the server rendered `initialPage` for: reused only while the URL still asks for it. */
@@ -142,6 +145,10 @@ export function ContactsDirectory({
   const last = pages.data?.at(-1);
   const loadingMore = pages.isValidating && pages.size > (pages.data?.length ?? 0);
   const activeSegment = segments.find((s) => s.id === segmentId);
+  // A filter that is exactly "on list X" is shown as that list in the selector.
+  const filterDef = decode(filter);
+  const only = filterDef?.conditions.length === 1 ? filterDef.conditions[0] : undefined;
+  const listInFilter = only && !("match" in only) && only.field === "listIds" && Array.isArray(only.value) && only.value.length === 1 ? only.value[0] : undefined;
   const listError = pages.error ?? count.error;
 
   function applyFilter() {
@@ -191,7 +198,7 @@ export function ContactsDirectory({
           <h1 className="text-xl font-semibold">Contacts</h1>
           <p className="text-sm text-slate-600" aria-live="polite" data-testid="contacts-count">
             {total}
-            {activeSegment ? ` in “${activeSegment.name}”` : filter ? " matching the filter" : ""}
+            {activeSegment ? ` in “${activeSegment.name}”` : listInFilter ? ` on “${lists.find((l) => l.id === listInFilter)?.name ?? "a deleted list"}”` : filter ? " matching the filter" : ""}
           </p>
         </div>
         {canManage && <Button onClick={() => setCreating(true)}>New contact</Button>}
@@ -212,19 +219,38 @@ export function ContactsDirectory({
           Segment
           <select
             className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
-            value={segmentId ?? ""}
+            value={segmentId ?? (listInFilter ? `list:${listInFilter}` : "")}
             onChange={(e) => {
-              const s = segments.find((x) => x.id === e.target.value);
+              const v = e.target.value;
+              if (v.startsWith("list:")) {
+                const def: SegmentGroup = { match: "all", conditions: [{ field: "listIds", op: "has_any", value: [v.slice(5)] }] };
+                setDraft(def);
+                return navigate({ filter: encodeFilter(def), segmentId: null });
+              }
+              const s = segments.find((x) => x.id === v);
               if (s) setDraft(s.definition);
-              navigate({ segmentId: e.target.value || null, filter: null });
+              navigate({ segmentId: v || null, filter: null });
             }}
           >
             <option value="">All contacts</option>
-            {segments.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            {segments.length > 0 && (
+              <optgroup label="Segments">
+                {segments.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {lists.length > 0 && (
+              <optgroup label="Lists">
+                {lists.map((l) => (
+                  <option key={l.id} value={`list:${l.id}`}>
+                    {l.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </label>
         <label className="text-sm font-medium text-slate-700">
@@ -255,7 +281,7 @@ export function ContactsDirectory({
 
       {showFilter && (
         <section aria-label="Filter" className="space-y-3 rounded-lg border border-slate-200 bg-white p-3">
-          <SegmentBuilder value={draft} onChange={setDraft} />
+          <SegmentBuilder value={draft} onChange={setDraft} lists={lists} />
           <div className="flex flex-wrap gap-2">
             <Button onClick={applyFilter}>Apply filter</Button>
             {canManage && (
@@ -287,12 +313,15 @@ export function ContactsDirectory({
 
       {canManage && (
         <BulkActions
+          lists={lists}
           selection={{ ...(q ? { q } : {}), ...(segmentId ? { segmentId } : {}), ...(filter && decode(filter) ? { definition: decode(filter)! } : {}) }}
           count={count.data?.count ?? null}
           exportHref={`/api/contacts/export${query ? `?${query}` : ""}`}
           onChanged={() => {
             void pages.mutate();
             void count.mutate();
+            // Lists and their member counts come from the server render.
+            router.refresh();
           }}
         />
       )}

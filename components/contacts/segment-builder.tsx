@@ -37,10 +37,26 @@ function typeOf(field: string) {
 }
 
 /** The value input a condition's operator needs; lists are typed comma-separated. */
-function ValueInput({ condition, onChange, label }: { condition: SegmentCondition; onChange: (v: SegmentCondition["value"]) => void; label: string }) {
+type Named = { id: string; name: string };
+
+function ValueInput({ condition, onChange, label, lists }: { condition: SegmentCondition; onChange: (v: SegmentCondition["value"]) => void; label: string; lists: Named[] }) {
   const cls = "min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm";
   const spec = segmentFields[condition.field as FieldName];
   if (noValue.has(condition.op)) return null;
+  if (spec?.type === "lists") {
+    const chosen = Array.isArray(condition.value) ? condition.value : [];
+    if (lists.length === 0) return <span className="text-sm text-slate-500">No lists yet: create one with “Add to list”.</span>;
+    return (
+      <fieldset className="flex flex-wrap gap-2" aria-label={label}>
+        {lists.map((l) => (
+          <label key={l.id} className="flex items-center gap-1 text-sm">
+            <input type="checkbox" checked={chosen.includes(l.id)} onChange={(e) => onChange(e.target.checked ? [...chosen, l.id] : chosen.filter((x) => x !== l.id))} />
+            {l.name}
+          </label>
+        ))}
+      </fieldset>
+    );
+  }
   if (spec && "values" in spec) {
     const values = spec.values as readonly string[];
     if (listValue.has(condition.op)) {
@@ -96,7 +112,19 @@ function ValueInput({ condition, onChange, label }: { condition: SegmentConditio
   return <input aria-label={label} className={cls} value={typeof condition.value === "string" ? condition.value : ""} onChange={(e) => onChange(e.target.value)} />;
 }
 
-function ConditionRow({ condition, index, onChange, onRemove }: { condition: SegmentCondition; index: number; onChange: (c: SegmentCondition) => void; onRemove: () => void }) {
+function ConditionRow({
+  condition,
+  index,
+  lists,
+  onChange,
+  onRemove,
+}: {
+  condition: SegmentCondition;
+  index: number;
+  lists: Named[];
+  onChange: (c: SegmentCondition) => void;
+  onRemove: () => void;
+}) {
   const custom = condition.field.startsWith("customFields.");
   const type = typeOf(condition.field);
   const ops = operatorsByType[type] as readonly SegmentOperator[];
@@ -135,7 +163,7 @@ function ConditionRow({ condition, index, onChange, onRemove }: { condition: Seg
           </option>
         ))}
       </select>
-      <ValueInput condition={condition} label={`${label} value`} onChange={(value) => onChange({ ...condition, value })} />
+      <ValueInput condition={condition} lists={lists} label={`${label} value`} onChange={(value) => onChange({ ...condition, value })} />
       <button type="button" onClick={onRemove} className="rounded px-2 text-slate-500 hover:bg-slate-200 hover:text-slate-800" aria-label={`Remove condition ${index + 1}`}>
         ×
       </button>
@@ -150,7 +178,7 @@ const isGroup = (x: SegmentCondition | SegmentGroup): x is SegmentGroup => "matc
  * API or an older builder) are kept and shown as a summary: the builder never drops what it
  * cannot edit.
  */
-export function SegmentBuilder({ value, onChange }: { value: SegmentGroup; onChange: (g: SegmentGroup) => void }) {
+export function SegmentBuilder({ value, onChange, lists = [] }: { value: SegmentGroup; onChange: (g: SegmentGroup) => void; lists?: Named[] }) {
   const set = (conditions: SegmentGroup["conditions"]) => onChange({ ...value, conditions });
   return (
     <div className="space-y-2">
@@ -177,6 +205,7 @@ export function SegmentBuilder({ value, onChange }: { value: SegmentGroup; onCha
             <ConditionRow
               key={i}
               index={i}
+              lists={lists}
               condition={c}
               onChange={(nc) => set(value.conditions.map((x, j) => (j === i ? nc : x)))}
               onRemove={() => set(value.conditions.filter((_, j) => j !== i))}

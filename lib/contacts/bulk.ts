@@ -7,6 +7,7 @@ import { enqueue } from "@/lib/jobs/enqueue";
 import type { BulkAction, ContactBulkActionDoc, bulkActionBody } from "@/lib/schemas/contact-bulk";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { countContacts, listContacts } from "./directory";
+import { eraseContact } from "./gdpr";
 import { getSegment } from "./segments/store";
 
 /** Contacts per batch: one read and one write each (a delete: one per collection it clears). */
@@ -26,9 +27,13 @@ export async function startBulkAction(orgId: ObjectId, actor: Actor, body: z.out
   if (body.segmentId && body.definition) throw new ApiError("bad_request", "Give a segment or a definition, not both");
   const definition = body.segmentId ? (await getSegment(orgId, new ObjectId(body.segmentId))).definition : (body.definition ?? null);
   const q = body.q || undefined;
+  // Adding to a list that is not there (deleted, or another organization's) would write a dangling id.
+  if (body.action.kind === "add_to_list" && !(await scoped(orgId)("contact_lists").findOne({ _id: new ObjectId(body.action.listId) }, { projection: { _id: 1 } }))) {
+    throw new ApiError("not_found", "List not found");
+  }
   const { count } = await countContacts(orgId, { q, definition }, COUNT_CAP);
   if (count === 0) return { matched: 0, message: "No contact matches the selection: nothing was changed." };
-  if (body.action.kind === "delete" && body.confirmCount !== count) {
+  if ((body.action.kind === "delete" || body.action.kind === "erase") && body.confirmCount !== count) {
     throw new ApiError("conflict", `The selection now matches ${count.toLocaleString("en")} contacts, not the ${body.confirmCount?.toLocaleString("en") ?? "unconfirmed"} you confirmed. Check it and confirm again.`);
   }
   const now = new Date();
@@ -70,6 +75,13 @@ async function apply(orgId: ObjectId, action: BulkAction, contacts: ContactDoc[]
       return (await db("contacts").updateMany({ _id: { $in: ids } }, { $addToSet: { tags: { $each: action.tags } }, $set: { updatedAt } })).modifiedCount;
     case "remove_tags":
       return (await db("contacts").updateMany({ _id: { $in: ids }, tags: { $in: action.tags } }, { $pullAll: { tags: action.tags }, $set: { updatedAt } })).modifiedCount;
+    case "add_to_list":
+      return (await db("contacts").updateMany({ _id: { $in: ids } }, { $addToSet: { listIds: new ObjectId(action.listId) }, $set: { updatedAt } })).modifiedCount;
+    case "remove_from_list":
+      return (await db("contacts").updateMany({ _id: { $in: ids } }, { $pull: { listIds: new ObjectId(action.listId) }, $set: { updatedAt } })).modifiedCount;
+    case "erase":
+      for (const c of contacts) await eraseContact(orgId, null, c);
+      return contacts.length;
     case "delete": {
       // Children first and the contact last: a batch cut off half-way is finished by the next delivery.
       const conversations = await db("conversations").find({ contactId: { $in: ids } }, { projection: { _id: 1 } }).toArray();

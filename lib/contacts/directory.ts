@@ -63,7 +63,8 @@ function after(field: string, dir: 1 | -1, cursor: string): Document {
 export type ContactPage = { contacts: ContactDoc[]; nextCursor: string | null };
 
 function baseFilter(q: string | undefined, definition: SegmentGroup | null): Filter<ContactDoc> {
-  const parts: Filter<ContactDoc>[] = [];
+  // Erased contacts stay as tombstones for their conversations' sake; no list shows them.
+  const parts: Filter<ContactDoc>[] = [{ erasedAt: null }];
   if (q) {
     const tokens = queryTokens(q);
     if (tokens.length === 0) throw new ApiError("bad_request", "Type at least one letter or digit to search");
@@ -73,7 +74,7 @@ function baseFilter(q: string | undefined, definition: SegmentGroup | null): Fil
     const compiled = compileSegment(definition);
     if (Object.keys(compiled).length) parts.push(compiled);
   }
-  return parts.length === 0 ? {} : parts.length === 1 ? parts[0]! : { $and: parts };
+  return parts.length === 1 ? parts[0]! : { $and: parts };
 }
 
 /** One page of the directory: `limit + 1` rows read to know whether there is another. */

@@ -28,7 +28,7 @@ export async function contactProfile(orgId: ObjectId, id: ObjectId) {
     db("consent_events").find({ contactId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("activity_logs").find({ entityType: "contact", entityId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
   ]);
-  if (!contact) throw new ApiError("not_found", "Contact not found");
+  if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
   const timeline: TimelineEntry[] = [
     ...conversations.map((c) => ({
       at: c.createdAt.toISOString(),

@@ -40,7 +40,11 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, name: 1, _id: 1 }, name: "org_name_id" },
     { key: { orgId: 1, searchTokens: 1, createdAt: -1, _id: -1 }, name: "org_search_created" },
     { key: { orgId: 1, tags: 1, createdAt: -1, _id: -1 }, name: "org_tag_created" },
+    // A list's members, newest first, and its member count.
+    { key: { orgId: 1, listIds: 1, createdAt: -1, _id: -1 }, name: "org_list_created" },
   ],
+  contact_lists: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
+  suppressions: [{ key: { orgId: 1, hash: 1 }, name: "org_hash_unique", unique: true }],
   segments: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   // Read by _id only (the progress bar, the job).
   contact_bulk_actions: [],

@@ -8,8 +8,12 @@ const tags = z.array(z.string().trim().toLowerCase().min(1).max(40)).min(1, "nam
 export const bulkAction = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("add_tags"), tags }),
   z.strictObject({ kind: z.literal("remove_tags"), tags }),
+  z.strictObject({ kind: z.literal("add_to_list"), listId: idString }),
+  z.strictObject({ kind: z.literal("remove_from_list"), listId: idString }),
   /** Deletes the contacts with their conversations, messages and consent entries. */
   z.strictObject({ kind: z.literal("delete") }),
+  /** GDPR erasure by criteria (lib/contacts/gdpr.ts): personal data removed, a suppression hash kept. */
+  z.strictObject({ kind: z.literal("erase") }),
 ]);
 export type BulkAction = z.infer<typeof bulkAction>;
 
@@ -20,7 +24,7 @@ export const bulkActionBody = z.strictObject({
   segmentId: idString.optional(),
   definition: segmentGroup.optional(),
   /**
-   * What the person confirmed ("Delete 1,204 contacts?"). A delete whose selection has grown or
+   * What the person confirmed ("Delete 1,204 contacts?"). A delete or erase whose selection has grown or
    * shrunk since is refused, so it never removes a number nobody saw.
    */
   confirmCount: z.number().int().min(0).optional(),

@@ -26,6 +26,11 @@ export const contactDoc = z.object({
   email: z.string().nullable(),
   company: z.string().nullable(),
   tags: z.array(z.string()),
+  /**
+   * The static lists the contact is on (contact_lists), embedded rather than a join collection so a
+   * segment can combine a list with any other condition in one query. Missing: on no list.
+   */
+  listIds: z.array(objectId).optional(),
   customFields: z.record(z.string(), z.string()),
   consent: z.object({
     state: z.enum(consentStates),
@@ -42,6 +47,8 @@ export const contactDoc = z.object({
    * inbound message reaches its conversation by primary key. A hint: verified by liveKey on use.
    */
   liveConversationIds: z.record(z.string(), objectId).optional(),
+  /** Set when the person's data was erased on request (lib/contacts/gdpr.ts): a tombstone the directory hides. */
+  erasedAt: z.date().nullable().optional(),
 });
 export type ContactDoc = z.infer<typeof contactDoc>;
 
@@ -56,6 +63,33 @@ export const consentEventDoc = z.object({
   at: z.date(),
 });
 export type ConsentEventDoc = z.infer<typeof consentEventDoc>;
+
+/**
+ * What is left of an erased contact: a salted hash of their identity, so a later import does not
+ * quietly bring them back (with a marketing opt-in) while nothing readable about them is kept.
+ */
+export const suppressionDoc = z.object({
+  _id: objectId,
+  orgId: objectId,
+  hash: z.string(),
+  reason: z.literal("erased"),
+  at: z.date(),
+});
+export type SuppressionDoc = z.infer<typeof suppressionDoc>;
+
+/** A static list of contacts (seed 002 contact_lists); membership is `listIds` on the contact. */
+export const contactListDoc = z.object({
+  ...tenantFields,
+  name: z.string(),
+  description: z.string().nullable(),
+  createdBy: objectId.nullable(),
+});
+export type ContactListDoc = z.infer<typeof contactListDoc>;
+
+export const contactListBody = z.strictObject({
+  name: z.string().trim().min(1, "must not be empty").max(80, "must be at most 80 characters"),
+  description: z.string().trim().max(300).nullable().optional(),
+});
 
 export const contactSnapshot = z.object({
   id: idString,

@@ -9,12 +9,14 @@ import { consentStates, contactSource } from "./contact";
  */
 
 /** What a field holds decides which operators it takes. */
-export const segmentFieldTypes = ["text", "tags", "enum", "boolean", "date"] as const;
+export const segmentFieldTypes = ["text", "tags", "lists", "enum", "boolean", "date"] as const;
 export type SegmentFieldType = (typeof segmentFieldTypes)[number];
 
 export const operatorsByType = {
   text: ["is", "is_not", "contains", "starts_with", "is_any_of", "is_none_of", "is_set", "is_not_set"],
   tags: ["has_any", "has_all", "has_none", "is_set", "is_not_set"],
+  /** Values are list ids. */
+  lists: ["has_any", "has_none"],
   enum: ["is", "is_not", "is_any_of", "is_none_of"],
   boolean: ["is_true", "is_false"],
   date: ["before", "after", "between", "in_last_days", "more_than_days_ago", "is_set", "is_not_set"],
@@ -30,6 +32,7 @@ export const segmentFields = {
   email: { label: "Email", type: "text" },
   company: { label: "Company", type: "text" },
   tags: { label: "Tags", type: "tags" },
+  listIds: { label: "Lists", type: "lists" },
   "consent.state": { label: "Consent", type: "enum", values: consentStates },
   "consent.marketing": { label: "Marketing allowed", type: "boolean" },
   "source.kind": { label: "Source", type: "enum", values: contactSource.shape.kind.options },

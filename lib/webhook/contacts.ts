@@ -1,4 +1,4 @@
-import type { ObjectId } from "mongodb";
+import { ObjectId } from "mongodb";
 import { isDuplicateKeyError } from "@/lib/api/errors";
 import { escapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
@@ -73,8 +73,11 @@ export function rememberLiveConversation(orgId: ObjectId, identityKey: string, a
   if (hit) hit.contact = { ...hit.contact, liveConversationIds: { ...hit.contact.liveConversationIds, [accountId.toHexString()]: conversationId } };
 }
 
-/** Drops every cached copy of a contact (its identity moved). */
-function forgetContact(orgId: ObjectId, contactId: ObjectId) {
+/**
+ * Drops every cached copy of a contact (its identity moved, or it was erased). Other instances
+ * drop theirs within RECENT_TTL_MS; docs/contacts.md says what that means for an erasure.
+ */
+export function forgetContact(orgId: ObjectId, contactId: ObjectId) {
   for (const [key, v] of recent) if (v.contact.orgId.equals(orgId) && v.contact._id.equals(contactId)) recent.delete(key);
 }
 
@@ -105,11 +108,15 @@ export async function resolveContact(
         ? contacts.findOne({ identityKey: identity.phone })
         : contacts.findOne({ bsuid: identity.bsuid });
 
-  let contact = (await contacts.findOne({ _id: id })) ?? (await byIdentity());
+  let contact = await contacts.findOne({ _id: id });
+  // An erased contact keeps its id as a tombstone: the person writing again is a new contact.
+  const idTaken = !!contact?.erasedAt;
+  if (idTaken) contact = null;
+  contact ??= await byIdentity();
   if (!contact) {
     const now = new Date();
     const fresh: Omit<ContactDoc, "orgId"> = {
-      _id: id,
+      _id: idTaken ? new ObjectId() : id,
       identityKey: identity.key,
       phone: identity.phone,
       waId: identity.waId,
@@ -135,7 +142,7 @@ export async function resolveContact(
       return { contact: { ...fresh, orgId }, changed: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      contact = (await contacts.findOne({ _id: id })) ?? (await byIdentity());
+      contact = (idTaken ? null : await contacts.findOne({ _id: id })) ?? (await byIdentity());
       if (!contact) throw err;
     }
   }

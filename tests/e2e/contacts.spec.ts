@@ -64,6 +64,19 @@ test.describe("contacts directory", () => {
     await expect(page.getByTestId("contact-row")).toHaveCount(HOW_MANY);
     await expect(page.getByTestId("contact-row").filter({ hasText: "trade-fair" })).toHaveCount(HOW_MANY);
 
+    // Put them on a new list, and find them by it.
+    await page.getByRole("group", { name: "Bulk actions" }).getByRole("button", { name: "Add to list" }).click();
+    const listDialog = page.getByRole("dialog", { name: `Add to list: ${HOW_MANY} contacts` });
+    await listDialog.getByRole("combobox").selectOption({ label: "New list…" });
+    await listDialog.getByLabel("New list name").fill(`${RUN} list`);
+    await listDialog.getByRole("button", { name: `Apply to ${HOW_MANY} contacts` }).click();
+    // The new action's own progress bar (the tagging's has gone).
+    await expect(page.getByTestId("bulk-progress")).toContainText("Add to list");
+    await expect(page.getByTestId("bulk-progress").getByRole("status")).toHaveText(`Done: ${HOW_MANY} contacts changed.`, { timeout: 30_000 });
+    await page.getByLabel("Segment").selectOption({ label: `${RUN} list` });
+    await expect(page.getByTestId("contacts-count")).toHaveText(`${HOW_MANY} contacts on “${RUN} list”`);
+    await page.getByLabel("Segment").selectOption({ label: `${RUN} visitors` });
+
     // Export the segment and open the file.
     const download = page.waitForEvent("download");
     await page.getByRole("link", { name: "Export CSV" }).click();

@@ -1,3 +1,6 @@
+import { startBulkAction } from "@/lib/contacts/bulk";
+import { createContact } from "@/lib/contacts/directory";
+import { createContactList } from "@/lib/contacts/lists";
 import { createSegment } from "@/lib/contacts/segments/store";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -115,7 +118,11 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/ai-agents/[id]/test": (fx) => ({ id: fx.agentId }),
   "/api/auth/[...nextauth]": () => ({ nextauth: ["session"] }),
   "/api/canned-responses/[id]": async (fx) => ({ id: await fx.freshCannedResponse() }),
+  "/api/contact-lists/[id]": async (fx) => ({ id: await fx.freshList() }),
   "/api/contacts/[id]": (fx) => ({ id: fx.contactId }),
+  "/api/contacts/[id]/data": (fx) => ({ id: fx.contactId }),
+  "/api/contacts/[id]/erase": async (fx) => ({ id: await fx.freshContact() }),
+  "/api/contacts/bulk/[id]": async (fx) => ({ id: await fx.freshBulkAction() }),
   "/api/conversations/[id]": (fx) => ({ id: fx.conversationId }),
   "/api/conversations/[id]/analyze": (fx) => ({ id: fx.conversationId }),
   "/api/conversations/[id]/assignee": (fx) => ({ id: fx.conversationId }),
@@ -167,6 +174,12 @@ async function createFixtures() {
     colleagueId: users.agent2._id.toHexString(),
     webhookEventId: event._id.toHexString(),
     freshCannedResponse: async () => (await createCannedResponse(orgId, actor, { shortcut: `s${randomUUID().slice(0, 8)}`, title: "Hi", body: "Hello!" }))._id.toHexString(),
+    freshContact: async () => (await createContact(orgId, actor, { phone: `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}` }))._id.toHexString(),
+    freshList: async () => (await createContactList(orgId, actor, { name: `l${randomUUID().slice(0, 8)}` }))._id.toHexString(),
+    freshBulkAction: async () => {
+      const started = await startBulkAction(orgId, actor, { action: { kind: "add_tags", tags: ["matrix"] } });
+      return "bulkAction" in started ? started.bulkAction._id.toHexString() : new ObjectId().toHexString();
+    },
     freshSegment: async () => (await createSegment(orgId, actor, { name: `s${randomUUID().slice(0, 8)}`, definition: { match: "all", conditions: [] } }))._id.toHexString(),
     freshArticle: async () => (await createArticle(orgId, { title: "Returns", body: "Within 30 days.", active: true }))._id.toHexString(),
     freshFailedRun: async () => {

@@ -3,6 +3,9 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { GET as progressRoute } from "@/app/api/contacts/bulk/[id]/route";
 import { POST as bulkRoute } from "@/app/api/contacts/bulk/route";
+import { DELETE as deleteListRoute } from "@/app/api/contact-lists/[id]/route";
+import { GET as listsRoute, POST as createListRoute } from "@/app/api/contact-lists/route";
+import { GET as countRoute } from "@/app/api/contacts/count/route";
 import { GET as exportRoute } from "@/app/api/contacts/export/route";
 import { BULK_BATCH, runBulkAction } from "@/lib/contacts/bulk";
 import { contactSearchTokens } from "@/lib/contacts/contact-fields";
@@ -126,6 +129,41 @@ describe("bulk actions over every match, not only the page on screen", () => {
     const { users } = await createOrg();
     expect((await startBulk(users.viewer, { action: { kind: "delete" }, confirmCount: 0 })).status).toBe(403);
     expect((await exportRoute(await request(users.viewer, "/api/contacts/export"), routeParams({}))).status).toBe(403);
+  });
+});
+
+describe("static lists", () => {
+  it("puts every match of a filter on a list, which then works as a segment condition, and deleting the list clears the membership", async () => {
+    const { orgId, users } = await createOrg();
+    const other = await createOrg("Other");
+    await many(orgId, 30);
+    const created = await createListRoute(await request(users.supervisor, "/api/contact-lists", { method: "POST", body: { name: "Fair visitors" } }), routeParams({}));
+    expect(created.status).toBe(201);
+    const { list } = await created.json();
+    const dup = await createListRoute(await request(users.supervisor, "/api/contact-lists", { method: "POST", body: { name: "Fair visitors" } }), routeParams({}));
+    expect(await dup.json()).toEqual({ error: { code: "conflict", message: 'A list named "Fair visitors" already exists' } });
+
+    const leads: SegmentGroup = { match: "all", conditions: [{ field: "tags", op: "has_any", value: ["lead"] }] };
+    const added = await startBulk(users.supervisor, { action: { kind: "add_to_list", listId: list.id }, definition: leads });
+    await expect.poll(async () => (await progress(users.supervisor, added.body.bulkAction.id)).status, { timeout: 20_000 }).toBe("done");
+    const lists = await (await listsRoute(await request(users.viewer, "/api/contact-lists"), routeParams({}))).json();
+    expect(lists.lists).toEqual([expect.objectContaining({ name: "Fair visitors", members: 10 })]);
+
+    // Another organization's list cannot be filled from here, nor deleted.
+    const theirs = await (await createListRoute(await request(other.users.admin, "/api/contact-lists", { method: "POST", body: { name: "Theirs" } }), routeParams({}))).json();
+    expect((await startBulk(users.supervisor, { action: { kind: "add_to_list", listId: theirs.list.id } })).status).toBe(404);
+    expect((await deleteListRoute(await request(users.admin, `/api/contact-lists/${theirs.list.id}`, { method: "DELETE" }), routeParams({ id: theirs.list.id }))).status).toBe(404);
+
+    const onList: SegmentGroup = { match: "all", conditions: [{ field: "listIds", op: "has_any", value: [list.id] }, { field: "name", op: "contains", value: "Bulk 1" }] };
+    const count = await countRoute(await request(users.viewer, `/api/contacts/count?filter=${encodeFilter(onList)}`), routeParams({}));
+    // On the list and named "Bulk 1…": Bulk 12, 15, 18 (every third contact is a lead).
+    expect(await count.json()).toEqual({ count: 3, capped: false });
+
+    const removed = await deleteListRoute(await request(users.supervisor, `/api/contact-lists/${list.id}`, { method: "DELETE" }), routeParams({ id: list.id }));
+    const { cleanup } = await removed.json();
+    await expect.poll(async () => (await progress(users.supervisor, cleanup)).status, { timeout: 20_000 }).toBe("done");
+    expect(await scoped(orgId)("contacts").countDocuments({ listIds: new ObjectId(list.id) })).toBe(0);
+    expect(await scoped(orgId)("contact_lists").countDocuments({})).toBe(0);
   });
 });
 

@@ -1,3 +1,4 @@
+import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { compileSegment } from "@/lib/contacts/segments/compile";
@@ -47,6 +48,13 @@ describe("segment compiler: every operator", () => {
     expect(one({ field: "tags", op: "is_not_set" })).toEqual({ "tags.0": { $exists: false } });
   });
 
+  it("lists: on any of / none of the lists, by id", () => {
+    const id = "6b119859e9521748fe31b3c2";
+    expect(one({ field: "listIds", op: "has_any", value: [id] })).toEqual({ listIds: { $in: [new ObjectId(id)] } });
+    expect(one({ field: "listIds", op: "has_none", value: [id] })).toEqual({ listIds: { $nin: [new ObjectId(id)] } });
+    expect(refused({ match: "all", conditions: [{ field: "listIds", op: "has_any", value: ["vip"] }] })).toBe('definition.conditions[0]: "vip" is not a list id');
+  });
+
   it("enum: is, is not, any of, none of, with the known values only", () => {
     expect(one({ field: "consent.state", op: "is", value: "opted_in" })).toEqual({ "consent.state": "opted_in" });
     expect(one({ field: "consent.state", op: "is_not", value: "opted_out" })).toEqual({ "consent.state": { $ne: "opted_out" } });
@@ -83,7 +91,8 @@ describe("segment compiler: every operator", () => {
     };
     for (const [field, spec] of Object.entries(segmentFields)) {
       for (const op of operatorsByType[spec.type]) {
-        const value = "values" in spec ? (Array.isArray(sample[op]) ? [spec.values[0]] : spec.values[0]) : sample[op];
+        const value =
+          spec.type === "lists" ? ["6b119859e9521748fe31b3c2"] : "values" in spec ? (Array.isArray(sample[op]) ? [spec.values[0]] : spec.values[0]) : sample[op];
         expect(Object.keys(one({ field, op, value })).length, `${field} ${op}`).toBeGreaterThan(0);
       }
     }

@@ -4,6 +4,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listContacts } from "@/lib/contacts/directory";
 import { resolveListQuery } from "@/lib/contacts/list-query";
+import { listContactLists, toContactListResponse } from "@/lib/contacts/lists";
 import { listSegments, toSegmentResponse } from "@/lib/contacts/segments/store";
 import { toContactResponse } from "@/lib/inbox/contacts";
 import { contactListQuery, contactListSearch } from "@/lib/schemas/contact-directory";
@@ -17,7 +18,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
   const user = await requirePageUser("view:contacts");
   const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
   const parsed = contactListQuery.safeParse(raw);
-  const segments = (await listSegments(user.orgId)).map(toSegmentResponse);
+  const [segments, lists] = await Promise.all([listSegments(user.orgId).then((s) => s.map(toSegmentResponse)), listContactLists(user.orgId).then((l) => l.map(toContactListResponse))]);
   let initialPage = { contacts: [] as ReturnType<typeof toContactResponse>[], nextCursor: null as string | null };
   // Matches no client query unless the first page below was rendered.
   let renderedQuery = "\u0000";
@@ -31,5 +32,5 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
       // Left to the client, which shows the API's message for the same query.
     }
   }
-  return <ContactsDirectory segments={segments} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
+  return <ContactsDirectory segments={segments} lists={lists} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
 }

@@ -1,4 +1,4 @@
-import type { Filter } from "mongodb";
+import { ObjectId, type Filter } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { toE164 } from "@/lib/phone";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -119,6 +119,16 @@ function compileTags(f: Field, c: SegmentCondition, where: string): Filter<Conta
   throw invalid(where, `${f.label} does not take "${c.op}"`);
 }
 
+function compileLists(f: Field, c: SegmentCondition, where: string): Filter<ContactDoc> {
+  const ids = texts(c, where).map((v) => {
+    if (!/^[a-f0-9]{24}$/i.test(v)) throw invalid(where, `"${v}" is not a list id`);
+    return new ObjectId(v);
+  });
+  if (c.op === "has_any") return { [f.path]: { $in: ids } };
+  if (c.op === "has_none") return { [f.path]: { $nin: ids } };
+  throw invalid(where, `${f.label} does not take "${c.op}"`);
+}
+
 function compileEnum(f: Field, c: SegmentCondition, where: string): Filter<ContactDoc> {
   const known = (v: string) => {
     if (!f.values!.includes(v)) throw invalid(where, `${f.label} is one of ${f.values!.join(", ")}, not "${v}"`);
@@ -175,6 +185,8 @@ function compileCondition(c: SegmentCondition, where: string, now: Date): Filter
       return compileText(f, c, where);
     case "tags":
       return compileTags(f, c, where);
+    case "lists":
+      return compileLists(f, c, where);
     case "enum":
       return compileEnum(f, c, where);
     case "boolean":

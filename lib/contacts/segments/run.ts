@@ -1,4 +1,4 @@
-import type { ObjectId } from "mongodb";
+import type { Filter, ObjectId } from "mongodb";
 import { currentScope, withCommandScope } from "@/lib/db/command-log";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -21,13 +21,19 @@ export function asSegmentQuery<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The live count of a segment, up to `cap`. */
+/** A segment's filter as audiences use it: erased contacts (tombstones) are never part of one. */
+export function audienceFilter(definition: SegmentGroup): Filter<ContactDoc> {
+  const compiled = compileSegment(definition);
+  return Object.keys(compiled).length ? { $and: [{ erasedAt: null }, compiled] } : { erasedAt: null };
+}
+
 export async function countSegment(orgId: ObjectId, definition: SegmentGroup, cap = 1_000_000): Promise<number> {
-  const filter = compileSegment(definition);
+  const filter = audienceFilter(definition);
   return asSegmentQuery(() => scoped(orgId)("contacts").countDocuments(filter, { limit: cap }));
 }
 
 /** The first contacts of a segment, newest first (the builder's preview). */
 export async function previewSegment(orgId: ObjectId, definition: SegmentGroup, limit = 20): Promise<ContactDoc[]> {
-  const filter = compileSegment(definition);
+  const filter = audienceFilter(definition);
   return asSegmentQuery(() => scoped(orgId)("contacts").find(filter, { sort: { createdAt: -1, _id: -1 }, limit }).toArray());
 }

@@ -31,6 +31,7 @@ export const deliberateScans: DeliberateScan[] = [
 
 export const residualFields: ResidualField[] = [
   { coll: "ai_runs", field: "turn", reason: "agent metrics count model calls (turn >= 1): nearly every run log entry is one" },
+  { coll: "contacts", field: "erasedAt", reason: "lists and audiences leave out erased contacts (tombstones): nearly every contact is not one" },
 ];
 
 export const deliberateScopes: DeliberateScope[] = [

@@ -1,0 +1,137 @@
+import { createHash } from "node:crypto";
+import { ObjectId } from "mongodb";
+import { ApiError } from "@/lib/api/errors";
+import { recordActivity, type Actor } from "@/lib/audit/audit";
+import { unescapeKeys } from "@/lib/db/safe-keys";
+import { scoped } from "@/lib/db/scoped";
+import type { ContactDoc } from "@/lib/schemas/contact";
+import { forgetContact } from "@/lib/webhook/contacts";
+import { deleteMedia } from "@/lib/whatsapp/media-store";
+
+/**
+ * The GDPR duties towards one person: everything held about them as one bundle (right of access,
+ * art. 15), and erasure (art. 17) that keeps the organization's numbers right (conversations and
+ * message counts stay, without their content) and remembers only a hash of who it was.
+ */
+
+/** The suppression hash of an identity: per organization, so the same person in two tenants hashes differently. */
+export function suppressionHash(orgId: ObjectId, identityKey: string): string {
+  return createHash("sha256").update(`${orgId.toHexString()}:${identityKey}`).digest("hex");
+}
+
+/** Whether these identities were erased on request (an import checks its rows with this). */
+export async function suppressedIdentities(orgId: ObjectId, identityKeys: string[]): Promise<Set<string>> {
+  if (identityKeys.length === 0) return new Set();
+  const byHash = new Map(identityKeys.map((k) => [suppressionHash(orgId, k), k]));
+  const found = await scoped(orgId)("suppressions").find({ hash: { $in: [...byHash.keys()] } }, { projection: { hash: 1 } }).toArray();
+  return new Set(found.map((f) => byHash.get(f.hash)!));
+}
+
+const MAX_MESSAGES = 100_000;
+
+/** Everything about the contact, as JSON: profile, conversations, messages, consent ledger, scores, audit entries. */
+export async function exportContactData(orgId: ObjectId, id: ObjectId) {
+  const db = scoped(orgId);
+  const contact = await db("contacts").findOne({ _id: id });
+  if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
+  const conversations = await db("conversations").find({ contactId: id }, { sort: { createdAt: -1 } }).toArray();
+  const conversationIds = conversations.map((c) => c._id);
+  const [messages, consent, leadScore, journey, activity] = await Promise.all([
+    conversationIds.length ? db("messages").find({ conversationId: { $in: conversationIds } }, { sort: { sentAt: 1 }, limit: MAX_MESSAGES }).toArray() : [],
+    db("consent_events").find({ contactId: id }, { sort: { at: -1 } }).toArray(),
+    db("lead_scores").findOne({ contactId: id }),
+    db("customer_journeys").findOne({ contactId: id }),
+    db("activity_logs").find({ entityType: "contact", entityId: id }, { sort: { at: -1 }, limit: 1_000 }).toArray(),
+  ]);
+  const strip = <T extends { orgId?: unknown; searchTokens?: unknown }>(d: T) => {
+    const { orgId: _o, searchTokens: _s, ...rest } = d;
+    return rest;
+  };
+  return {
+    exportedAt: new Date().toISOString(),
+    contact: { ...strip(contact), source: { ...contact.source, referral: unescapeKeys(contact.source.referral) } },
+    conversations: conversations.map(({ liveKey: _l, ...c }) => strip(c)),
+    messages: messages.map((m) => ({ ...strip(m), payload: unescapeKeys(m.payload) })),
+    consentHistory: consent.map(strip),
+    leadScore: leadScore ? strip(leadScore) : null,
+    journey: journey ? strip(journey) : null,
+    auditLog: activity.map((a) => ({ at: a.at, action: a.action, actor: a.actorName, before: a.before, after: a.after })),
+  };
+}
+
+const ERASED = "Erased contact";
+
+/**
+ * Erases one contact: personal fields removed (the contact stays as a tombstone the directory hides,
+ * so its conversations still count), message text, captions, payloads and media deleted, the
+ * conversations' snapshot and preview blanked, consent entries kept as evidence without their
+ * detail, scores deleted, and a suppression hash kept. Each step is idempotent, the contact last,
+ * so an erase cut off half-way is finished by running it again.
+ */
+export async function eraseContact(orgId: ObjectId, actor: Actor | null, contact: ContactDoc): Promise<void> {
+  const db = scoped(orgId);
+  const id = contact._id;
+  const now = new Date();
+  forgetContact(orgId, id);
+  const identities = [contact.identityKey, contact.phone, contact.bsuid ? `bsuid:${contact.bsuid}` : null].filter((k): k is string => !!k && !k.startsWith("erased:"));
+  for (const key of new Set(identities)) {
+    await db("suppressions").updateOne({ hash: suppressionHash(orgId, key) }, { $setOnInsert: { _id: new ObjectId(), reason: "erased", at: now } }, { upsert: true });
+  }
+  const conversations = await db("conversations").find({ contactId: id }, { projection: { _id: 1 } }).toArray();
+  const conversationIds = conversations.map((c) => c._id);
+  if (conversationIds.length) {
+    const withMedia = await db("messages").find({ conversationId: { $in: conversationIds }, "media.fileId": { $ne: null } }, { projection: { "media.fileId": 1 } }).toArray();
+    for (const m of withMedia) {
+      // A file already gone (an earlier, cut-off erase) is fine.
+      await deleteMedia(m.media!.fileId!).catch(() => undefined);
+    }
+    await db("messages").updateMany(
+      { conversationId: { $in: conversationIds } },
+      { $set: { text: null, payload: null, searchTokens: [], edited: null, "media.caption": null, "media.filename": null, "media.fileId": null, updatedAt: now } },
+    );
+    await db("conversations").updateMany(
+      { _id: { $in: conversationIds } },
+      { $set: { contact: { name: ERASED, phone: null, identityKey: `erased:${id.toHexString()}` }, searchTokens: [], "lastMessage.preview": "", "source.referral": null, updatedAt: now } },
+    );
+    // Closed (the liveKey rewritten as a close does), so nothing new is threaded into an erased conversation.
+    for (const c of conversationIds) {
+      await db("conversations").updateOne({ _id: c, status: { $ne: "closed" } }, { $set: { status: "closed", liveKey: `closed:${c.toHexString()}`, unreadCount: 0, snoozedUntil: null } });
+    }
+  }
+  await Promise.all([
+    db("consent_events").updateMany({ contactId: id }, { $set: { detail: null } }),
+    db("lead_scores").deleteMany({ contactId: id }),
+    db("customer_journeys").deleteMany({ contactId: id }),
+  ]);
+  await db("contacts").updateOne(
+    { _id: id },
+    {
+      $set: {
+        identityKey: `erased:${id.toHexString()}`,
+        phone: null,
+        waId: null,
+        bsuid: null,
+        username: null,
+        name: null,
+        profileName: null,
+        email: null,
+        company: null,
+        tags: [],
+        listIds: [],
+        customFields: {},
+        searchTokens: [],
+        "source.referral": null,
+        liveConversationIds: {},
+        erasedAt: now,
+        updatedAt: now,
+      },
+    },
+  );
+  if (actor) await recordActivity(orgId, actor, { action: "contact.erased", entityType: "contact", entityId: id, after: { conversations: conversationIds.length } });
+}
+
+export async function eraseContactById(orgId: ObjectId, actor: Actor, id: ObjectId): Promise<void> {
+  const contact = await scoped(orgId)("contacts").findOne({ _id: id });
+  if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
+  await eraseContact(orgId, actor, contact);
+}
