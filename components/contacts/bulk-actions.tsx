@@ -11,12 +11,14 @@ import { fetcher, sendJson } from "@/lib/swr/fetcher";
 type Selection = { q?: string; segmentId?: string; definition?: SegmentGroup };
 type Progress = { id: string; status: "queued" | "running" | "done" | "failed"; total: number; done: number; changed: number; error: string | null; action: { kind: string; tags?: string[] } };
 type Kind = "add_tags" | "remove_tags" | "add_to_list" | "remove_from_list" | "delete" | "erase";
+type ProgressKind = Kind | "rename_tag";
 type ListOption = { id: string; name: string };
 
-const titles: Record<Kind, string> = { add_tags: "Add tags", remove_tags: "Remove tags", add_to_list: "Add to list", remove_from_list: "Remove from list", delete: "Delete contacts", erase: "Erase personal data" };
+const titles: Record<Kind | "rename_tag", string> = {
+  rename_tag: "Rename tag", add_tags: "Add tags", remove_tags: "Remove tags", add_to_list: "Add to list", remove_from_list: "Remove from list", delete: "Delete contacts", erase: "Erase personal data" };
 
 /** Progress of a running bulk action, polled until it ends. */
-function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void }) {
+export function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void }) {
   const { data } = useSWR<{ bulkAction: Progress }>(`/api/contacts/bulk/${id}`, fetcher, {
     refreshInterval: (latest) => (latest && ["done", "failed"].includes(latest.bulkAction.status) ? 0 : 1000),
     onSuccess: (d) => ["done", "failed"].includes(d.bulkAction.status) && onFinished(),
@@ -29,7 +31,7 @@ function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void })
     <div className="space-y-1 rounded-md bg-slate-50 p-3 text-sm" data-testid="bulk-progress">
       <div className="flex justify-between">
         <span>
-          {titles[p.action.kind as Kind]}
+          {titles[p.action.kind as ProgressKind]}
           {p.action.tags ? `: ${p.action.tags.join(", ")}` : ""}
         </span>
         <span>

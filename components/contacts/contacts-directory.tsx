@@ -14,6 +14,7 @@ import type { SegmentGroup } from "@/lib/schemas/segment";
 import { BulkActions } from "./bulk-actions";
 import { NewContactDialog } from "./new-contact-dialog";
 import { SegmentBuilder } from "./segment-builder";
+import { TagChip } from "./tag-chip";
 
 export type SegmentSummary = { id: string; name: string; description: string | null; definition: SegmentGroup };
 export type ListSummary = { id: string; name: string; members: number | null };
@@ -30,12 +31,12 @@ const columns = {
   phone: { label: "Phone", cell: (c: ContactResponse) => c.phone ?? (c.username ? `@${c.username}` : "—") },
   email: { label: "Email", cell: (c: ContactResponse) => c.email ?? "—" },
   company: { label: "Company", cell: (c: ContactResponse) => c.company ?? "—" },
-  tags: { label: "Tags", cell: (c: ContactResponse) => (c.tags.length ? c.tags.join(", ") : "—") },
+  tags: { label: "Tags", cell: (c: ContactResponse, colors: Record<string, string>) => (c.tags.length ? <span className="flex flex-wrap gap-1">{c.tags.map((t) => <TagChip key={t} name={t} color={colors[t]} />)}</span> : "—") },
   consent: { label: "Consent", cell: (c: ContactResponse) => c.consent.state.replace("_", " ") },
   source: { label: "Source", cell: (c: ContactResponse) => sourceLabel(c) },
   createdAt: { label: "Created", cell: (c: ContactResponse) => day(c.createdAt) },
   lastInboundAt: { label: "Last message", cell: (c: ContactResponse) => (c.lastInboundAt ? day(c.lastInboundAt) : "Never") },
-} as const;
+} as const satisfies Record<string, { label: string; cell: (c: ContactResponse, colors: Record<string, string>) => React.ReactNode }>;
 type Column = keyof typeof columns;
 const DEFAULT_COLUMNS: Column[] = ["phone", "email", "company", "tags", "consent", "lastInboundAt"];
 const COLUMNS_KEY = "contacts.columns";
@@ -83,12 +84,14 @@ function complete(def: SegmentGroup): SegmentGroup {
 export function ContactsDirectory({
   segments: initialSegments,
   lists,
+  tagColors,
   canManage,
   initialPage,
   renderedQuery,
 }: {
   segments: SegmentSummary[];
   lists: ListSummary[];
+  tagColors: Record<string, string>;
   canManage: boolean;
   initialPage: Page;
   /** The query the server rendered `initialPage` for: reused only while the URL still asks for it. */
@@ -201,7 +204,12 @@ export function ContactsDirectory({
             {activeSegment ? ` in “${activeSegment.name}”` : listInFilter ? ` on “${lists.find((l) => l.id === listInFilter)?.name ?? "a deleted list"}”` : filter ? " matching the filter" : ""}
           </p>
         </div>
-        {canManage && <Button onClick={() => setCreating(true)}>New contact</Button>}
+        <div className="flex gap-2">
+          <Link href="/contacts/tags" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
+            Tags
+          </Link>
+          {canManage && <Button onClick={() => setCreating(true)}>New contact</Button>}
+        </div>
       </div>
 
       <div className="flex flex-wrap items-end gap-2">
@@ -350,7 +358,7 @@ export function ContactsDirectory({
                 </td>
                 {shownColumns.map((col) => (
                   <td key={col} className="whitespace-nowrap px-3 py-2 text-slate-700">
-                    {columns[col].cell(c)}
+                    {columns[col].cell(c, tagColors)}
                   </td>
                 ))}
               </tr>

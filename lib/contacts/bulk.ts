@@ -75,6 +75,11 @@ async function apply(orgId: ObjectId, action: BulkAction, contacts: ContactDoc[]
       return (await db("contacts").updateMany({ _id: { $in: ids } }, { $addToSet: { tags: { $each: action.tags } }, $set: { updatedAt } })).modifiedCount;
     case "remove_tags":
       return (await db("contacts").updateMany({ _id: { $in: ids }, tags: { $in: action.tags } }, { $pullAll: { tags: action.tags }, $set: { updatedAt } })).modifiedCount;
+    case "rename_tag": {
+      // Two idempotent steps (add the new name, drop the old): a repeat of the batch changes nothing.
+      await db("contacts").updateMany({ _id: { $in: ids }, tags: action.from }, { $addToSet: { tags: action.to }, $set: { updatedAt } });
+      return (await db("contacts").updateMany({ _id: { $in: ids }, tags: action.from }, { $pull: { tags: action.from } })).modifiedCount;
+    }
     case "add_to_list":
       return (await db("contacts").updateMany({ _id: { $in: ids } }, { $addToSet: { listIds: new ObjectId(action.listId) }, $set: { updatedAt } })).modifiedCount;
     case "remove_from_list":

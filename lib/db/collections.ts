@@ -3,7 +3,7 @@ import { getDb } from "./client";
 import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
 import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc, LeadScoreDoc } from "@/lib/schemas/ai";
 import type { TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
-import type { ConsentEventDoc, ContactDoc, ContactListDoc, SuppressionDoc } from "@/lib/schemas/contact";
+import type { ConsentEventDoc, ContactDoc, ContactListDoc, ContactTagDoc, SuppressionDoc } from "@/lib/schemas/contact";
 import type { ContactBulkActionDoc } from "@/lib/schemas/contact-bulk";
 import type { ContactImportDoc } from "@/lib/schemas/contact-import";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
@@ -32,6 +32,7 @@ export type Docs = {
   segments: SegmentDoc;
   contact_lists: ContactListDoc;
   suppressions: SuppressionDoc;
+  contact_tags: ContactTagDoc;
   contact_bulk_actions: ContactBulkActionDoc;
   conversations: ConversationDoc;
   messages: MessageDoc;

@@ -45,6 +45,7 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   ],
   contact_lists: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   suppressions: [{ key: { orgId: 1, hash: 1 }, name: "org_hash_unique", unique: true }],
+  contact_tags: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   segments: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   // Read by _id only (the progress bar, the job).
   contact_bulk_actions: [],

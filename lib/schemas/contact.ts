@@ -65,7 +65,8 @@ export const consentEventDoc = z.object({
 export type ConsentEventDoc = z.infer<typeof consentEventDoc>;
 
 /**
- * What is left of an erased contact: a salted hash of their identity, so a later import does not
+ * What is left of an erased contact: a hash of their identity within the organization (it can be
+ * recomputed from the same number, which is what the check needs), so a later import does not
  * quietly bring them back (with a marketing opt-in) while nothing readable about them is kept.
  */
 export const suppressionDoc = z.object({
@@ -76,6 +77,19 @@ export const suppressionDoc = z.object({
   at: z.date(),
 });
 export type SuppressionDoc = z.infer<typeof suppressionDoc>;
+
+/** A tag's presentation (colour); the tag itself lives on contacts. Unique per organization and name. */
+export const contactTagDoc = z.object({
+  ...tenantFields,
+  name: z.string(),
+  color: z.string(),
+});
+export type ContactTagDoc = z.infer<typeof contactTagDoc>;
+
+export const tagName = z.string().trim().toLowerCase().min(1, "must not be empty").max(40, "must be at most 40 characters");
+export const tagColors = ["slate", "red", "amber", "emerald", "sky", "violet", "pink"] as const;
+export const renameTagBody = z.strictObject({ from: tagName, to: tagName }).refine((b) => b.from !== b.to, "The new name is the same as the old one");
+export const tagColorBody = z.strictObject({ name: tagName, color: z.enum(tagColors) });
 
 /** A static list of contacts (seed 002 contact_lists); membership is `listIds` on the contact. */
 export const contactListDoc = z.object({

@@ -5,6 +5,9 @@ import { GET as progressRoute } from "@/app/api/contacts/bulk/[id]/route";
 import { POST as bulkRoute } from "@/app/api/contacts/bulk/route";
 import { DELETE as deleteListRoute } from "@/app/api/contact-lists/[id]/route";
 import { GET as listsRoute, POST as createListRoute } from "@/app/api/contact-lists/route";
+import { PUT as colorRoute } from "@/app/api/contact-tags/color/route";
+import { POST as renameRoute } from "@/app/api/contact-tags/rename/route";
+import { GET as tagsRoute } from "@/app/api/contact-tags/route";
 import { GET as countRoute } from "@/app/api/contacts/count/route";
 import { GET as exportRoute } from "@/app/api/contacts/export/route";
 import { BULK_BATCH, runBulkAction } from "@/lib/contacts/bulk";
@@ -164,6 +167,43 @@ describe("static lists", () => {
     await expect.poll(async () => (await progress(users.supervisor, cleanup)).status, { timeout: 20_000 }).toBe("done");
     expect(await scoped(orgId)("contacts").countDocuments({ listIds: new ObjectId(list.id) })).toBe(0);
     expect(await scoped(orgId)("contact_lists").countDocuments({})).toBe(0);
+  });
+});
+
+describe("tag management", () => {
+  it("counts each tag's contacts, renames a tag everywhere, merges one into another without doubles, and keeps colours per organization", async () => {
+    const { orgId, users } = await createOrg();
+    const other = await createOrg("Other");
+    await many(orgId, 9, (i) => ({ tags: i < 3 ? ["vip", "lead"] : i < 6 ? ["lead"] : ["VIP-old".toLowerCase()] }));
+    await many(other.orgId, 2, () => ({ tags: ["lead"] }));
+    const usage = async (user: User) => (await (await tagsRoute(await request(user, "/api/contact-tags"), routeParams({}))).json()).tags;
+    expect(await usage(users.viewer)).toEqual([
+      { name: "lead", count: 6, color: "slate" },
+      { name: "vip", count: 3, color: "slate" },
+      { name: "vip-old", count: 3, color: "slate" },
+    ]);
+
+    const colored = await colorRoute(await request(users.supervisor, "/api/contact-tags/color", { method: "PUT", body: { name: "vip-old", color: "amber" } }), routeParams({}));
+    expect(colored.status).toBe(200);
+    const badColor = await colorRoute(await request(users.supervisor, "/api/contact-tags/color", { method: "PUT", body: { name: "vip", color: "plaid" } }), routeParams({}));
+    expect(badColor.status).toBe(422);
+
+    // Merge "vip-old" into "vip": the colour follows to a tag that had none.
+    const merged = await renameRoute(await request(users.supervisor, "/api/contact-tags/rename", { method: "POST", body: { from: "VIP-old", to: "vip" } }), routeParams({}));
+    expect(merged.status).toBe(202);
+    const { bulkAction } = await merged.json();
+    await expect.poll(async () => (await progress(users.supervisor, bulkAction.id)).status, { timeout: 20_000 }).toBe("done");
+    expect(await usage(users.viewer)).toEqual([
+      { name: "lead", count: 6, color: "slate" },
+      { name: "vip", count: 6, color: "amber" },
+    ]);
+    expect(await scoped(orgId)("contacts").countDocuments({ "tags.2": { $exists: true } })).toBe(0);
+    expect(await usage(other.users.admin)).toEqual([{ name: "lead", count: 2, color: "slate" }]);
+
+    const same = await renameRoute(await request(users.supervisor, "/api/contact-tags/rename", { method: "POST", body: { from: "vip", to: "VIP" } }), routeParams({}));
+    expect((await same.json()).error.message).toBe("The new name is the same as the old one");
+    const none = await renameRoute(await request(users.supervisor, "/api/contact-tags/rename", { method: "POST", body: { from: "ghost", to: "spirit" } }), routeParams({}));
+    expect(await none.json()).toMatchObject({ matched: 0 });
   });
 });
 

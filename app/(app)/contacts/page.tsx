@@ -6,6 +6,7 @@ import { listContacts } from "@/lib/contacts/directory";
 import { resolveListQuery } from "@/lib/contacts/list-query";
 import { listContactLists, toContactListResponse } from "@/lib/contacts/lists";
 import { listSegments, toSegmentResponse } from "@/lib/contacts/segments/store";
+import { tagColorMap } from "@/lib/contacts/tags";
 import { toContactResponse } from "@/lib/inbox/contacts";
 import { contactListQuery, contactListSearch } from "@/lib/schemas/contact-directory";
 
@@ -18,7 +19,11 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
   const user = await requirePageUser("view:contacts");
   const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
   const parsed = contactListQuery.safeParse(raw);
-  const [segments, lists] = await Promise.all([listSegments(user.orgId).then((s) => s.map(toSegmentResponse)), listContactLists(user.orgId).then((l) => l.map(toContactListResponse))]);
+  const [segments, lists, tagColors] = await Promise.all([
+    listSegments(user.orgId).then((s) => s.map(toSegmentResponse)),
+    listContactLists(user.orgId).then((l) => l.map(toContactListResponse)),
+    tagColorMap(user.orgId),
+  ]);
   let initialPage = { contacts: [] as ReturnType<typeof toContactResponse>[], nextCursor: null as string | null };
   // Matches no client query unless the first page below was rendered.
   let renderedQuery = "\u0000";
@@ -32,5 +37,5 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
       // Left to the client, which shows the API's message for the same query.
     }
   }
-  return <ContactsDirectory segments={segments} lists={lists} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
+  return <ContactsDirectory segments={segments} lists={lists} tagColors={tagColors} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
 }
