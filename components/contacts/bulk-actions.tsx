@@ -10,12 +10,13 @@ import { fetcher, sendJson } from "@/lib/swr/fetcher";
 
 type Selection = { q?: string; segmentId?: string; definition?: SegmentGroup };
 type Progress = { id: string; status: "queued" | "running" | "done" | "failed"; total: number; done: number; changed: number; error: string | null; action: { kind: string; tags?: string[] } };
-type Kind = "add_tags" | "remove_tags" | "add_to_list" | "remove_from_list" | "delete" | "erase";
+type Kind = "add_tags" | "remove_tags" | "set_owner" | "add_to_list" | "remove_from_list" | "delete" | "erase";
 type ProgressKind = Kind | "rename_tag";
 type ListOption = { id: string; name: string };
 
 const titles: Record<Kind | "rename_tag", string> = {
-  rename_tag: "Rename tag", add_tags: "Add tags", remove_tags: "Remove tags", add_to_list: "Add to list", remove_from_list: "Remove from list", delete: "Delete contacts", erase: "Erase personal data" };
+  rename_tag: "Rename tag",
+  set_owner: "Set owner", add_tags: "Add tags", remove_tags: "Remove tags", add_to_list: "Add to list", remove_from_list: "Remove from list", delete: "Delete contacts", erase: "Erase personal data" };
 
 /** Progress of a running bulk action, polled until it ends. */
 export function ProgressBar({ id, onFinished }: { id: string; onFinished: () => void }) {
@@ -59,19 +60,23 @@ export function ProgressBar({ id, onFinished }: { id: string; onFinished: () => 
  */
 export function BulkActions({
   selection,
-  lists: initialLists,
+  lists,
+  owners,
   count,
   exportHref,
   onChanged,
+  onListCreated,
 }: {
   selection: Selection;
   lists: ListOption[];
+  owners: ListOption[];
   count: number | null;
   exportHref: string;
   onChanged: () => void;
+  onListCreated: (list: ListOption) => void;
 }) {
-  const [lists, setLists] = useState(initialLists);
   const [listId, setListId] = useState("");
+  const [ownerId, setOwnerId] = useState("");
   const [newList, setNewList] = useState("");
   const [kind, setKind] = useState<Kind | null>(null);
   const [tags, setTags] = useState("");
@@ -90,11 +95,12 @@ export function BulkActions({
     try {
       let action: Record<string, unknown>;
       if (kind === "delete" || kind === "erase") action = { kind };
+      else if (kind === "set_owner") action = { kind, ownerId: ownerId === "nobody" ? null : ownerId };
       else if (kind === "add_to_list" || kind === "remove_from_list") {
         let id = listId;
         if (kind === "add_to_list" && id === "new") {
           const { list } = await sendJson<{ list: ListOption }>("/api/contact-lists", "POST", { name: newList });
-          setLists([...lists, list]);
+          onListCreated(list);
           id = list.id;
         }
         action = { kind, listId: id };
@@ -121,6 +127,9 @@ export function BulkActions({
         </Button>
         <Button variant="secondary" disabled={disabled} onClick={() => setKind("remove_tags")}>
           Remove tags
+        </Button>
+        <Button variant="secondary" disabled={disabled} onClick={() => setKind("set_owner")}>
+          Set owner
         </Button>
         <Button variant="secondary" disabled={disabled} onClick={() => setKind("add_to_list")}>
           Add to list
@@ -159,6 +168,16 @@ export function BulkActions({
             <p className="text-sm text-slate-700">
               Erase the personal data of all <strong>{n.toLocaleString()}</strong> contacts that match: names, numbers, fields, message texts and files. Conversations stay without content; a later import will not bring these people back. This cannot be undone.
             </p>
+          ) : kind === "set_owner" ? (
+            <SelectField label="Owner" required value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
+              <option value="">Choose a teammate…</option>
+              {owners.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+              <option value="nobody">Nobody</option>
+            </SelectField>
           ) : kind === "add_to_list" || kind === "remove_from_list" ? (
             <>
               <SelectField label="List" required value={listId} onChange={(e) => setListId(e.target.value)}>

@@ -3,15 +3,15 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ErrorText, TextField } from "@/components/ui/field";
+import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import { sendJson } from "@/lib/swr/fetcher";
 
 /** The person's details, editable in place by those who manage contacts (the same PATCH the inbox panel uses). */
-export function ContactProfileEditor({ contact, canEdit }: { contact: ContactResponse; canEdit: boolean }) {
+export function ContactProfileEditor({ contact, canEdit, owners }: { contact: ContactResponse; canEdit: boolean; owners: { id: string; name: string }[] }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
-  const [form, setForm] = useState({ name: contact.name ?? "", email: contact.email ?? "", company: contact.company ?? "", tags: contact.tags.join(", ") });
+  const [form, setForm] = useState({ name: contact.name ?? "", email: contact.email ?? "", company: contact.company ?? "", tags: contact.tags.join(", "), ownerId: contact.ownerId ?? "" });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -25,6 +25,7 @@ export function ContactProfileEditor({ contact, canEdit }: { contact: ContactRes
         email: form.email,
         company: form.company,
         tags: form.tags.split(",").map((t) => t.trim()).filter(Boolean),
+        ownerId: form.ownerId || null,
       });
       setEditing(false);
       router.refresh();
@@ -41,6 +42,7 @@ export function ContactProfileEditor({ contact, canEdit }: { contact: ContactRes
     ["Email", contact.email],
     ["Company", contact.company],
     ["Tags", contact.tags.join(", ") || null],
+    ["Owner", contact.ownerId ? (owners.find((o) => o.id === contact.ownerId)?.name ?? "Former teammate") : null],
     ["Source", contact.source.kind.replace(/_/g, " ")],
     ["Created", new Date(contact.createdAt).toLocaleDateString()],
     ["Last message", contact.lastInboundAt ? new Date(contact.lastInboundAt).toLocaleString() : "Never"],
@@ -64,6 +66,14 @@ export function ContactProfileEditor({ contact, canEdit }: { contact: ContactRes
           <TextField label="Email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
           <TextField label="Company" value={form.company} onChange={(e) => setForm({ ...form, company: e.target.value })} />
           <TextField label="Tags" value={form.tags} onChange={(e) => setForm({ ...form, tags: e.target.value })} />
+          <SelectField label="Owner" value={form.ownerId} onChange={(e) => setForm({ ...form, ownerId: e.target.value })}>
+            <option value="">Nobody</option>
+            {owners.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </SelectField>
           <ErrorText>{error}</ErrorText>
           <div className="flex gap-2">
             <Button type="submit" disabled={busy}>

@@ -33,10 +33,11 @@ const columns = {
   company: { label: "Company", cell: (c: ContactResponse) => c.company ?? "—" },
   tags: { label: "Tags", cell: (c: ContactResponse, colors: Record<string, string>) => (c.tags.length ? <span className="flex flex-wrap gap-1">{c.tags.map((t) => <TagChip key={t} name={t} color={colors[t]} />)}</span> : "—") },
   consent: { label: "Consent", cell: (c: ContactResponse) => c.consent.state.replace("_", " ") },
+  owner: { label: "Owner", cell: (c: ContactResponse, _colors: Record<string, string>, ownerNames: Map<string, string>) => (c.ownerId ? (ownerNames.get(c.ownerId) ?? "Former teammate") : "—") },
   source: { label: "Source", cell: (c: ContactResponse) => sourceLabel(c) },
   createdAt: { label: "Created", cell: (c: ContactResponse) => day(c.createdAt) },
   lastInboundAt: { label: "Last message", cell: (c: ContactResponse) => (c.lastInboundAt ? day(c.lastInboundAt) : "Never") },
-} as const satisfies Record<string, { label: string; cell: (c: ContactResponse, colors: Record<string, string>) => React.ReactNode }>;
+} as const satisfies Record<string, { label: string; cell: (c: ContactResponse, colors: Record<string, string>, ownerNames: Map<string, string>) => React.ReactNode }>;
 type Column = keyof typeof columns;
 const DEFAULT_COLUMNS: Column[] = ["phone", "email", "company", "tags", "consent", "lastInboundAt"];
 const COLUMNS_KEY = "contacts.columns";
@@ -83,7 +84,8 @@ function complete(def: SegmentGroup): SegmentGroup {
  */
 export function ContactsDirectory({
   segments: initialSegments,
-  lists,
+  lists: initialLists,
+  owners,
   tagColors,
   canManage,
   initialPage,
@@ -91,6 +93,7 @@ export function ContactsDirectory({
 }: {
   segments: SegmentSummary[];
   lists: ListSummary[];
+  owners: { id: string; name: string }[];
   tagColors: Record<string, string>;
   canManage: boolean;
   initialPage: Page;
@@ -109,6 +112,8 @@ export function ContactsDirectory({
   const [showFilter, setShowFilter] = useState(!!filter);
   const [draft, setDraft] = useState<SegmentGroup>(() => decode(filter) ?? emptyFilter);
   const [segments, setSegments] = useState(initialSegments);
+  const [lists, setLists] = useState(initialLists);
+  const ownerNames = useMemo(() => new Map(owners.map((o) => [o.id, o.name])), [owners]);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [visible, setVisible] = useState<Column[]>(DEFAULT_COLUMNS);
@@ -208,6 +213,9 @@ export function ContactsDirectory({
           <Link href="/contacts/tags" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
             Tags
           </Link>
+          <Link href="/contacts/duplicates" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
+            Duplicates
+          </Link>
           {canManage && <Button onClick={() => setCreating(true)}>New contact</Button>}
         </div>
       </div>
@@ -289,7 +297,7 @@ export function ContactsDirectory({
 
       {showFilter && (
         <section aria-label="Filter" className="space-y-3 rounded-lg border border-slate-200 bg-white p-3">
-          <SegmentBuilder value={draft} onChange={setDraft} lists={lists} />
+          <SegmentBuilder value={draft} onChange={setDraft} lists={lists} users={owners} />
           <div className="flex flex-wrap gap-2">
             <Button onClick={applyFilter}>Apply filter</Button>
             {canManage && (
@@ -322,15 +330,15 @@ export function ContactsDirectory({
       {canManage && (
         <BulkActions
           lists={lists}
+          owners={owners}
           selection={{ ...(q ? { q } : {}), ...(segmentId ? { segmentId } : {}), ...(filter && decode(filter) ? { definition: decode(filter)! } : {}) }}
           count={count.data?.count ?? null}
           exportHref={`/api/contacts/export${query ? `?${query}` : ""}`}
           onChanged={() => {
             void pages.mutate();
             void count.mutate();
-            // Lists and their member counts come from the server render.
-            router.refresh();
           }}
+          onListCreated={(l) => setLists((all) => [...all, { ...l, members: null }].sort((a, b) => a.name.localeCompare(b.name)))}
         />
       )}
 
@@ -358,7 +366,7 @@ export function ContactsDirectory({
                 </td>
                 {shownColumns.map((col) => (
                   <td key={col} className="whitespace-nowrap px-3 py-2 text-slate-700">
-                    {columns[col].cell(c, tagColors)}
+                    {columns[col].cell(c, tagColors, ownerNames)}
                   </td>
                 ))}
               </tr>

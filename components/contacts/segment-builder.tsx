@@ -39,16 +39,29 @@ function typeOf(field: string) {
 /** The value input a condition's operator needs; lists are typed comma-separated. */
 type Named = { id: string; name: string };
 
-function ValueInput({ condition, onChange, label, lists }: { condition: SegmentCondition; onChange: (v: SegmentCondition["value"]) => void; label: string; lists: Named[] }) {
+function ValueInput({
+  condition,
+  onChange,
+  label,
+  lists,
+  users,
+}: {
+  condition: SegmentCondition;
+  onChange: (v: SegmentCondition["value"]) => void;
+  label: string;
+  lists: Named[];
+  users: Named[];
+}) {
   const cls = "min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm";
   const spec = segmentFields[condition.field as FieldName];
   if (noValue.has(condition.op)) return null;
-  if (spec?.type === "lists") {
+  if (spec?.type === "lists" || spec?.type === "user") {
     const chosen = Array.isArray(condition.value) ? condition.value : [];
-    if (lists.length === 0) return <span className="text-sm text-slate-500">No lists yet: create one with “Add to list”.</span>;
+    const options = spec.type === "lists" ? lists : users;
+    if (options.length === 0) return <span className="text-sm text-slate-500">{spec.type === "lists" ? "No lists yet: create one with “Add to list”." : "No teammates yet."}</span>;
     return (
       <fieldset className="flex flex-wrap gap-2" aria-label={label}>
-        {lists.map((l) => (
+        {options.map((l) => (
           <label key={l.id} className="flex items-center gap-1 text-sm">
             <input type="checkbox" checked={chosen.includes(l.id)} onChange={(e) => onChange(e.target.checked ? [...chosen, l.id] : chosen.filter((x) => x !== l.id))} />
             {l.name}
@@ -116,12 +129,14 @@ function ConditionRow({
   condition,
   index,
   lists,
+  users,
   onChange,
   onRemove,
 }: {
   condition: SegmentCondition;
   index: number;
   lists: Named[];
+  users: Named[];
   onChange: (c: SegmentCondition) => void;
   onRemove: () => void;
 }) {
@@ -163,7 +178,7 @@ function ConditionRow({
           </option>
         ))}
       </select>
-      <ValueInput condition={condition} lists={lists} label={`${label} value`} onChange={(value) => onChange({ ...condition, value })} />
+      <ValueInput condition={condition} lists={lists} users={users} label={`${label} value`} onChange={(value) => onChange({ ...condition, value })} />
       <button type="button" onClick={onRemove} className="rounded px-2 text-slate-500 hover:bg-slate-200 hover:text-slate-800" aria-label={`Remove condition ${index + 1}`}>
         ×
       </button>
@@ -178,7 +193,7 @@ const isGroup = (x: SegmentCondition | SegmentGroup): x is SegmentGroup => "matc
  * API or an older builder) are kept and shown as a summary: the builder never drops what it
  * cannot edit.
  */
-export function SegmentBuilder({ value, onChange, lists = [] }: { value: SegmentGroup; onChange: (g: SegmentGroup) => void; lists?: Named[] }) {
+export function SegmentBuilder({ value, onChange, lists = [], users = [] }: { value: SegmentGroup; onChange: (g: SegmentGroup) => void; lists?: Named[]; users?: Named[] }) {
   const set = (conditions: SegmentGroup["conditions"]) => onChange({ ...value, conditions });
   return (
     <div className="space-y-2">
@@ -206,6 +221,7 @@ export function SegmentBuilder({ value, onChange, lists = [] }: { value: Segment
               key={i}
               index={i}
               lists={lists}
+              users={users}
               condition={c}
               onChange={(nc) => set(value.conditions.map((x, j) => (j === i ? nc : x)))}
               onRemove={() => set(value.conditions.filter((_, j) => j !== i))}

@@ -31,6 +31,10 @@ export async function startBulkAction(orgId: ObjectId, actor: Actor, body: z.out
   if (body.action.kind === "add_to_list" && !(await scoped(orgId)("contact_lists").findOne({ _id: new ObjectId(body.action.listId) }, { projection: { _id: 1 } }))) {
     throw new ApiError("not_found", "List not found");
   }
+  // An owner must be an active teammate of this organization.
+  if (body.action.kind === "set_owner" && body.action.ownerId && !(await scoped(orgId)("users").findOne({ _id: new ObjectId(body.action.ownerId), active: true }, { projection: { _id: 1 } }))) {
+    throw new ApiError("not_found", "That teammate was not found");
+  }
   const { count } = await countContacts(orgId, { q, definition }, COUNT_CAP);
   if (count === 0) return { matched: 0, message: "No contact matches the selection: nothing was changed." };
   if ((body.action.kind === "delete" || body.action.kind === "erase") && body.confirmCount !== count) {
@@ -79,6 +83,10 @@ async function apply(orgId: ObjectId, action: BulkAction, contacts: ContactDoc[]
       // Two idempotent steps (add the new name, drop the old): a repeat of the batch changes nothing.
       await db("contacts").updateMany({ _id: { $in: ids }, tags: action.from }, { $addToSet: { tags: action.to }, $set: { updatedAt } });
       return (await db("contacts").updateMany({ _id: { $in: ids }, tags: action.from }, { $pull: { tags: action.from } })).modifiedCount;
+    }
+    case "set_owner": {
+      const ownerId = action.ownerId ? new ObjectId(action.ownerId) : null;
+      return (await db("contacts").updateMany({ _id: { $in: ids }, ownerId: { $ne: ownerId } }, { $set: { ownerId, updatedAt } })).modifiedCount;
     }
     case "add_to_list":
       return (await db("contacts").updateMany({ _id: { $in: ids } }, { $addToSet: { listIds: new ObjectId(action.listId) }, $set: { updatedAt } })).modifiedCount;

@@ -22,11 +22,12 @@ const TIMELINE_EACH = 50;
  */
 export async function contactProfile(orgId: ObjectId, id: ObjectId) {
   const db = scoped(orgId);
-  const [contact, conversations, consent, activity] = await Promise.all([
+  const [contact, conversations, consent, activity, merges] = await Promise.all([
     db("contacts").findOne({ _id: id }),
     db("conversations").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("consent_events").find({ contactId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("activity_logs").find({ entityType: "contact", entityId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
+    db("contact_merges").find({ survivorId: id }, { sort: { createdAt: -1 }, limit: 10 }).toArray(),
   ]);
   if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
   const timeline: TimelineEntry[] = [
@@ -57,6 +58,10 @@ export async function contactProfile(orgId: ObjectId, id: ObjectId) {
     conversations: conversations.map(toConversationResponse),
     consentHistory: consent.map((e) => ({ at: e.at.toISOString(), state: e.state, channel: e.channel, source: e.source, detail: e.detail })),
     timeline,
+    /** Merges into this contact that can still be undone. */
+    merges: merges
+      .filter((m) => m.status === "done" && m.undoUntil > new Date())
+      .map((m) => ({ id: m._id.toHexString(), name: m.merged.name ?? m.merged.profileName ?? m.merged.phone ?? "a contact", at: m.createdAt.toISOString(), undoUntil: m.undoUntil.toISOString() })),
   };
 }
 export type ContactProfile = Awaited<ReturnType<typeof contactProfile>>;

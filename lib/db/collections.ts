@@ -5,6 +5,7 @@ import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, C
 import type { TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
 import type { ConsentEventDoc, ContactDoc, ContactListDoc, ContactTagDoc, SuppressionDoc } from "@/lib/schemas/contact";
 import type { ContactBulkActionDoc } from "@/lib/schemas/contact-bulk";
+import type { ContactMergeDoc } from "@/lib/schemas/contact-merge";
 import type { ContactImportDoc } from "@/lib/schemas/contact-import";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { SegmentDoc } from "@/lib/schemas/segment";
@@ -33,6 +34,7 @@ export type Docs = {
   contact_lists: ContactListDoc;
   suppressions: SuppressionDoc;
   contact_tags: ContactTagDoc;
+  contact_merges: ContactMergeDoc;
   contact_bulk_actions: ContactBulkActionDoc;
   conversations: ConversationDoc;
   messages: MessageDoc;

@@ -46,6 +46,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   contact_lists: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   suppressions: [{ key: { orgId: 1, hash: 1 }, name: "org_hash_unique", unique: true }],
   contact_tags: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
+  // A contact's merges for its page (undo), newest first.
+  contact_merges: [{ key: { orgId: 1, survivorId: 1, createdAt: -1 }, name: "org_survivor_created" }],
   segments: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   // Read by _id only (the progress bar, the job).
   contact_bulk_actions: [],
@@ -157,6 +159,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   tickets: [
     { key: { orgId: 1, number: 1 }, name: "org_number_unique", unique: true },
     { key: { orgId: 1, status: 1, updatedAt: -1 }, name: "org_status_updated" },
+    // A contact's tickets (its page, a merge).
+    { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact_created" },
   ],
   // Read by _id only.
   platform_state: [],

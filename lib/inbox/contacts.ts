@@ -1,4 +1,4 @@
-import type { ObjectId } from "mongodb";
+import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import type { SessionUser } from "@/lib/auth/session";
@@ -24,6 +24,7 @@ export function toContactResponse(c: ContactDoc): ContactResponse {
     consent: { ...c.consent, changedAt: c.consent.changedAt?.toISOString() ?? null },
     source: { kind: c.source.kind, referral: unescapeKeys(c.source.referral), at: c.source.at.toISOString() },
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
+    ownerId: c.ownerId?.toHexString() ?? null,
     createdAt: c.createdAt.toISOString(),
   };
 }
@@ -73,12 +74,21 @@ export async function getContactPanel(user: ContactViewer, id: ObjectId) {
   };
 }
 
-type ContactPatch = Partial<Pick<ContactDoc, "name" | "email" | "company" | "tags" | "customFields">>;
+type ContactPatch = Partial<Pick<ContactDoc, "name" | "email" | "company" | "tags" | "customFields" | "ownerId">>;
+type ContactPatchInput = Omit<ContactPatch, "ownerId"> & { ownerId?: string | null };
 
 /** Inline edits from the contact panel; a new name also updates the snapshot every conversation of the contact carries. */
-export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId, patch: ContactPatch): Promise<ContactDoc> {
+export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId, input: ContactPatchInput): Promise<ContactDoc> {
   const db = scoped(orgId);
   const before = await getContactOrThrow(orgId, id);
+  const { ownerId, ...rest } = input;
+  const patch: ContactPatch = { ...rest };
+  if (ownerId !== undefined) {
+    if (ownerId && !(await db("users").findOne({ _id: new ObjectId(ownerId), active: true }, { projection: { _id: 1 } }))) {
+      throw new ApiError("unprocessable_entity", "ownerId: that teammate was not found");
+    }
+    patch.ownerId = ownerId ? new ObjectId(ownerId) : null;
+  }
   const changed = Object.fromEntries(
     Object.entries(patch).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof ContactPatch])),
   ) as ContactPatch;

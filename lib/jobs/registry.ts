@@ -7,6 +7,7 @@ import { mediaDownloadJob } from "@/lib/whatsapp/media-download-job";
 import { conversationAssignJob } from "@/lib/inbox/assign-job";
 import { wakeSnoozedJob } from "@/lib/inbox/wake-snoozed-job";
 import { consentConfirmationJob } from "@/lib/webhook/consent-confirmation-job";
+import { contactImportJob } from "@/lib/contacts/import/import-job";
 import { contactsBulkJob } from "@/lib/contacts/bulk-job";
 
 /**
@@ -21,6 +22,7 @@ export const jobs = {
   "ai-reply": aiReplyJob,
   "ai-analyze": aiAnalyzeJob,
   "consent-confirmation": consentConfirmationJob,
+  "contact-import": contactImportJob,
   "contacts-bulk": contactsBulkJob,
 } satisfies Record<string, Job>;
 

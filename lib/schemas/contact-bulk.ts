@@ -10,6 +10,8 @@ export const bulkAction = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("remove_tags"), tags }),
   /** Renames a tag on every contact that has it; into an existing tag, that is a merge of the two. */
   z.strictObject({ kind: z.literal("rename_tag"), from: z.string().min(1).max(40), to: z.string().min(1).max(40) }),
+  /** A teammate becomes the owner of every match (null: nobody). */
+  z.strictObject({ kind: z.literal("set_owner"), ownerId: idString.nullable() }),
   z.strictObject({ kind: z.literal("add_to_list"), listId: idString }),
   z.strictObject({ kind: z.literal("remove_from_list"), listId: idString }),
   /** Deletes the contacts with their conversations, messages and consent entries. */

@@ -31,6 +31,8 @@ export const contactDoc = z.object({
    * segment can combine a list with any other condition in one query. Missing: on no list.
    */
   listIds: z.array(objectId).optional(),
+  /** The teammate responsible for this customer (set by hand or a bulk action). Missing: nobody. */
+  ownerId: objectId.nullable().optional(),
   customFields: z.record(z.string(), z.string()),
   consent: z.object({
     state: z.enum(consentStates),
@@ -137,6 +139,8 @@ export const updateContactBody = z
       .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_ -]{0,39}$/, "custom field names are 1-40 letters, digits, spaces, _ or -"), z.string().max(500))
       .refine((r) => Object.keys(r).length <= 50, "at most 50 custom fields")
       .optional(),
+    /** A teammate's id, or null for nobody. */
+    ownerId: idString.nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 
@@ -153,6 +157,7 @@ export const contactResponse = z.object({
   consent: z.object({ state: z.enum(consentStates), marketing: z.boolean(), changedAt: z.string().nullable(), source: z.string().nullable() }),
   source: z.object({ kind: z.string(), referral: z.record(z.string(), z.unknown()).nullable(), at: z.string() }),
   lastInboundAt: z.string().nullable(),
+  ownerId: z.string().nullable(),
   createdAt: z.string(),
 });
 export type ContactResponse = z.infer<typeof contactResponse>;

@@ -9,7 +9,7 @@ import { consentStates, contactSource } from "./contact";
  */
 
 /** What a field holds decides which operators it takes. */
-export const segmentFieldTypes = ["text", "tags", "lists", "enum", "boolean", "date"] as const;
+export const segmentFieldTypes = ["text", "tags", "lists", "user", "enum", "boolean", "date"] as const;
 export type SegmentFieldType = (typeof segmentFieldTypes)[number];
 
 export const operatorsByType = {
@@ -17,6 +17,8 @@ export const operatorsByType = {
   tags: ["has_any", "has_all", "has_none", "is_set", "is_not_set"],
   /** Values are list ids. */
   lists: ["has_any", "has_none"],
+  /** Values are user ids. */
+  user: ["is_any_of", "is_none_of", "is_set", "is_not_set"],
   enum: ["is", "is_not", "is_any_of", "is_none_of"],
   boolean: ["is_true", "is_false"],
   date: ["before", "after", "between", "in_last_days", "more_than_days_ago", "is_set", "is_not_set"],
@@ -33,6 +35,7 @@ export const segmentFields = {
   company: { label: "Company", type: "text" },
   tags: { label: "Tags", type: "tags" },
   listIds: { label: "Lists", type: "lists" },
+  ownerId: { label: "Owner", type: "user" },
   "consent.state": { label: "Consent", type: "enum", values: consentStates },
   "consent.marketing": { label: "Marketing allowed", type: "boolean" },
   "source.kind": { label: "Source", type: "enum", values: contactSource.shape.kind.options },

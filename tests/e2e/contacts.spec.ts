@@ -93,6 +93,33 @@ test.describe("contacts directory", () => {
     await expect(page.getByTestId("contact-timeline")).toContainText("created by");
   });
 
+  test("a supervisor merges two contacts that share an email, keeping the other's name, and undoes it", async ({ page }) => {
+    await signIn(page, demo.supervisor);
+    const email = `${RUN}@merge.example`;
+    const made: string[] = [];
+    for (const [i, name] of [`${RUN} Kim`, `${RUN} Kimberly`].entries()) {
+      const res = await page.request.post("/api/contacts", { data: { phone: `+447700${String(800_000 + (Date.now() % 90_000) + i).slice(-6)}`, name, email } });
+      expect(res.status(), await res.text()).toBe(201);
+      made.push((await res.json()).contact.id);
+    }
+    await page.goto("/contacts");
+    await page.getByRole("link", { name: "Duplicates" }).click();
+    const pair = page.getByTestId("duplicate-pair").filter({ hasText: `${RUN} Kimberly` });
+    await expect(pair).toContainText("same email");
+    // Whichever stays, it keeps the longer name.
+    await pair.getByRole("group", { name: "Keep" }).getByRole("radio", { name: `${RUN} Kimberly`, exact: true }).check();
+    page.once("dialog", (d) => d.accept());
+    await pair.getByRole("button", { name: "Merge" }).click();
+    await expect(page.getByRole("status")).toContainText("was merged into");
+    await expect(page.getByTestId("duplicate-pair").filter({ hasText: `${RUN} Kimberly` })).toHaveCount(0);
+    const after = await (await page.request.get(`/api/contacts?q=${encodeURIComponent(`${RUN} kim`)}`)).json();
+    expect(after.contacts.map((c: { name: string }) => c.name)).toEqual([`${RUN} Kimberly`]);
+
+    await page.getByRole("button", { name: "Undo" }).click();
+    await expect(page.getByTestId("duplicate-pair").filter({ hasText: `${RUN} Kimberly` })).toHaveCount(1);
+    for (const id of made) expect((await page.request.get(`/api/contacts/${id}`)).status()).toBe(200);
+  });
+
   test("an agent has no contacts directory", async ({ page }) => {
     await signIn(page, demo.agent);
     await expect(page.getByRole("link", { name: "Contacts", exact: true })).toHaveCount(0);

@@ -1,6 +1,7 @@
 import { startBulkAction } from "@/lib/contacts/bulk";
 import { createContact } from "@/lib/contacts/directory";
 import { createContactList } from "@/lib/contacts/lists";
+import { mergeContacts } from "@/lib/contacts/merge";
 import { createSegment } from "@/lib/contacts/segments/store";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -123,6 +124,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/contacts/[id]/data": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/erase": async (fx) => ({ id: await fx.freshContact() }),
   "/api/contacts/bulk/[id]": async (fx) => ({ id: await fx.freshBulkAction() }),
+  "/api/contacts/merges/[id]/undo": async (fx) => ({ id: await fx.freshMerge() }),
   "/api/conversations/[id]": (fx) => ({ id: fx.conversationId }),
   "/api/conversations/[id]/analyze": (fx) => ({ id: fx.conversationId }),
   "/api/conversations/[id]/assignee": (fx) => ({ id: fx.conversationId }),
@@ -175,6 +177,11 @@ async function createFixtures() {
     webhookEventId: event._id.toHexString(),
     freshCannedResponse: async () => (await createCannedResponse(orgId, actor, { shortcut: `s${randomUUID().slice(0, 8)}`, title: "Hi", body: "Hello!" }))._id.toHexString(),
     freshContact: async () => (await createContact(orgId, actor, { phone: `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}` }))._id.toHexString(),
+    freshMerge: async () => {
+      const phone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+      const [a, b] = [await createContact(orgId, actor, { phone: phone() }), await createContact(orgId, actor, { phone: phone() })];
+      return (await mergeContacts(orgId, actor, { survivorId: a._id.toHexString(), mergedId: b._id.toHexString() }))._id.toHexString();
+    },
     freshList: async () => (await createContactList(orgId, actor, { name: `l${randomUUID().slice(0, 8)}` }))._id.toHexString(),
     freshBulkAction: async () => {
       const started = await startBulkAction(orgId, actor, { action: { kind: "add_tags", tags: ["matrix"] } });

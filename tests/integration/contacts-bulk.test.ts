@@ -135,6 +135,24 @@ describe("bulk actions over every match, not only the page on screen", () => {
   });
 });
 
+describe("owners", () => {
+  it("sets an owner on every match, filters by owner, and refuses someone who is not a teammate here", async () => {
+    const { orgId, users } = await createOrg();
+    const other = await createOrg("Other");
+    await many(orgId, 12);
+    const leads: SegmentGroup = { match: "all", conditions: [{ field: "tags", op: "has_any", value: ["lead"] }] };
+    const set = await startBulk(users.supervisor, { action: { kind: "set_owner", ownerId: users.agent._id.toHexString() }, definition: leads });
+    await expect.poll(async () => (await progress(users.supervisor, set.body.bulkAction.id)).status, { timeout: 20_000 }).toBe("done");
+    const owned: SegmentGroup = { match: "all", conditions: [{ field: "ownerId", op: "is_any_of", value: [users.agent._id.toHexString()] }] };
+    expect(await (await countRoute(await request(users.viewer, `/api/contacts/count?filter=${encodeFilter(owned)}`), routeParams({}))).json()).toEqual({ count: 4, capped: false });
+    const outsider = await startBulk(users.supervisor, { action: { kind: "set_owner", ownerId: other.users.agent._id.toHexString() } });
+    expect(outsider).toEqual({ status: 404, body: { error: { code: "not_found", message: "That teammate was not found" } } });
+    const nobody = await startBulk(users.supervisor, { action: { kind: "set_owner", ownerId: null }, definition: owned });
+    await expect.poll(async () => (await progress(users.supervisor, nobody.body.bulkAction.id)).status, { timeout: 20_000 }).toBe("done");
+    expect(await scoped(orgId)("contacts").countDocuments({ ownerId: { $ne: null } })).toBe(0);
+  });
+});
+
 describe("static lists", () => {
   it("puts every match of a filter on a list, which then works as a segment condition, and deleting the list clears the membership", async () => {
     const { orgId, users } = await createOrg();

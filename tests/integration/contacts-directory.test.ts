@@ -1,6 +1,7 @@
 import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { GET as countRoute } from "@/app/api/contacts/count/route";
+import { PATCH as patchRoute } from "@/app/api/contacts/[id]/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/contacts/route";
 import { DELETE as deleteSegmentRoute, GET as getSegmentRoute, PUT as putSegmentRoute } from "@/app/api/segments/[id]/route";
 import { POST as previewRoute } from "@/app/api/segments/preview/route";
@@ -143,6 +144,22 @@ describe("the contacts directory", () => {
     expect((await list(users.viewer)).status).toBe(200);
     const viewerCreates = await createRoute(await request(users.viewer, "/api/contacts", { method: "POST", body: { phone: "+14155550100" } }), routeParams({}));
     expect(viewerCreates.status).toBe(403);
+  });
+});
+
+describe("a contact's owner", () => {
+  it("is set and cleared through the contact's PATCH, and only to a teammate of the organization", async () => {
+    const { orgId, users } = await createOrg();
+    const other = await createOrg("Other");
+    const c = await contact(orgId, { name: "Owned" });
+    const patch = async (ownerId: string | null) => {
+      const res = await patchRoute(await request(users.supervisor, `/api/contacts/${c._id}`, { method: "PATCH", body: { ownerId } }), routeParams({ id: c._id.toHexString() }));
+      return { status: res.status, body: await res.json() };
+    };
+    expect((await patch(users.agent._id.toHexString())).body.contact.ownerId).toBe(users.agent._id.toHexString());
+    expect(await patch(other.users.agent._id.toHexString())).toEqual({ status: 422, body: { error: { code: "unprocessable_entity", message: "ownerId: that teammate was not found" } } });
+    expect((await patch(null)).body.contact.ownerId).toBeNull();
+    expect(await scoped(orgId)("activity_logs").countDocuments({ action: "contact.updated", entityId: c._id })).toBe(2);
   });
 });
 

@@ -55,6 +55,15 @@ describe("segment compiler: every operator", () => {
     expect(refused({ match: "all", conditions: [{ field: "listIds", op: "has_any", value: ["vip"] }] })).toBe('definition.conditions[0]: "vip" is not a list id');
   });
 
+  it("owner: any of / none of the teammates, set, not set", () => {
+    const id = "6b119859e9521748fe31b3c3";
+    expect(one({ field: "ownerId", op: "is_any_of", value: [id] })).toEqual({ ownerId: { $in: [new ObjectId(id)] } });
+    expect(one({ field: "ownerId", op: "is_none_of", value: [id] })).toEqual({ ownerId: { $nin: [new ObjectId(id)] } });
+    expect(one({ field: "ownerId", op: "is_set" })).toEqual({ ownerId: { $ne: null } });
+    expect(one({ field: "ownerId", op: "is_not_set" })).toEqual({ ownerId: null });
+    expect(refused({ match: "all", conditions: [{ field: "ownerId", op: "is_any_of", value: ["ana"] }] })).toBe('definition.conditions[0]: "ana" is not a user id');
+  });
+
   it("enum: is, is not, any of, none of, with the known values only", () => {
     expect(one({ field: "consent.state", op: "is", value: "opted_in" })).toEqual({ "consent.state": "opted_in" });
     expect(one({ field: "consent.state", op: "is_not", value: "opted_out" })).toEqual({ "consent.state": { $ne: "opted_out" } });
@@ -92,7 +101,7 @@ describe("segment compiler: every operator", () => {
     for (const [field, spec] of Object.entries(segmentFields)) {
       for (const op of operatorsByType[spec.type]) {
         const value =
-          spec.type === "lists" ? ["6b119859e9521748fe31b3c2"] : "values" in spec ? (Array.isArray(sample[op]) ? [spec.values[0]] : spec.values[0]) : sample[op];
+          spec.type === "lists" || spec.type === "user" ? ["6b119859e9521748fe31b3c2"] : "values" in spec ? (Array.isArray(sample[op]) ? [spec.values[0]] : spec.values[0]) : sample[op];
         expect(Object.keys(one({ field, op, value })).length, `${field} ${op}`).toBeGreaterThan(0);
       }
     }

@@ -7,6 +7,7 @@ import { resolveListQuery } from "@/lib/contacts/list-query";
 import { listContactLists, toContactListResponse } from "@/lib/contacts/lists";
 import { listSegments, toSegmentResponse } from "@/lib/contacts/segments/store";
 import { tagColorMap } from "@/lib/contacts/tags";
+import { listAssignees } from "@/lib/team/users";
 import { toContactResponse } from "@/lib/inbox/contacts";
 import { contactListQuery, contactListSearch } from "@/lib/schemas/contact-directory";
 
@@ -19,10 +20,11 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
   const user = await requirePageUser("view:contacts");
   const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
   const parsed = contactListQuery.safeParse(raw);
-  const [segments, lists, tagColors] = await Promise.all([
+  const [segments, lists, tagColors, owners] = await Promise.all([
     listSegments(user.orgId).then((s) => s.map(toSegmentResponse)),
     listContactLists(user.orgId).then((l) => l.map(toContactListResponse)),
     tagColorMap(user.orgId),
+    listAssignees(user.orgId).then((a) => a.map(({ id, name }) => ({ id, name }))),
   ]);
   let initialPage = { contacts: [] as ReturnType<typeof toContactResponse>[], nextCursor: null as string | null };
   // Matches no client query unless the first page below was rendered.
@@ -37,5 +39,5 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
       // Left to the client, which shows the API's message for the same query.
     }
   }
-  return <ContactsDirectory segments={segments} lists={lists} tagColors={tagColors} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
+  return <ContactsDirectory segments={segments} lists={lists} owners={owners} tagColors={tagColors} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
 }

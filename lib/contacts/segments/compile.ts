@@ -119,13 +119,31 @@ function compileTags(f: Field, c: SegmentCondition, where: string): Filter<Conta
   throw invalid(where, `${f.label} does not take "${c.op}"`);
 }
 
-function compileLists(f: Field, c: SegmentCondition, where: string): Filter<ContactDoc> {
-  const ids = texts(c, where).map((v) => {
-    if (!/^[a-f0-9]{24}$/i.test(v)) throw invalid(where, `"${v}" is not a list id`);
+function ids(c: SegmentCondition, where: string, what: string): ObjectId[] {
+  return texts(c, where).map((v) => {
+    if (!/^[a-f0-9]{24}$/i.test(v)) throw invalid(where, `"${v}" is not a ${what} id`);
     return new ObjectId(v);
   });
-  if (c.op === "has_any") return { [f.path]: { $in: ids } };
-  if (c.op === "has_none") return { [f.path]: { $nin: ids } };
+}
+
+function compileUser(f: Field, c: SegmentCondition, where: string): Filter<ContactDoc> {
+  switch (c.op) {
+    case "is_any_of":
+      return { [f.path]: { $in: ids(c, where, "user") } };
+    case "is_none_of":
+      return { [f.path]: { $nin: ids(c, where, "user") } };
+    case "is_set":
+      return { [f.path]: { $ne: null } };
+    case "is_not_set":
+      return { [f.path]: null };
+  }
+  throw invalid(where, `${f.label} does not take "${c.op}"`);
+}
+
+function compileLists(f: Field, c: SegmentCondition, where: string): Filter<ContactDoc> {
+  const listIds = ids(c, where, "list");
+  if (c.op === "has_any") return { [f.path]: { $in: listIds } };
+  if (c.op === "has_none") return { [f.path]: { $nin: listIds } };
   throw invalid(where, `${f.label} does not take "${c.op}"`);
 }
 
@@ -187,6 +205,8 @@ function compileCondition(c: SegmentCondition, where: string, now: Date): Filter
       return compileTags(f, c, where);
     case "lists":
       return compileLists(f, c, where);
+    case "user":
+      return compileUser(f, c, where);
     case "enum":
       return compileEnum(f, c, where);
     case "boolean":

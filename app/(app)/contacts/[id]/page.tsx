@@ -3,10 +3,12 @@ import { ObjectId } from "mongodb";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ContactProfileEditor } from "@/components/contacts/contact-profile-editor";
+import { UndoMergeButton } from "@/components/contacts/undo-merge-button";
 import { ApiError } from "@/lib/api/errors";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { contactProfile, type ContactProfile } from "@/lib/contacts/profile";
+import { listAssignees } from "@/lib/team/users";
 
 export const metadata: Metadata = { title: "Contact" };
 
@@ -20,21 +22,40 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   if (!ObjectId.isValid(id) || id.length !== 24) notFound();
   let profile: ContactProfile;
+  const owners = (await listAssignees(user.orgId)).map(({ id, name }) => ({ id, name }));
   try {
     profile = await contactProfile(user.orgId, new ObjectId(id));
   } catch (err) {
     if (err instanceof ApiError && err.code === "not_found") notFound();
     throw err;
   }
-  const { contact, timeline, consentHistory } = profile;
+  const { contact, timeline, consentHistory, merges } = profile;
+  const canManage = can(user.role, "manage:contacts");
   return (
     <div className="mx-auto max-w-5xl space-y-4">
       <Link href="/contacts" className="text-sm text-brand-700 hover:underline">
         ← Contacts
       </Link>
       <div className="grid gap-4 lg:grid-cols-[20rem_1fr]">
-        <ContactProfileEditor contact={contact} canEdit={can(user.role, "manage:contacts")} />
+        <ContactProfileEditor contact={contact} canEdit={canManage} owners={owners} />
         <div className="space-y-4">
+          {merges.length > 0 && (
+            <section aria-labelledby="merges-h" className="rounded-lg border border-slate-200 bg-white p-4">
+              <h2 id="merges-h" className="text-base font-semibold">
+                Merged into this contact
+              </h2>
+              <ul className="mt-2 space-y-2 text-sm">
+                {merges.map((m) => (
+                  <li key={m.id} className="flex flex-wrap items-center justify-between gap-2">
+                    <span>
+                      {m.name} · {when(m.at)} <span className="text-slate-500">(undo until {new Date(m.undoUntil).toLocaleDateString()})</span>
+                    </span>
+                    {canManage && <UndoMergeButton mergeId={m.id} name={m.name} />}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           <section aria-labelledby="consent-h" className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="consent-h" className="text-base font-semibold">
               Consent: {contact.consent.state.replace("_", " ")}
