@@ -216,6 +216,11 @@ export function ContactsDirectory({
           <Link href="/contacts/duplicates" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
             Duplicates
           </Link>
+          {canManage && (
+            <Link href="/contacts/import" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
+              Import
+            </Link>
+          )}
           {canManage && <Button onClick={() => setCreating(true)}>New contact</Button>}
         </div>
       </div>

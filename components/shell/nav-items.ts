@@ -7,6 +7,7 @@ export const navItems: { href: string; label: string; permission?: Permission }[
   { href: "/", label: "Dashboard" },
   { href: "/team", label: "Team", permission: "manage:agents" },
   { href: "/settings/general", label: "Settings", permission: "system:admin" },
+  { href: "/settings/custom-fields", label: "Custom fields", permission: "system:admin" },
   { href: "/settings/canned-responses", label: "Saved replies", permission: "manage:canned_responses" },
   { href: "/settings/audit-log", label: "Audit log", permission: "system:admin" },
   { href: "/settings/whatsapp", label: "WhatsApp numbers", permission: "system:admin" },

@@ -8,6 +8,7 @@ import type { ContactListQuery, CreateContactBody } from "@/lib/schemas/contact-
 import type { SegmentGroup } from "@/lib/schemas/segment";
 import { queryTokens } from "@/lib/search/tokens";
 import { contactSearchTokens } from "./contact-fields";
+import { validateCustomFields } from "./custom-fields";
 import { compileSegment } from "./segments/compile";
 import { asSegmentQuery } from "./segments/run";
 
@@ -125,7 +126,7 @@ export async function createContact(orgId: ObjectId, actor: Actor, body: CreateC
     email: fields.email,
     company: fields.company,
     tags: body.tags ?? [],
-    customFields: body.customFields ?? {},
+    customFields: await validateCustomFields(orgId, body.customFields ?? {}),
     consent: { state: "unknown", marketing: false, changedAt: null, source: null },
     source: { kind: "manual", referral: null, at: now },
     lastInboundAt: null,

@@ -8,6 +8,7 @@ import type { ContactBulkActionDoc } from "@/lib/schemas/contact-bulk";
 import type { ContactMergeDoc } from "@/lib/schemas/contact-merge";
 import type { ContactImportDoc } from "@/lib/schemas/contact-import";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
+import type { CustomFieldDefinitionDoc } from "@/lib/schemas/custom-field";
 import type { SegmentDoc } from "@/lib/schemas/segment";
 import type { CampaignDoc, CampaignRecipientDoc } from "@/lib/schemas/marketing";
 import type { MessageDoc, OrphanStatusDoc } from "@/lib/schemas/message";
@@ -35,6 +36,7 @@ export type Docs = {
   suppressions: SuppressionDoc;
   contact_tags: ContactTagDoc;
   contact_merges: ContactMergeDoc;
+  custom_field_definitions: CustomFieldDefinitionDoc;
   contact_bulk_actions: ContactBulkActionDoc;
   conversations: ConversationDoc;
   messages: MessageDoc;

@@ -46,6 +46,7 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   contact_lists: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   suppressions: [{ key: { orgId: 1, hash: 1 }, name: "org_hash_unique", unique: true }],
   contact_tags: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
+  custom_field_definitions: [{ key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true }],
   // A contact's merges for its page (undo), newest first.
   contact_merges: [{ key: { orgId: 1, survivorId: 1, createdAt: -1 }, name: "org_survivor_created" }],
   segments: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],

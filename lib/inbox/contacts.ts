@@ -7,6 +7,7 @@ import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { contactSearchTokens, refreshConversationSnapshots, touchesConversations } from "@/lib/contacts/contact-fields";
+import { validateCustomFields } from "@/lib/contacts/custom-fields";
 import { seesAll, visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
 
@@ -83,6 +84,8 @@ export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId,
   const before = await getContactOrThrow(orgId, id);
   const { ownerId, ...rest } = input;
   const patch: ContactPatch = { ...rest };
+  // Typed custom fields (lib/contacts/custom-fields.ts): normalised, or a 422 naming the field.
+  if (patch.customFields) patch.customFields = await validateCustomFields(orgId, patch.customFields);
   if (ownerId !== undefined) {
     if (ownerId && !(await db("users").findOne({ _id: new ObjectId(ownerId), active: true }, { projection: { _id: 1 } }))) {
       throw new ApiError("unprocessable_entity", "ownerId: that teammate was not found");

@@ -83,6 +83,8 @@ export const importOptions = z.object({
   onExisting: z.enum(["update", "skip"]),
   /** Added to every imported row's contact. */
   tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(30, "at most 30 tags").default([]),
+  /** A static list every imported row's contact is put on (lib/contacts/lists.ts). */
+  listId: z.string().regex(/^[a-f0-9]{24}$/i, "must be a list id").nullable().default(null),
   /** The evidence for a consent column (e.g. "signup form 2025"), kept in the consent ledger. */
   consentSource: z
     .string()
@@ -103,7 +105,7 @@ export const importConfig = z
   });
 export type ImportConfig = z.output<typeof importConfig>;
 
-export const importIssueCodes = ["malformed_row", "invalid_phone", "missing_identity", "invalid_email", "invalid_consent", "invalid_date", "too_long"] as const;
+export const importIssueCodes = ["malformed_row", "invalid_phone", "missing_identity", "invalid_email", "invalid_consent", "invalid_date", "too_long", "bad_field_type", "erased"] as const;
 export type ImportIssueCode = (typeof importIssueCodes)[number];
 
 /** A problem with one row; `column` is null for a row the CSV parser could not read. */

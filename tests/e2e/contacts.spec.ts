@@ -120,6 +120,29 @@ test.describe("contacts directory", () => {
     for (const id of made) expect((await page.request.get(`/api/contacts/${id}`)).status()).toBe(200);
   });
 
+  test("a supervisor imports a CSV: columns mapped by their names, the dry run names the bad rows, the good ones arrive", async ({ page }) => {
+    await signIn(page, demo.supervisor);
+    await page.goto("/contacts");
+    await page.getByRole("link", { name: "Import" }).click();
+    const n = Date.now() % 90_000;
+    const csv = `Full name;Phone;Company\n${RUN} Imported One;+44 7700 ${String(700_000 + n).slice(-6)};Acme\n${RUN} Imported Two;+44 7700 ${String(600_000 + n).slice(-6)};Acme\n${RUN} Broken;12;Acme\n`;
+    await page.getByLabel("CSV file").setInputFiles({ name: "fair.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    const mapping = page.getByRole("region", { name: "Column mapping" });
+    await expect(mapping.getByLabel("Column Phone becomes")).toHaveValue("field:phone");
+    await mapping.getByLabel("Column Full name becomes").selectOption({ label: "Name" });
+    await mapping.getByLabel("Column Company becomes").selectOption({ label: "Company" });
+    await page.getByRole("button", { name: "Check the file" }).click();
+    const dry = page.getByTestId("dry-run");
+    await expect(dry.getByRole("status")).toContainText("3 rows: 2 new");
+    await expect(dry.getByTestId("dry-run-issue")).toHaveCount(1);
+    await expect(dry.getByTestId("dry-run-issue")).toContainText('"12" is not a valid');
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await expect(page.getByTestId("import-progress").getByRole("status")).toContainText("Imported: 2 new", { timeout: 30_000 });
+    await page.getByRole("link", { name: "See the contacts" }).click();
+    await page.getByLabel("Search").fill(`${RUN} imported`);
+    await expect(page.getByTestId("contact-row")).toHaveCount(2);
+  });
+
   test("an agent has no contacts directory", async ({ page }) => {
     await signIn(page, demo.agent);
     await expect(page.getByRole("link", { name: "Contacts", exact: true })).toHaveCount(0);

@@ -1,5 +1,7 @@
 import { startBulkAction } from "@/lib/contacts/bulk";
 import { createContact } from "@/lib/contacts/directory";
+import { createCustomField } from "@/lib/contacts/custom-fields";
+import { createImport } from "@/lib/contacts/import/imports";
 import { createContactList } from "@/lib/contacts/lists";
 import { mergeContacts } from "@/lib/contacts/merge";
 import { createSegment } from "@/lib/contacts/segments/store";
@@ -119,6 +121,10 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/ai-agents/[id]/test": (fx) => ({ id: fx.agentId }),
   "/api/auth/[...nextauth]": () => ({ nextauth: ["session"] }),
   "/api/canned-responses/[id]": async (fx) => ({ id: await fx.freshCannedResponse() }),
+  "/api/contact-imports/[id]": async (fx) => ({ id: await fx.freshImport() }),
+  "/api/contact-imports/[id]/dry-run": async (fx) => ({ id: await fx.freshImport() }),
+  "/api/contact-imports/[id]/report": async (fx) => ({ id: await fx.freshImport() }),
+  "/api/contact-imports/[id]/start": async (fx) => ({ id: await fx.freshImport() }),
   "/api/contact-lists/[id]": async (fx) => ({ id: await fx.freshList() }),
   "/api/contacts/[id]": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/data": (fx) => ({ id: fx.contactId }),
@@ -135,6 +141,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/conversations/[id]/status": (fx) => ({ id: fx.conversationId }),
   "/api/conversations/[id]/suggestions": (fx) => ({ id: fx.conversationId }),
   "/api/cron/[name]": () => ({ name: "wake-snoozed" }),
+  "/api/custom-fields/[id]": async (fx) => ({ id: await fx.freshCustomField() }),
   "/api/jobs-admin/[id]/retry": async (fx) => ({ id: await fx.freshFailedRun() }),
   "/api/jobs/[name]": () => ({ name: "wake-snoozed" }),
   "/api/knowledge-articles/[id]": async (fx) => ({ id: await fx.freshArticle() }),
@@ -182,6 +189,8 @@ async function createFixtures() {
       const [a, b] = [await createContact(orgId, actor, { phone: phone() }), await createContact(orgId, actor, { phone: phone() })];
       return (await mergeContacts(orgId, actor, { survivorId: a._id.toHexString(), mergedId: b._id.toHexString() }))._id.toHexString();
     },
+    freshImport: async () => (await createImport(orgId, { ...actor, id: users.admin._id }, { filename: "m.csv", bytes: new TextEncoder().encode("phone\n+14155550100\n") }))._id.toHexString(),
+    freshCustomField: async () => (await createCustomField(orgId, actor, { key: `f${randomUUID().slice(0, 8)}`, label: "F", type: "text", options: [], required: false, showInInbox: true }))._id.toHexString(),
     freshList: async () => (await createContactList(orgId, actor, { name: `l${randomUUID().slice(0, 8)}` }))._id.toHexString(),
     freshBulkAction: async () => {
       const started = await startBulkAction(orgId, actor, { action: { kind: "add_tags", tags: ["matrix"] } });
