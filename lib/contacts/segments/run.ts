@@ -20,13 +20,13 @@ export function asSegmentQuery<T>(fn: () => Promise<T>): Promise<T> {
   return withCommandScope(`${currentScope() ?? "app"}|${SEGMENT_SCOPE_TAG}`, fn);
 }
 
-/** The live count of a segment, up to `cap`. */
 /** A segment's filter as audiences use it: erased contacts (tombstones) are never part of one. */
 export function audienceFilter(definition: SegmentGroup): Filter<ContactDoc> {
   const compiled = compileSegment(definition);
   return Object.keys(compiled).length ? { $and: [{ erasedAt: null }, compiled] } : { erasedAt: null };
 }
 
+/** The live count of a segment, up to `cap`. */
 export async function countSegment(orgId: ObjectId, definition: SegmentGroup, cap = 1_000_000): Promise<number> {
   const filter = audienceFilter(definition);
   return asSegmentQuery(() => scoped(orgId)("contacts").countDocuments(filter, { limit: cap }));
