@@ -8,10 +8,70 @@ import type { ContactResponse } from "@/lib/schemas/contact";
 import { sendJson } from "@/lib/swr/fetcher";
 
 /** The person's details, editable in place by those who manage contacts (the same PATCH the inbox panel uses). */
-export function ContactProfileEditor({ contact, canEdit, owners }: { contact: ContactResponse; canEdit: boolean; owners: { id: string; name: string }[] }) {
+type FieldDef = { key: string; label: string; type: string; options: string[]; required: boolean };
+
+/** An input for one custom field, by its type (values are text: "true"/"false", options joined by ", "). */
+function CustomInput({ def, value, onChange }: { def: FieldDef; value: string; onChange: (v: string) => void }) {
+  const cls = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm";
+  const label = `${def.label}${def.required ? " (required)" : ""}`;
+  if (def.type === "boolean" || def.type === "single_select") {
+    const opts = def.type === "boolean" ? [["true", "Yes"], ["false", "No"]] : def.options.map((o) => [o, o]);
+    return (
+      <label className="block text-sm font-medium text-slate-700">
+        {label}
+        <select className={cls} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">—</option>
+          {opts.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+  }
+  if (def.type === "multi_select") {
+    const chosen = value ? value.split(", ") : [];
+    return (
+      <fieldset className="text-sm">
+        <legend className="font-medium text-slate-700">{label}</legend>
+        {def.options.map((o) => (
+          <label key={o} className="mr-3 inline-flex items-center gap-1">
+            <input type="checkbox" checked={chosen.includes(o)} onChange={(e) => onChange((e.target.checked ? [...chosen, o] : chosen.filter((x) => x !== o)).join(", "))} />
+            {o}
+          </label>
+        ))}
+      </fieldset>
+    );
+  }
+  const type = { number: "number", date: "date", url: "url", phone: "tel" }[def.type] ?? "text";
+  return <TextField label={label} type={type} value={value} onChange={(e) => onChange(e.target.value)} />;
+}
+
+export function ContactProfileEditor({
+  contact,
+  canEdit,
+  owners,
+  customFields,
+}: {
+  contact: ContactResponse;
+  canEdit: boolean;
+  owners: { id: string; name: string }[];
+  customFields: FieldDef[];
+}) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
-  const [form, setForm] = useState({ name: contact.name ?? "", email: contact.email ?? "", company: contact.company ?? "", tags: contact.tags.join(", "), ownerId: contact.ownerId ?? "" });
+  const [form, setForm] = useState({
+    name: contact.name ?? "",
+    phone: contact.phone ?? "",
+    email: contact.email ?? "",
+    company: contact.company ?? "",
+    address: contact.address ?? "",
+    language: contact.language ?? "",
+    tags: contact.tags.join(", "),
+    ownerId: contact.ownerId ?? "",
+  });
+  const [custom, setCustom] = useState<Record<string, string>>(contact.customFields);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -22,10 +82,14 @@ export function ContactProfileEditor({ contact, canEdit, owners }: { contact: Co
     try {
       await sendJson(`/api/contacts/${contact.id}`, "PATCH", {
         name: form.name,
+        ...(form.phone.trim() && form.phone.trim() !== contact.phone ? { phone: form.phone.trim() } : {}),
         email: form.email,
         company: form.company,
+        address: form.address,
+        language: form.language,
         tags: form.tags.split(",").map((t) => t.trim()).filter(Boolean),
         ownerId: form.ownerId || null,
+        customFields: custom,
       });
       setEditing(false);
       router.refresh();
@@ -41,12 +105,14 @@ export function ContactProfileEditor({ contact, canEdit, owners }: { contact: Co
     ["WhatsApp name", contact.profileName],
     ["Email", contact.email],
     ["Company", contact.company],
+    ["Address", contact.address],
+    ["Language", contact.language],
     ["Tags", contact.tags.join(", ") || null],
     ["Owner", contact.ownerId ? (owners.find((o) => o.id === contact.ownerId)?.name ?? "Former teammate") : null],
     ["Source", contact.source.kind.replace(/_/g, " ")],
     ["Created", new Date(contact.createdAt).toLocaleDateString()],
     ["Last message", contact.lastInboundAt ? new Date(contact.lastInboundAt).toLocaleString() : "Never"],
-    ...Object.entries(contact.customFields).map(([k, v]) => [k, v] as [string, string]),
+    ...Object.entries(contact.customFields).map(([k, v]) => [customFields.find((f) => f.key === k)?.label ?? k, v] as [string, string]),
   ];
   return (
     <section aria-labelledby="contact-h" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
@@ -63,8 +129,14 @@ export function ContactProfileEditor({ contact, canEdit, owners }: { contact: Co
       {editing ? (
         <form onSubmit={save} className="space-y-2">
           <TextField label="Name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          <TextField label="Phone" type="tel" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} placeholder="+49 30 1234567" disabled={!contact.phone && !!contact.username} />
           <TextField label="Email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
           <TextField label="Company" value={form.company} onChange={(e) => setForm({ ...form, company: e.target.value })} />
+          <TextField label="Address" value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} />
+          <TextField label="Language" value={form.language} onChange={(e) => setForm({ ...form, language: e.target.value })} placeholder="en, de, pt-BR" />
+          {customFields.map((f) => (
+            <CustomInput key={f.key} def={f} value={custom[f.key] ?? ""} onChange={(v) => setCustom({ ...custom, [f.key]: v })} />
+          ))}
           <TextField label="Tags" value={form.tags} onChange={(e) => setForm({ ...form, tags: e.target.value })} />
           <SelectField label="Owner" value={form.ownerId} onChange={(e) => setForm({ ...form, ownerId: e.target.value })}>
             <option value="">Nobody</option>

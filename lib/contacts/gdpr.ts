@@ -36,12 +36,13 @@ export async function exportContactData(orgId: ObjectId, id: ObjectId) {
   if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
   const conversations = await db("conversations").find({ contactId: id }, { sort: { createdAt: -1 } }).toArray();
   const conversationIds = conversations.map((c) => c._id);
-  const [messages, consent, leadScore, journey, activity] = await Promise.all([
+  const [messages, consent, leadScore, journey, activity, notes] = await Promise.all([
     conversationIds.length ? db("messages").find({ conversationId: { $in: conversationIds } }, { sort: { sentAt: 1 }, limit: MAX_MESSAGES }).toArray() : [],
     db("consent_events").find({ contactId: id }, { sort: { at: -1 } }).toArray(),
     db("lead_scores").findOne({ contactId: id }),
     db("customer_journeys").findOne({ contactId: id }),
     db("activity_logs").find({ entityType: "contact", entityId: id }, { sort: { at: -1 }, limit: 1_000 }).toArray(),
+    db("contact_notes").find({ contactId: id }, { sort: { createdAt: -1 }, limit: 1_000 }).toArray(),
   ]);
   const strip = <T extends { orgId?: unknown; searchTokens?: unknown }>(d: T) => {
     const { orgId: _o, searchTokens: _s, ...rest } = d;
@@ -55,6 +56,7 @@ export async function exportContactData(orgId: ObjectId, id: ObjectId) {
     consentHistory: consent.map(strip),
     leadScore: leadScore ? strip(leadScore) : null,
     journey: journey ? strip(journey) : null,
+    notes: notes.map((n) => ({ at: n.createdAt, author: n.authorName, text: n.text })),
     auditLog: activity.map((a) => ({ at: a.at, action: a.action, actor: a.actorName, before: a.before, after: a.after })),
   };
 }
@@ -100,6 +102,7 @@ export async function eraseContact(orgId: ObjectId, actor: Actor | null, contact
   }
   await Promise.all([
     db("consent_events").updateMany({ contactId: id }, { $set: { detail: null } }),
+    db("contact_notes").deleteMany({ contactId: id }),
     db("lead_scores").deleteMany({ contactId: id }),
     db("customer_journeys").deleteMany({ contactId: id }),
   ]);
@@ -116,6 +119,9 @@ export async function eraseContact(orgId: ObjectId, actor: Actor | null, contact
         profileName: null,
         email: null,
         company: null,
+        address: null,
+        language: null,
+        ownerId: null,
         tags: [],
         listIds: [],
         customFields: {},

@@ -76,7 +76,7 @@ export async function mergeContacts(orgId: ObjectId, actor: Actor, body: z.outpu
     merged,
     survivorBefore: {
       identityKey: survivor.identityKey, phone: survivor.phone, waId: survivor.waId, bsuid: survivor.bsuid, username: survivor.username,
-      name: survivor.name, email: survivor.email, company: survivor.company, tags: survivor.tags, listIds: survivor.listIds ?? [], customFields: survivor.customFields,
+      name: survivor.name, email: survivor.email, company: survivor.company, address: survivor.address ?? null, language: survivor.language ?? null, tags: survivor.tags, listIds: survivor.listIds ?? [], customFields: survivor.customFields,
     },
     movedConversations: [],
     movedConsentEventIds: [],
@@ -109,6 +109,7 @@ export async function mergeContacts(orgId: ObjectId, actor: Actor, body: z.outpu
   if (conversationIds.length) await db("messages").updateMany({ conversationId: { $in: conversationIds } }, { $set: { contactId: survivor._id } });
   record.movedConsentEventIds = (await db("consent_events").find({ contactId: merged._id }, { projection: { _id: 1 } }).toArray()).map((e) => e._id);
   if (record.movedConsentEventIds.length) await db("consent_events").updateMany({ _id: { $in: record.movedConsentEventIds } }, { $set: { contactId: survivor._id } });
+  await db("contact_notes").updateMany({ contactId: merged._id }, { $set: { contactId: survivor._id } });
   record.movedTicketIds = (await db("tickets").find({ contactId: merged._id }, { projection: { _id: 1 } }).toArray()).map((t) => t._id);
   if (record.movedTicketIds.length) await db("tickets").updateMany({ _id: { $in: record.movedTicketIds } }, { $set: { contactId: survivor._id } });
   for (const [coll, flag] of [["lead_scores", "movedLeadScore"], ["customer_journeys", "movedJourney"]] as const) {
@@ -124,6 +125,8 @@ export async function mergeContacts(orgId: ObjectId, actor: Actor, body: z.outpu
     name: pick("name"),
     email: pick("email"),
     company: pick("company"),
+    address: survivor.address ?? merged.address ?? null,
+    language: survivor.language ?? merged.language ?? null,
     // A username-only survivor takes the merged contact's phone as its identity.
     phone: survivor.phone ?? merged.phone,
     waId: survivor.waId ?? merged.waId,

@@ -6,7 +6,7 @@ import { toConversationResponse } from "@/lib/inbox/responses";
 
 export type TimelineEntry = {
   at: string;
-  kind: "conversation" | "consent" | "activity";
+  kind: "conversation" | "consent" | "activity" | "note";
   title: string;
   detail: string | null;
   /** Where the entry can be opened (a conversation in the inbox). */
@@ -22,12 +22,13 @@ const TIMELINE_EACH = 50;
  */
 export async function contactProfile(orgId: ObjectId, id: ObjectId) {
   const db = scoped(orgId);
-  const [contact, conversations, consent, activity, merges] = await Promise.all([
+  const [contact, conversations, consent, activity, merges, notes] = await Promise.all([
     db("contacts").findOne({ _id: id }),
     db("conversations").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("consent_events").find({ contactId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("activity_logs").find({ entityType: "contact", entityId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("contact_merges").find({ survivorId: id }, { sort: { createdAt: -1 }, limit: 10 }).toArray(),
+    db("contact_notes").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
   ]);
   if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
   const timeline: TimelineEntry[] = [
@@ -43,6 +44,13 @@ export async function contactProfile(orgId: ObjectId, id: ObjectId) {
       kind: "consent" as const,
       title: `${e.state === "opted_out" ? "Opted out" : e.state === "opted_in" ? "Opted in" : "Consent unknown"}${e.channel === "marketing" ? " of marketing" : ""}`,
       detail: [e.source.replace(/_/g, " "), e.detail].filter(Boolean).join(": "),
+      href: null,
+    })),
+    ...notes.map((n) => ({
+      at: n.createdAt.toISOString(),
+      kind: "note" as const,
+      title: `Note by ${n.authorName}`,
+      detail: n.text,
       href: null,
     })),
     ...activity.map((a) => ({

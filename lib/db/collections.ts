@@ -3,7 +3,7 @@ import { getDb } from "./client";
 import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
 import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc, LeadScoreDoc } from "@/lib/schemas/ai";
 import type { TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
-import type { ConsentEventDoc, ContactDoc, ContactListDoc, ContactTagDoc, SuppressionDoc } from "@/lib/schemas/contact";
+import type { ConsentEventDoc, ContactDoc, ContactListDoc, ContactNoteDoc, ContactTagDoc, SuppressionDoc } from "@/lib/schemas/contact";
 import type { ContactBulkActionDoc } from "@/lib/schemas/contact-bulk";
 import type { ContactMergeDoc } from "@/lib/schemas/contact-merge";
 import type { ContactImportDoc } from "@/lib/schemas/contact-import";
@@ -36,6 +36,7 @@ export type Docs = {
   suppressions: SuppressionDoc;
   contact_tags: ContactTagDoc;
   contact_merges: ContactMergeDoc;
+  contact_notes: ContactNoteDoc;
   custom_field_definitions: CustomFieldDefinitionDoc;
   contact_bulk_actions: ContactBulkActionDoc;
   conversations: ConversationDoc;

@@ -49,6 +49,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   custom_field_definitions: [{ key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true }],
   // A contact's merges for its page (undo), newest first.
   contact_merges: [{ key: { orgId: 1, survivorId: 1, createdAt: -1 }, name: "org_survivor_created" }],
+  // A contact's notes on its page, newest first (also moved by a merge, cleared by an erase).
+  contact_notes: [{ key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact_created" }],
   segments: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   // Read by _id only (the progress bar, the job).
   contact_bulk_actions: [],

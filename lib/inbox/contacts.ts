@@ -1,5 +1,5 @@
 import { ObjectId } from "mongodb";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import type { SessionUser } from "@/lib/auth/session";
 import { unescapeKeys } from "@/lib/db/safe-keys";
@@ -8,6 +8,8 @@ import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { contactSearchTokens, refreshConversationSnapshots, touchesConversations } from "@/lib/contacts/contact-fields";
 import { validateCustomFields } from "@/lib/contacts/custom-fields";
+import { toE164 } from "@/lib/phone";
+import { forgetContact } from "@/lib/webhook/contacts";
 import { seesAll, visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
 
@@ -20,6 +22,8 @@ export function toContactResponse(c: ContactDoc): ContactResponse {
     username: c.username,
     email: c.email,
     company: c.company,
+    address: c.address ?? null,
+    language: c.language ?? null,
     tags: c.tags,
     customFields: c.customFields,
     consent: { ...c.consent, changedAt: c.consent.changedAt?.toISOString() ?? null },
@@ -75,15 +79,23 @@ export async function getContactPanel(user: ContactViewer, id: ObjectId) {
   };
 }
 
-type ContactPatch = Partial<Pick<ContactDoc, "name" | "email" | "company" | "tags" | "customFields" | "ownerId">>;
-type ContactPatchInput = Omit<ContactPatch, "ownerId"> & { ownerId?: string | null };
+type ContactPatch = Partial<Pick<ContactDoc, "name" | "email" | "company" | "address" | "language" | "tags" | "customFields" | "ownerId" | "phone" | "waId" | "identityKey">>;
+type ContactPatchInput = Omit<ContactPatch, "ownerId" | "waId" | "identityKey"> & { ownerId?: string | null };
 
 /** Inline edits from the contact panel; a new name also updates the snapshot every conversation of the contact carries. */
 export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId, input: ContactPatchInput): Promise<ContactDoc> {
   const db = scoped(orgId);
   const before = await getContactOrThrow(orgId, id);
-  const { ownerId, ...rest } = input;
+  const { ownerId, phone, ...rest } = input;
   const patch: ContactPatch = { ...rest };
+  if (phone !== undefined && phone !== null) {
+    const e164 = phone.startsWith("+") ? toE164(phone) : null;
+    if (!e164) throw new ApiError("unprocessable_entity", `phone: "${phone}" is not a phone number with + and its country code`);
+    if (e164 !== before.phone) {
+      // The phone becomes the WhatsApp identity (a username contact keeps its user id in `bsuid`, which the webhook also matches).
+      Object.assign(patch, { phone: e164, waId: e164.slice(1), identityKey: e164 });
+    }
+  }
   // Typed custom fields (lib/contacts/custom-fields.ts): normalised, or a 422 naming the field.
   if (patch.customFields) patch.customFields = await validateCustomFields(orgId, patch.customFields);
   if (ownerId !== undefined) {
@@ -99,11 +111,14 @@ export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId,
   if (changed.tags) changed.tags = [...new Set(changed.tags)];
   const next = { ...before, ...changed };
   const now = new Date();
-  const updated = await db("contacts").findOneAndUpdate(
-    { _id: id },
-    { $set: { ...changed, searchTokens: contactSearchTokens(next), updatedAt: now } },
-    { returnDocument: "after" },
-  );
+  let updated;
+  try {
+    updated = await db("contacts").findOneAndUpdate({ _id: id }, { $set: { ...changed, searchTokens: contactSearchTokens(next), updatedAt: now } }, { returnDocument: "after" });
+  } catch (err) {
+    if (isDuplicateKeyError(err)) throw new ApiError("conflict", `Another contact already has the phone ${changed.phone}: merge the two instead`);
+    throw err;
+  }
+  if (changed.identityKey) forgetContact(orgId, id);
   if (touchesConversations(changed)) await refreshConversationSnapshots(orgId, next, now);
   await recordActivity(orgId, actor, {
     action: "contact.updated",

@@ -26,7 +26,7 @@ export const contactMergeDoc = z.object({
   ...tenantFields,
   survivorId: objectId,
   merged: contactDoc,
-  survivorBefore: contactDoc.pick({ identityKey: true, phone: true, waId: true, bsuid: true, username: true, name: true, email: true, company: true, tags: true, listIds: true, customFields: true }),
+  survivorBefore: contactDoc.pick({ identityKey: true, phone: true, waId: true, bsuid: true, username: true, name: true, email: true, company: true, address: true, language: true, tags: true, listIds: true, customFields: true }),
   /** Each moved conversation's live key and status before the merge; `closedForMerge` when the survivor already had a live one on that number. */
   movedConversations: z.array(z.object({ id: objectId, liveKey: z.string(), status: z.enum(conversationStatuses), closedForMerge: z.boolean() })),
   movedConsentEventIds: z.array(objectId),

@@ -25,6 +25,10 @@ export const contactDoc = z.object({
   profileName: z.string().nullable(),
   email: z.string().nullable(),
   company: z.string().nullable(),
+  /** Postal address as one text (missing: not given). */
+  address: z.string().nullable().optional(),
+  /** Preferred language as a BCP 47 code (en, pt-BR); missing: not known. */
+  language: z.string().nullable().optional(),
   tags: z.array(z.string()),
   /**
    * The static lists the contact is on (contact_lists), embedded rather than a join collection so a
@@ -80,6 +84,17 @@ export const suppressionDoc = z.object({
 });
 export type SuppressionDoc = z.infer<typeof suppressionDoc>;
 
+/** A note about a contact (not a conversation's), shown in its timeline. */
+export const contactNoteDoc = z.object({
+  ...tenantFields,
+  contactId: objectId,
+  authorId: objectId.nullable(),
+  authorName: z.string(),
+  text: z.string(),
+});
+export type ContactNoteDoc = z.infer<typeof contactNoteDoc>;
+export const contactNoteBody = z.strictObject({ text: z.string().trim().min(1, "must not be empty").max(5_000, "must be at most 5,000 characters") });
+
 /** A tag's presentation (colour); the tag itself lives on contacts. Unique per organization and name. */
 export const contactTagDoc = z.object({
   ...tenantFields,
@@ -133,6 +148,14 @@ export const updateContactBody = z
       .nullable()
       .optional(),
     company: optionalText(100),
+    address: optionalText(300),
+    language: z
+      .union([z.literal(""), z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language code such as en or pt-BR")])
+      .transform((s) => (s === "" ? null : s))
+      .nullable()
+      .optional(),
+    /** In international form (+ and the country code); stored as E.164 and becomes the contact's WhatsApp identity. */
+    phone: z.string().trim().min(1).max(40).optional(),
     tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(30, "at most 30 tags").optional(),
     /** Replaces the whole map; keys are simple identifiers so they are safe as field paths. */
     customFields: z
@@ -152,6 +175,8 @@ export const contactResponse = z.object({
   username: z.string().nullable(),
   email: z.string().nullable(),
   company: z.string().nullable(),
+  address: z.string().nullable(),
+  language: z.string().nullable(),
   tags: z.array(z.string()),
   customFields: z.record(z.string(), z.string()),
   consent: z.object({ state: z.enum(consentStates), marketing: z.boolean(), changedAt: z.string().nullable(), source: z.string().nullable() }),

@@ -1,6 +1,7 @@
 import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { GET as countRoute } from "@/app/api/contacts/count/route";
+import { POST as noteRoute } from "@/app/api/contacts/[id]/notes/route";
 import { PATCH as patchRoute } from "@/app/api/contacts/[id]/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/contacts/route";
 import { DELETE as deleteSegmentRoute, GET as getSegmentRoute, PUT as putSegmentRoute } from "@/app/api/segments/[id]/route";
@@ -160,6 +161,34 @@ describe("a contact's owner", () => {
     expect(await patch(other.users.agent._id.toHexString())).toEqual({ status: 422, body: { error: { code: "unprocessable_entity", message: "ownerId: that teammate was not found" } } });
     expect((await patch(null)).body.contact.ownerId).toBeNull();
     expect(await scoped(orgId)("activity_logs").countDocuments({ action: "contact.updated", entityId: c._id })).toBe(2);
+  });
+});
+
+describe("editing a contact's page", () => {
+  it("changes the phone (as the WhatsApp identity, E.164), address and language, refuses a taken or local phone, and adds notes to the timeline", async () => {
+    const { orgId, users } = await createOrg();
+    const c = await contact(orgId, { name: "Pia" });
+    const taken = await contact(orgId, { name: "Other", phone: "+4930555000" });
+    const patch = async (body: unknown) => {
+      const res = await patchRoute(await request(users.supervisor, `/api/contacts/${c._id}`, { method: "PATCH", body }), routeParams({ id: c._id.toHexString() }));
+      return { status: res.status, body: await res.json() };
+    };
+    const ok = await patch({ phone: "+49 30 1234 5678", address: "Torstraße 1, Berlin", language: "de" });
+    expect(ok.body.contact).toMatchObject({ phone: "+493012345678", address: "Torstraße 1, Berlin", language: "de" });
+    expect(await scoped(orgId)("contacts").findOne({ _id: c._id })).toMatchObject({ identityKey: "+493012345678", waId: "493012345678" });
+    expect(await patch({ phone: taken.phone })).toEqual({ status: 409, body: { error: { code: "conflict", message: "Another contact already has the phone +4930555000: merge the two instead" } } });
+    expect((await patch({ phone: "030 1234" })).body.error.message).toBe('phone: "030 1234" is not a phone number with + and its country code');
+    expect((await patch({ language: "German" })).status).toBe(422);
+
+    const note = await noteRoute(await request(users.supervisor, `/api/contacts/${c._id}/notes`, { method: "POST", body: { text: "Prefers calls after 5 pm" } }), routeParams({ id: c._id.toHexString() }));
+    expect(note.status).toBe(201);
+    const profile = await contactProfile(orgId, c._id);
+    expect(profile.timeline[0]).toMatchObject({ kind: "note", title: `Note by ${users.supervisor.name}`, detail: "Prefers calls after 5 pm" });
+    const viewerNote = await noteRoute(await request(users.viewer, `/api/contacts/${c._id}/notes`, { method: "POST", body: { text: "x" } }), routeParams({ id: c._id.toHexString() }));
+    expect(viewerNote.status).toBe(403);
+    const other = await createOrg("Other");
+    const crossNote = await noteRoute(await request(other.users.admin, `/api/contacts/${c._id}/notes`, { method: "POST", body: { text: "x" } }), routeParams({ id: c._id.toHexString() }));
+    expect(crossNote.status).toBe(404);
   });
 });
 

@@ -3,11 +3,13 @@ import { ObjectId } from "mongodb";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ContactProfileEditor } from "@/components/contacts/contact-profile-editor";
+import { AddNoteForm } from "@/components/contacts/add-note-form";
 import { UndoMergeButton } from "@/components/contacts/undo-merge-button";
 import { ApiError } from "@/lib/api/errors";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { contactProfile, type ContactProfile } from "@/lib/contacts/profile";
+import { listCustomFields } from "@/lib/contacts/custom-fields";
 import { listAssignees } from "@/lib/team/users";
 
 export const metadata: Metadata = { title: "Contact" };
@@ -22,7 +24,8 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   if (!ObjectId.isValid(id) || id.length !== 24) notFound();
   let profile: ContactProfile;
-  const owners = (await listAssignees(user.orgId)).map(({ id, name }) => ({ id, name }));
+  const [owners, definitions] = await Promise.all([listAssignees(user.orgId).then((a) => a.map((o) => ({ id: o.id, name: o.name }))), listCustomFields(user.orgId)]);
+  const customFields = definitions.map((d) => ({ key: d.key, label: d.label, type: d.type, options: d.options, required: d.required }));
   try {
     profile = await contactProfile(user.orgId, new ObjectId(id));
   } catch (err) {
@@ -37,7 +40,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
         ← Contacts
       </Link>
       <div className="grid gap-4 lg:grid-cols-[20rem_1fr]">
-        <ContactProfileEditor contact={contact} canEdit={canManage} owners={owners} />
+        <ContactProfileEditor contact={contact} canEdit={canManage} owners={owners} customFields={customFields} />
         <div className="space-y-4">
           {merges.length > 0 && (
             <section aria-labelledby="merges-h" className="rounded-lg border border-slate-200 bg-white p-4">
@@ -79,6 +82,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
             <h2 id="timeline-h" className="text-base font-semibold">
               Timeline
             </h2>
+            {canManage && <AddNoteForm contactId={contact.id} />}
             {timeline.length === 0 ? (
               <p className="mt-2 text-sm text-slate-500">Nothing yet: no conversation, consent change or edit.</p>
             ) : (
