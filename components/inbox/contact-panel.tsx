@@ -38,6 +38,8 @@ export function ContactPanel({
   onClose: () => void;
 }) {
   const { data, mutate, error } = useSWR<Panel>(`/api/contacts/${contactId}`, fetcher);
+  // Definitions label the fields and say which ones the inbox shows (settings, "Custom fields").
+  const { data: defs } = useSWR<{ customFields: { key: string; label: string; showInInbox: boolean }[] }>("/api/custom-fields", fetcher);
   const [saveError, setSaveError] = useState<string | null>(null);
 
   async function save(patch: Record<string, unknown>) {
@@ -81,9 +83,17 @@ export function ContactPanel({
           <section aria-label="Custom fields">
             <h3 className="text-xs font-semibold uppercase text-slate-500">Custom fields</h3>
             <dl className="space-y-1">
-              {Object.entries(c.customFields).map(([k, v]) => (
-                <Field key={k} label={k} value={v} canEdit={canEdit} onSave={(nv) => save({ customFields: { ...c.customFields, [k]: nv ?? "" } })} />
-              ))}
+              {Object.entries(c.customFields)
+                .filter(([k]) => defs?.customFields.find((d) => d.key === k)?.showInInbox !== false)
+                .map(([k, v]) => (
+                  <Field
+                    key={k}
+                    label={defs?.customFields.find((d) => d.key === k)?.label ?? k}
+                    value={v}
+                    canEdit={canEdit}
+                    onSave={(nv) => save({ customFields: { ...c.customFields, [k]: nv ?? "" } })}
+                  />
+                ))}
             </dl>
             {canEdit && <NewCustomField onAdd={(k, v) => save({ customFields: { ...c.customFields, [k]: v } })} />}
           </section>
