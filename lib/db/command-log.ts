@@ -44,7 +44,10 @@ export type SortShape = Record<string, 1 | -1>;
 export type QueryShape = { coll?: string; filter: FilterShape; sort?: SortShape; limit?: number };
 export type CommandRecord = { t: number; cmd: string; coll?: string; shapes?: QueryShape[]; scope?: string };
 
-const scope = new AsyncLocalStorage<string>();
+// One store per process, not per module copy: Next bundles this file into several server chunks, and
+// the route wrapper, the job runner and the client's command listener must all see the same scope.
+const globalForScope = globalThis as unknown as { __commandScope?: AsyncLocalStorage<string> };
+const scope = (globalForScope.__commandScope ??= new AsyncLocalStorage<string>());
 
 /**
  * Runs `fn` as work the app does on its own behalf (a request, a job), so that its commands carry

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { IndexDescription } from "mongodb";
-import type { CommandRecord, QueryShape } from "@/lib/db/command-log";
+import type { CommandRecord, FilterShape, QueryShape } from "@/lib/db/command-log";
 import { canonical, checkShape, collectionIndexes, toDeclared, type Rules, type Verdict } from "./esr";
 import { isVitestLog, logSource } from "./files";
 
@@ -65,7 +65,7 @@ export function coverageReport(dir: string, declared: Declared, rules: Rules): C
     group.verdict = checkShape(collectionIndexes(declared, group.coll), group.coll, group.cmd, group.shape, rules);
     const scope = rules.deliberateScopes?.find((d) => d.coll === group.coll && group.tags.includes(d.tag));
     // Only within one tenant: a tagged query without its orgId equality is still a collection scan.
-    if (group.verdict.status === "uncovered" && scope && group.shape.filter.orgId === "eq") group.verdict = { status: "allowed", reason: `${scope.tag}: ${scope.reason}` };
+    if (group.verdict.status === "uncovered" && scope && tenantBounded(group.shape.filter)) group.verdict = { status: "allowed", reason: `${scope.tag}: ${scope.reason}` };
     if (group.verdict.status === "covered") for (const name of group.verdict.indexes) used.add(`${group.coll}.${name}`);
   }
   const unused = Object.entries(declared).flatMap(([coll, specs]) =>
@@ -75,6 +75,13 @@ export function coverageReport(dir: string, declared: Declared, rules: Rules): C
       .map((ix) => ({ coll, index: `${ix.name} (${ix.keys.map((k) => (k.dir === 1 ? k.field : `${k.field} -1`)).join(", ")})` })),
   );
   return { commands, logs: files.length, unreadable, shapes, unused };
+}
+
+/** `orgId` by equality, at the top or in a top-level `$and` (an aggregation's consecutive `$match` stages). */
+function tenantBounded(filter: FilterShape): boolean {
+  if (filter.orgId === "eq") return true;
+  const and = filter.$and;
+  return Array.isArray(and) && and.some((f) => f.orgId === "eq");
 }
 
 function shapeText(s: ShapeResult): string {
