@@ -65,7 +65,8 @@ function upload(file: File, onProgress: (pct: number) => void): Promise<ImportRe
 
 /** `total`: the dry run's row count, so the bar can show how far it is. */
 function Progress({ importId, total }: { importId: string; total: number | null }) {
-  const { data } = useSWR<{ import: ImportResponse }>(`/api/contact-imports/${importId}`, fetcher, {
+  const [resumeError, setResumeError] = useState<string | null>(null);
+  const { data, mutate } = useSWR<{ import: ImportResponse }>(`/api/contact-imports/${importId}`, fetcher, {
     refreshInterval: (d) => (d && ["done", "failed"].includes(d.import.status) ? 0 : 1000),
   });
   const imp = data?.import;
@@ -89,7 +90,26 @@ function Progress({ importId, total }: { importId: string; total: number | null 
           </Link>
         </p>
       )}
-      {imp.status === "failed" && <ErrorText>The import stopped: {imp.error}</ErrorText>}
+      {imp.status === "failed" && (
+        <div className="space-y-2">
+          <ErrorText>The import stopped: {imp.error}</ErrorText>
+          <Button
+            variant="secondary"
+            onClick={async () => {
+              setResumeError(null);
+              try {
+                await sendJson(`/api/contact-imports/${importId}/resume`, "POST");
+                await mutate();
+              } catch (err) {
+                setResumeError((err as Error).message);
+              }
+            }}
+          >
+            Go on from row {rowsDone.toLocaleString()}
+          </Button>
+          <ErrorText>{resumeError}</ErrorText>
+        </div>
+      )}
     </section>
   );
 }

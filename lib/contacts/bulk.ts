@@ -38,7 +38,8 @@ export async function startBulkAction(orgId: ObjectId, actor: Actor, body: z.out
   const { count } = await countContacts(orgId, { q, definition }, COUNT_CAP);
   if (count === 0) return { matched: 0, message: "No contact matches the selection: nothing was changed." };
   if ((body.action.kind === "delete" || body.action.kind === "erase") && body.confirmCount !== count) {
-    throw new ApiError("conflict", `The selection now matches ${count.toLocaleString("en")} contacts, not the ${body.confirmCount?.toLocaleString("en") ?? "unconfirmed"} you confirmed. Check it and confirm again.`);
+    const contacts = (n: number) => `${n.toLocaleString("en")} contact${n === 1 ? "" : "s"}`;
+    throw new ApiError("conflict", `The selection now matches ${contacts(count)}, not the ${body.confirmCount === undefined ? "unconfirmed number" : contacts(body.confirmCount)} you confirmed. Check it and confirm again.`);
   }
   const now = new Date();
   const doc: Omit<ContactBulkActionDoc, "orgId"> = {

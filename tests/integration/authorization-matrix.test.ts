@@ -124,6 +124,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/contact-imports/[id]": async (fx) => ({ id: await fx.freshImport() }),
   "/api/contact-imports/[id]/dry-run": async (fx) => ({ id: await fx.freshImport() }),
   "/api/contact-imports/[id]/report": async (fx) => ({ id: await fx.freshImport() }),
+  "/api/contact-imports/[id]/resume": async (fx) => ({ id: await fx.freshImport() }),
   "/api/contact-imports/[id]/start": async (fx) => ({ id: await fx.freshImport() }),
   "/api/contact-lists/[id]": async (fx) => ({ id: await fx.freshList() }),
   "/api/contacts/[id]": (fx) => ({ id: fx.contactId }),

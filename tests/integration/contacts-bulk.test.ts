@@ -113,7 +113,7 @@ describe("bulk actions over every match, not only the page on screen", () => {
     const doomed: SegmentGroup = { match: "all", conditions: [{ field: "name", op: "is", value: "doomed customer" }] };
 
     const unconfirmed = await startBulk(users.admin, { action: { kind: "delete" }, definition: doomed, confirmCount: 2 });
-    expect(unconfirmed).toEqual({ status: 409, body: { error: { code: "conflict", message: "The selection now matches 1 contacts, not the 2 you confirmed. Check it and confirm again." } } });
+    expect(unconfirmed).toEqual({ status: 409, body: { error: { code: "conflict", message: "The selection now matches 1 contact, not the 2 contacts you confirmed. Check it and confirm again." } } });
     expect(await scoped(orgId)("contacts").countDocuments({})).toBe(2);
 
     const started = await startBulk(users.admin, { action: { kind: "delete" }, definition: doomed, confirmCount: 1 });

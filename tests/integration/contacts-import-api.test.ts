@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { POST as dryRunRoute } from "@/app/api/contact-imports/[id]/dry-run/route";
 import { POST as reportRoute } from "@/app/api/contact-imports/[id]/report/route";
+import { POST as resumeRoute } from "@/app/api/contact-imports/[id]/resume/route";
 import { GET as getImportRoute } from "@/app/api/contact-imports/[id]/route";
 import { POST as startRoute } from "@/app/api/contact-imports/[id]/start/route";
 import { POST as uploadRoute } from "@/app/api/contact-imports/route";
@@ -95,6 +96,28 @@ describe("contact import over the API", () => {
     // The same definitions hold for an edit by hand.
     const bad = await patchContactRoute(await request(org.users.supervisor, `/api/contacts/${ana._id}`, { method: "PATCH", body: { customFields: { plan: "bronze" } } }), routeParams({ id: ana._id.toHexString() }));
     expect(await bad.json()).toEqual({ error: { code: "unprocessable_entity", message: 'customFields.Plan: "bronze" is not one of Gold, Silver' } });
+  });
+
+  it("goes on with an import that stopped, from the row it reached, without duplicates; a finished one cannot be restarted", async () => {
+    const org = await createOrg();
+    const db = scoped(org.orgId);
+    const uploaded = await uploadCsv(org, "phone,name\n+14155550501,One\n+14155550502,Two\n+14155550503,Three\n");
+    const id = uploaded.body.import.id;
+    const config = { mapping: [{ column: "phone", target: { kind: "field", field: "phone" } }, { column: "name", target: { kind: "field", field: "name" } }], options: { defaultCountry: null, onExisting: "update" } };
+    expect((await post(org, startRoute, "start", id, config)).status).toBe(202);
+    const status = async () => (await db("contact_imports").findOne({}))!;
+    await expect.poll(async () => (await status()).status, { timeout: 20_000 }).toBe("done");
+    const resume = async () => resumeRoute(await request(org.users.supervisor, `/api/contact-imports/${id}/resume`, { method: "POST" }), routeParams({ id }));
+    expect(await (await resume()).json()).toEqual({ error: { code: "conflict", message: "Only an import that stopped can be started again" } });
+
+    // As if it had stopped after the first row: the rest was never written.
+    const first = await status();
+    await db("contacts").deleteMany({ phone: { $in: ["+14155550502", "+14155550503"] } });
+    await db("contact_imports").updateOne({ _id: first._id }, { $set: { status: "failed", error: "boom", cursor: 1, progress: { rowsDone: 1, created: 1, updated: 0, skipped: 0, invalid: 0 } } });
+    expect((await resume()).status).toBe(202);
+    await expect.poll(async () => (await status()).status, { timeout: 20_000 }).toBe("done");
+    expect(await db("contacts").countDocuments({ phone: { $in: ["+14155550501", "+14155550502", "+14155550503"] } })).toBe(3);
+    expect((await status()).progress).toMatchObject({ rowsDone: 3, created: 3 });
   });
 
   it("keeps imports to their organization", async () => {

@@ -106,3 +106,19 @@ export async function startImport(orgId: ObjectId, actor: Actor, importId: Objec
   await recordActivity(orgId, actor, { action: "contact_import.started", entityType: "contact_import", entityId: importId, after: { mapping: config.mapping, options: config.options } });
   return started;
 }
+
+/**
+ * Starts a failed import again from its cursor (the rows before it are already in): the same
+ * mapping, the same file, and the upserts make the overlap harmless.
+ */
+export async function resumeImport(orgId: ObjectId, actor: Actor, importId: ObjectId): Promise<ContactImportDoc> {
+  const imports = scoped(orgId)("contact_imports");
+  const resumed = await imports.findOneAndUpdate({ _id: importId, status: "failed" }, { $set: { status: "running", error: null, finishedAt: null, updatedAt: new Date() } }, { returnDocument: "after" });
+  if (!resumed) {
+    await getImportOrThrow(orgId, importId);
+    throw new ApiError("conflict", "Only an import that stopped can be started again");
+  }
+  await enqueue("contact-import", { orgId: orgId.toHexString(), importId: importId.toHexString() }, { deduplicationId: `contact-import:${importId.toHexString()}:resume:${resumed.cursor}:${Date.now()}` });
+  await recordActivity(orgId, actor, { action: "contact_import.resumed", entityType: "contact_import", entityId: importId, after: { fromRow: resumed.cursor } });
+  return resumed;
+}
