@@ -129,7 +129,7 @@ export function ContactProfileEditor({
       {editing ? (
         <form onSubmit={save} className="space-y-2">
           <TextField label="Name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-          <TextField label="Phone" type="tel" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} placeholder="+49 30 1234567" disabled={!contact.phone && !!contact.username} />
+          <TextField label="Phone" type="tel" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} placeholder="+49 30 1234567" />
           <TextField label="Email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
           <TextField label="Company" value={form.company} onChange={(e) => setForm({ ...form, company: e.target.value })} />
           <TextField label="Address" value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} />
