@@ -2,6 +2,7 @@ import type { ObjectId } from "mongodb";
 import { stringify } from "csv-stringify/sync";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ContactListQuery } from "@/lib/schemas/contact-directory";
+import { CUSTOM_FIELD_PREFIX } from "@/lib/schemas/segment";
 import { listContacts } from "./directory";
 
 /** The columns an export can have, in this order; `customFields.<key>` adds a custom field. */
@@ -35,7 +36,7 @@ export function exportContactsCsv(orgId: ObjectId, query: Omit<ContactListQuery,
   let started = false;
   let finished = false;
   const cell = (c: ContactDoc, column: string) => {
-    const value = column.startsWith("customFields.") ? (c.customFields[column.slice("customFields.".length)] ?? "") : exportColumns[column as ExportColumn](c);
+    const value = column.startsWith(CUSTOM_FIELD_PREFIX) ? (c.customFields[column.slice(CUSTOM_FIELD_PREFIX.length)] ?? "") : exportColumns[column as ExportColumn](c);
     return /^[=@\t\r]/.test(value) || /^[+-](?![\d\s().-]*$)/.test(value) ? `'${value}` : value;
   };
   return new ReadableStream({

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { idString, objectId, tenantFields } from "./common";
+import { tagList, tagName } from "./contact";
 import { segmentGroup } from "./segment";
 
-const tags = z.array(z.string().trim().toLowerCase().min(1).max(40)).min(1, "name at least one tag").max(30, "at most 30 tags");
+const tags = tagList.min(1, "name at least one tag");
 
 /** What a bulk action does to every contact that matches. */
 export const bulkAction = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("add_tags"), tags }),
   z.strictObject({ kind: z.literal("remove_tags"), tags }),
   /** Renames a tag on every contact that has it; into an existing tag, that is a merge of the two. */
-  z.strictObject({ kind: z.literal("rename_tag"), from: z.string().min(1).max(40), to: z.string().min(1).max(40) }),
+  z.strictObject({ kind: z.literal("rename_tag"), from: tagName, to: tagName }),
   /** A teammate becomes the owner of every match (null: nobody). */
   z.strictObject({ kind: z.literal("set_owner"), ownerId: idString.nullable() }),
   z.strictObject({ kind: z.literal("add_to_list"), listId: idString }),

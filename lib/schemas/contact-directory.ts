@@ -1,18 +1,11 @@
 import { z } from "zod";
-import { getCountries, type CountryCode } from "libphonenumber-js/max";
 import { idString } from "./common";
+import { customFieldValues, tagList } from "./contact";
+import { countryCode } from "./country";
 import { segmentGroup, type SegmentGroup } from "./segment";
 
 /** Sort orders of the contacts directory (lib/contacts/directory.ts gives each its index). */
 export const contactSortNames = ["newest", "oldest", "recent_activity", "name"] as const;
-
-const countries = new Set<string>(getCountries());
-export const countryCode = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine((c) => countries.has(c), "must be a two-letter country code such as US or DE")
-  .transform((c) => c as CountryCode);
 
 /**
  * A filter travels in the URL as base64url JSON of a segment definition, so a filtered list can be
@@ -69,8 +62,8 @@ export const createContactBody = z
     name: z.string().trim().max(100).optional(),
     email: z.email("must be a valid email address").max(254).transform((s) => s.toLowerCase()).optional(),
     company: z.string().trim().max(100).optional(),
-    tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(30, "at most 30 tags").optional(),
-    customFields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_ -]{0,39}$/), z.string().max(500)).optional(),
+    tags: tagList.optional(),
+    customFields: customFieldValues.optional(),
   })
   .refine((b) => !!b.phone !== !!b.bsuid, "Give a phone number or a WhatsApp user id (one of them)");
 export type CreateContactBody = z.output<typeof createContactBody>;

@@ -1,13 +1,11 @@
-import { getCountries } from "libphonenumber-js";
 import { z } from "zod";
-import { objectId, tenantFields } from "./common";
+import { idString, objectId, tenantFields } from "./common";
+import { customFieldKey, tagList } from "./contact";
+import { countryCode } from "./country";
 
 /** Contact fields a column can fill. `phone` or `bsuid` is the contact's identity (exactly one is mapped). */
 export const importFields = ["name", "phone", "email", "company", "bsuid", "tags"] as const;
 export type ImportField = (typeof importFields)[number];
-
-/** Same rule as `updateContactBody.customFields`: keys are safe as `customFields.<key>` field paths. */
-export const customFieldKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_ -]{0,39}$/, "custom field names are 1-40 letters, digits, spaces, _ or -");
 
 /**
  * What one CSV column becomes. `consent` reads yes/no style values (see `consentValues`);
@@ -69,22 +67,15 @@ export const importMapping = z
   });
 export type ImportMapping = z.infer<typeof importMapping>;
 
-const countries: readonly string[] = getCountries();
-
 export const importOptions = z.object({
   /** Country for numbers written without a country code (e.g. "(415) 555 0100" with "US"). */
-  defaultCountry: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .refine((c) => countries.includes(c), "must be an ISO 3166 alpha-2 country code (e.g. US)")
-    .nullable(),
+  defaultCountry: countryCode.nullable(),
   /** Contacts already in the organization: fill in the mapped fields ("update") or leave them as they are ("skip"). */
   onExisting: z.enum(["update", "skip"]),
   /** Added to every imported row's contact. */
-  tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(30, "at most 30 tags").default([]),
+  tags: tagList.default([]),
   /** A static list every imported row's contact is put on (lib/contacts/lists.ts). */
-  listId: z.string().regex(/^[a-f0-9]{24}$/i, "must be a list id").nullable().default(null),
+  listId: idString.nullable().default(null),
   /** The evidence for a consent column (e.g. "signup form 2025"), kept in the consent ledger. */
   consentSource: z
     .string()

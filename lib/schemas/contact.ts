@@ -3,6 +3,18 @@ import { idString, objectId, tenantFields } from "./common";
 
 export const consentStates = ["unknown", "opted_in", "opted_out"] as const;
 
+/** A custom field's key: simple, so `customFields.<key>` is always a safe field path. */
+export const CUSTOM_FIELD_KEY = /^[A-Za-z][A-Za-z0-9_ -]{0,39}$/;
+export const customFieldKey = z.string().regex(CUSTOM_FIELD_KEY, "custom field names are 1-40 letters, digits, spaces, _ or -");
+/** A contact's custom fields as written by a person or an API caller (checked by type in lib/contacts/custom-fields.ts). */
+export const customFieldValues = z
+  .record(customFieldKey, z.string().max(500))
+  .refine((r) => Object.keys(r).length <= 50, "at most 50 custom fields");
+
+/** Tags are lowercase and short; a contact has at most 30. */
+export const tagName = z.string().trim().toLowerCase().min(1, "must not be empty").max(40, "must be at most 40 characters");
+export const tagList = z.array(tagName).max(30, "at most 30 tags");
+
 export const contactSource = z.object({
   kind: z.enum(["whatsapp", "ctwa_ad", "manual", "import", "widget", "campaign"]),
   /** For click-to-WhatsApp ads: Meta's referral object (source_url, source_id, headline, ctwa_clid...). */
@@ -103,7 +115,6 @@ export const contactTagDoc = z.object({
 });
 export type ContactTagDoc = z.infer<typeof contactTagDoc>;
 
-export const tagName = z.string().trim().toLowerCase().min(1, "must not be empty").max(40, "must be at most 40 characters");
 export const tagColors = ["slate", "red", "amber", "emerald", "sky", "violet", "pink"] as const;
 export const renameTagBody = z.strictObject({ from: tagName, to: tagName }).refine((b) => b.from !== b.to, "The new name is the same as the old one");
 export const tagColorBody = z.strictObject({ name: tagName, color: z.enum(tagColors) });
@@ -156,12 +167,9 @@ export const updateContactBody = z
       .optional(),
     /** In international form (+ and the country code); stored as E.164 and becomes the contact's WhatsApp identity. */
     phone: z.string().trim().min(1).max(40).optional(),
-    tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(30, "at most 30 tags").optional(),
-    /** Replaces the whole map; keys are simple identifiers so they are safe as field paths. */
-    customFields: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_ -]{0,39}$/, "custom field names are 1-40 letters, digits, spaces, _ or -"), z.string().max(500))
-      .refine((r) => Object.keys(r).length <= 50, "at most 50 custom fields")
-      .optional(),
+    tags: tagList.optional(),
+    /** Replaces the whole map. */
+    customFields: customFieldValues.optional(),
     /** A teammate's id, or null for nobody. */
     ownerId: idString.nullable().optional(),
   })

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { tenantFields } from "./common";
+import { CUSTOM_FIELD_KEY } from "./contact";
 
 /** What a custom field holds; values are stored as normalised text (docs/contacts.md, "Custom fields"). */
 export const customFieldTypes = ["text", "number", "date", "boolean", "single_select", "multi_select", "url", "phone"] as const;
 export type CustomFieldType = (typeof customFieldTypes)[number];
 
-/** Same keys as a contact's custom fields accept, so a key is a safe field path. */
-export const customFieldKeyPattern = /^[A-Za-z][A-Za-z0-9_ -]{0,39}$/;
 
 export const customFieldDefinitionDoc = z.object({
   ...tenantFields,
@@ -23,7 +22,7 @@ export type CustomFieldDefinitionDoc = z.infer<typeof customFieldDefinitionDoc>;
 
 export const customFieldBody = z
   .strictObject({
-    key: z.string().trim().regex(customFieldKeyPattern, "is 1-40 letters, digits, spaces, _ or -, starting with a letter"),
+    key: z.string().trim().regex(CUSTOM_FIELD_KEY, "is 1-40 letters, digits, spaces, _ or -, starting with a letter"),
     label: z.string().trim().min(1, "must not be empty").max(60),
     type: z.enum(customFieldTypes),
     options: z.array(z.string().trim().min(1).max(60)).max(100).default([]),

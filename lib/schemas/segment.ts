@@ -45,8 +45,6 @@ export const segmentFields = {
 export type SegmentFieldName = keyof typeof segmentFields;
 
 export const CUSTOM_FIELD_PREFIX = "customFields.";
-/** Same keys as a contact's custom fields accept (updateContactBody), so a key is a safe field path. */
-export const customFieldKey = /^[A-Za-z][A-Za-z0-9_ -]{0,39}$/;
 
 const scalar = z.union([z.string().max(200), z.boolean()]);
 

@@ -87,7 +87,7 @@ async function main(): Promise<boolean> {
       { column: "tags", target: { kind: "field" as const, field: "tags" as const } },
       { column: "plan", target: { kind: "custom" as const, key: "plan" } },
     ],
-    options: { defaultCountry: "US", onExisting: "update" as const, tags: ["bench"], listId: null, consentSource: null },
+    options: { defaultCountry: "US" as const, onExisting: "update" as const, tags: ["bench"], listId: null, consentSource: null },
   };
 
   global.gc?.();

@@ -1,6 +1,5 @@
 import { normalizeCustomValue } from "@/lib/contacts/custom-fields";
 import type { CustomFieldDefinitionDoc } from "@/lib/schemas/custom-field";
-import type { CountryCode } from "libphonenumber-js";
 import { z } from "zod";
 import { toE164 } from "@/lib/phone";
 import { consentValues, type ImportIssueCode, type ImportMapping, type ImportOptions } from "@/lib/schemas/contact-import";
@@ -72,7 +71,7 @@ export function normalizeRow(
       case "field":
         switch (target.field) {
           case "phone": {
-            const phone = toE164(value, (options.defaultCountry ?? undefined) as CountryCode | undefined);
+            const phone = toE164(value, options.defaultCountry ?? undefined);
             if (phone) row.fields.phone = phone;
             else
               issues.push({

@@ -1,11 +1,10 @@
 import { ObjectId, type Filter } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { toE164 } from "@/lib/phone";
-import type { ContactDoc } from "@/lib/schemas/contact";
+import { CUSTOM_FIELD_KEY, type ContactDoc } from "@/lib/schemas/contact";
 import {
   CUSTOM_FIELD_PREFIX,
   MAX_DEPTH,
-  customFieldKey,
   operatorsByType,
   segmentFields,
   type SegmentCondition,
@@ -29,7 +28,7 @@ type Field = { path: string; type: SegmentFieldType; values?: readonly string[];
 function fieldOf(name: string, where: string): Field {
   if (name.startsWith(CUSTOM_FIELD_PREFIX)) {
     const key = name.slice(CUSTOM_FIELD_PREFIX.length);
-    if (!customFieldKey.test(key)) throw invalid(where, `"${name}" is not a valid custom field name`);
+    if (!CUSTOM_FIELD_KEY.test(key)) throw invalid(where, `"${name}" is not a valid custom field name`);
     return { path: name, type: "text", label: key };
   }
   const known = (segmentFields as Record<string, { label: string; type: SegmentFieldType; values?: readonly string[] }>)[name];

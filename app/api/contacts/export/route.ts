@@ -4,7 +4,8 @@ import { recordActivity } from "@/lib/audit/audit";
 import { DEFAULT_EXPORT_COLUMNS, exportColumns, exportContactsCsv } from "@/lib/contacts/export";
 import { resolveListQuery } from "@/lib/contacts/list-query";
 import { contactListQuery } from "@/lib/schemas/contact-directory";
-import { customFieldKey } from "@/lib/schemas/segment";
+import { CUSTOM_FIELD_KEY } from "@/lib/schemas/contact";
+import { CUSTOM_FIELD_PREFIX } from "@/lib/schemas/segment";
 
 export const runtime = "nodejs";
 
@@ -16,7 +17,7 @@ const exportQuery = contactListQuery.extend({
     .transform((s, ctx) => {
       if (!s) return DEFAULT_EXPORT_COLUMNS as string[];
       const cols = s.split(",").map((c) => c.trim()).filter(Boolean);
-      const bad = cols.find((c) => !(c in exportColumns) && !(c.startsWith("customFields.") && customFieldKey.test(c.slice(13))));
+      const bad = cols.find((c) => !(c in exportColumns) && !(c.startsWith(CUSTOM_FIELD_PREFIX) && CUSTOM_FIELD_KEY.test(c.slice(CUSTOM_FIELD_PREFIX.length))));
       if (bad) {
         ctx.addIssue({ code: "custom", message: `unknown column "${bad}" (known: ${Object.keys(exportColumns).join(", ")}, or customFields.<key>)` });
         return z.NEVER;
