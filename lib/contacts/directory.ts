@@ -9,8 +9,7 @@ import type { SegmentGroup } from "@/lib/schemas/segment";
 import { queryTokens } from "@/lib/search/tokens";
 import { contactSearchTokens } from "./contact-fields";
 import { validateCustomFields } from "./custom-fields";
-import { compileSegment } from "./segments/compile";
-import { asSegmentQuery } from "./segments/run";
+import { asSegmentQuery, audienceFilter } from "./segments/run";
 
 /**
  * The contacts directory (`/contacts`): one keyset query per page. Sorts are (field, _id) pairs with
@@ -64,18 +63,10 @@ function after(field: string, dir: 1 | -1, cursor: string): Document {
 export type ContactPage = { contacts: ContactDoc[]; nextCursor: string | null };
 
 function baseFilter(q: string | undefined, definition: SegmentGroup | null): Filter<ContactDoc> {
-  // Erased contacts stay as tombstones for their conversations' sake; no list shows them.
-  const parts: Filter<ContactDoc>[] = [{ erasedAt: null }];
-  if (q) {
-    const tokens = queryTokens(q);
-    if (tokens.length === 0) throw new ApiError("bad_request", "Type at least one letter or digit to search");
-    parts.push({ searchTokens: { $all: tokens } });
-  }
-  if (definition) {
-    const compiled = compileSegment(definition);
-    if (Object.keys(compiled).length) parts.push(compiled);
-  }
-  return parts.length === 1 ? parts[0]! : { $and: parts };
+  if (!q) return audienceFilter(definition);
+  const tokens = queryTokens(q);
+  if (tokens.length === 0) throw new ApiError("bad_request", "Type at least one letter or digit to search");
+  return audienceFilter(definition, { searchTokens: { $all: tokens } });
 }
 
 /** One page of the directory: `limit + 1` rows read to know whether there is another. */

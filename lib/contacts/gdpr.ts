@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { ObjectId } from "mongodb";
-import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { forgetContact } from "@/lib/webhook/contacts";
 import { deleteMedia } from "@/lib/whatsapp/media-store";
+import { getContact } from "./contacts";
 
 /**
  * The GDPR duties towards one person: everything held about them as one bundle (right of access,
@@ -32,8 +32,7 @@ const MAX_MESSAGES = 100_000;
 /** Everything about the contact, as JSON: profile, conversations, messages, consent ledger, scores, audit entries. */
 export async function exportContactData(orgId: ObjectId, id: ObjectId) {
   const db = scoped(orgId);
-  const contact = await db("contacts").findOne({ _id: id });
-  if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
+  const contact = await getContact(orgId, id);
   const conversations = await db("conversations").find({ contactId: id }, { sort: { createdAt: -1 } }).toArray();
   const conversationIds = conversations.map((c) => c._id);
   const [messages, consent, leadScore, journey, activity, notes] = await Promise.all([
@@ -137,7 +136,5 @@ export async function eraseContact(orgId: ObjectId, actor: Actor | null, contact
 }
 
 export async function eraseContactById(orgId: ObjectId, actor: Actor, id: ObjectId): Promise<void> {
-  const contact = await scoped(orgId)("contacts").findOne({ _id: id });
-  if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
-  await eraseContact(orgId, actor, contact);
+  await eraseContact(orgId, actor, await getContact(orgId, id));
 }

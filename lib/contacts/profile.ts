@@ -1,7 +1,7 @@
 import type { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
-import { toContactResponse } from "@/lib/inbox/contacts";
+import { toContactResponse } from "./contacts";
 import { toConversationResponse } from "@/lib/inbox/responses";
 
 export type TimelineEntry = {

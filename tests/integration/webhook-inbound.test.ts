@@ -2,7 +2,7 @@ import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
-import { updateContact } from "@/lib/inbox/contacts";
+import { updateContact } from "@/lib/contacts/contacts";
 import { toMessageResponse } from "@/lib/inbox/responses";
 import type { MessageDoc } from "@/lib/schemas/message";
 import { deliver, envelope, fixture, orgWithAccount, textMessage, type TestAccount } from "../support/whatsapp-webhook";

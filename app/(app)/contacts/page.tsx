@@ -8,7 +8,7 @@ import { listContactLists, toContactListResponse } from "@/lib/contacts/lists";
 import { listSegments, toSegmentResponse } from "@/lib/contacts/segments/store";
 import { tagColorMap } from "@/lib/contacts/tags";
 import { listAssignees } from "@/lib/team/users";
-import { toContactResponse } from "@/lib/inbox/contacts";
+import { toContactResponse } from "@/lib/contacts/contacts";
 import { contactListQuery, contactListSearch } from "@/lib/schemas/contact-directory";
 
 export const metadata: Metadata = { title: "Contacts" };

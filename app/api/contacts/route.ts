@@ -1,7 +1,7 @@
 import { withOrg } from "@/lib/api/with-org";
 import { createContact, listContacts } from "@/lib/contacts/directory";
 import { resolveListQuery } from "@/lib/contacts/list-query";
-import { toContactResponse } from "@/lib/inbox/contacts";
+import { toContactResponse } from "@/lib/contacts/contacts";
 import { contactListQuery, createContactBody } from "@/lib/schemas/contact-directory";
 
 export const runtime = "nodejs";

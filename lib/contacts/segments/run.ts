@@ -20,10 +20,14 @@ export function asSegmentQuery<T>(fn: () => Promise<T>): Promise<T> {
   return withCommandScope(`${currentScope() ?? "app"}|${SEGMENT_SCOPE_TAG}`, fn);
 }
 
-/** A segment's filter as audiences use it: erased contacts (tombstones) are never part of one. */
-export function audienceFilter(definition: SegmentGroup): Filter<ContactDoc> {
-  const compiled = compileSegment(definition);
-  return Object.keys(compiled).length ? { $and: [{ erasedAt: null }, compiled] } : { erasedAt: null };
+/**
+ * A segment's filter as every audience uses it (the directory with its search, a saved segment, a
+ * bulk action, later a campaign): erased contacts (tombstones) are never part of one.
+ */
+export function audienceFilter(definition: SegmentGroup | null, ...also: Filter<ContactDoc>[]): Filter<ContactDoc> {
+  const compiled = definition ? compileSegment(definition) : {};
+  const parts = [{ erasedAt: null }, ...also, compiled].filter((p) => Object.keys(p).length > 0) as Filter<ContactDoc>[];
+  return parts.length === 1 ? parts[0]! : { $and: parts };
 }
 
 /** The live count of a segment, up to `cap`. */

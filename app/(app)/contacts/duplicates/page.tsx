@@ -3,7 +3,7 @@ import { DuplicatesManager } from "@/components/contacts/duplicates-manager";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { suggestDuplicates } from "@/lib/contacts/merge";
-import { toContactResponse } from "@/lib/inbox/contacts";
+import { toContactResponse } from "@/lib/contacts/contacts";
 
 export const metadata: Metadata = { title: "Possible duplicates" };
 

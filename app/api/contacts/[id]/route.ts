@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { withOrg } from "@/lib/api/with-org";
 import { idParam } from "@/lib/api/params";
-import { getContactForUser, getContactPanel, toContactResponse, updateContact } from "@/lib/inbox/contacts";
+import { toContactResponse, updateContact } from "@/lib/contacts/contacts";
+import { getContactForUser, getContactPanel } from "@/lib/inbox/contacts";
 import { updateContactBody } from "@/lib/schemas/contact";
 
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { withOrg } from "@/lib/api/with-org";
 import { suggestDuplicates } from "@/lib/contacts/merge";
-import { toContactResponse } from "@/lib/inbox/contacts";
+import { toContactResponse } from "@/lib/contacts/contacts";
 
 export const runtime = "nodejs";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { withOrg } from "@/lib/api/with-org";
 import { countSegment, previewSegment } from "@/lib/contacts/segments/run";
-import { toContactResponse } from "@/lib/inbox/contacts";
+import { toContactResponse } from "@/lib/contacts/contacts";
 import { segmentGroup } from "@/lib/schemas/segment";
 
 export const runtime = "nodejs";
