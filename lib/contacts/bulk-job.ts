@@ -20,12 +20,9 @@ export const contactsBulkJob = defineJob({
     const orgId = new ObjectId(p.orgId);
     const id = new ObjectId(p.bulkActionId);
     try {
-      const outcome = await runBulkAction(orgId, id);
-      if (outcome === "continues") {
-        const doc = await scoped(orgId)("contact_bulk_actions").findOne({ _id: id }, { projection: { cursor: 1 } });
-        await ctx.enqueue("contacts-bulk", p, { deduplicationId: `contacts-bulk-${p.bulkActionId}-${doc?.cursor ?? "end"}` });
-      }
-      return { outcome };
+      const { status, cursor } = await runBulkAction(orgId, id);
+      if (status === "continues") await ctx.enqueue("contacts-bulk", p, { deduplicationId: `contacts-bulk-${p.bulkActionId}-${cursor}` });
+      return { outcome: status };
     } catch (err) {
       if (ctx.attempt > contactsBulkJob.retries) {
         await scoped(orgId)("contact_bulk_actions").updateOne({ _id: id }, { $set: { status: "failed", error: (err as Error).message, updatedAt: new Date() } });

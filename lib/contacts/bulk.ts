@@ -7,7 +7,7 @@ import { enqueue } from "@/lib/jobs/enqueue";
 import type { BulkAction, ContactBulkActionDoc, bulkActionBody } from "@/lib/schemas/contact-bulk";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { countContacts, listContacts } from "./directory";
-import { eraseContact } from "./gdpr";
+import { eraseContacts } from "./gdpr";
 import { getSegment } from "./segments/store";
 
 /** Contacts per batch: one read and one write each (a delete: one per collection it clears). */
@@ -94,7 +94,7 @@ async function apply(orgId: ObjectId, action: BulkAction, contacts: ContactDoc[]
     case "remove_from_list":
       return (await db("contacts").updateMany({ _id: { $in: ids } }, { $pull: { listIds: new ObjectId(action.listId) }, $set: { updatedAt } })).modifiedCount;
     case "erase":
-      for (const c of contacts) await eraseContact(orgId, null, c);
+      await eraseContacts(orgId, null, contacts);
       return contacts.length;
     case "delete": {
       // Children first and the contact last: a batch cut off half-way is finished by the next delivery.
@@ -115,10 +115,10 @@ async function apply(orgId: ObjectId, action: BulkAction, contacts: ContactDoc[]
 }
 
 /** One delivery of `contacts-bulk`: batches from the saved cursor until done or out of time. */
-export async function runBulkAction(orgId: ObjectId, id: ObjectId, budgetMs = BUDGET_MS): Promise<"done" | "continues" | "gone"> {
+export async function runBulkAction(orgId: ObjectId, id: ObjectId, budgetMs = BUDGET_MS): Promise<{ status: "done" | "continues" | "gone"; cursor: string | null }> {
   const actions = scoped(orgId)("contact_bulk_actions");
   const doc = await actions.findOneAndUpdate({ _id: id, status: { $in: ["queued", "running"] } }, { $set: { status: "running", updatedAt: new Date() } }, { returnDocument: "after" });
-  if (!doc) return "gone";
+  if (!doc) return { status: "gone", cursor: null };
   const deadline = Date.now() + budgetMs;
   let cursor = doc.cursor;
   for (;;) {
@@ -133,8 +133,8 @@ export async function runBulkAction(orgId: ObjectId, id: ObjectId, budgetMs = BU
         $set: { cursor, updatedAt: new Date(), ...(finished ? { status: "done" as const, finishedAt: new Date() } : {}) },
       },
     );
-    if (finished) return "done";
-    if (Date.now() > deadline) return "continues";
+    if (finished) return { status: "done", cursor };
+    if (Date.now() > deadline) return { status: "continues", cursor };
   }
 }
 

@@ -63,78 +63,81 @@ export async function exportContactData(orgId: ObjectId, id: ObjectId) {
 const ERASED = "Erased contact";
 
 /**
- * Erases one contact: personal fields removed (the contact stays as a tombstone the directory hides,
- * so its conversations still count), message text, captions, payloads and media deleted, the
- * conversations' snapshot and preview blanked, consent entries kept as evidence without their
- * detail, scores deleted, and a suppression hash kept. Each step is idempotent, the contact last,
- * so an erase cut off half-way is finished by running it again.
+ * Erases contacts (one from its page, or a bulk action's batch of 500): personal fields removed
+ * (the contact stays as a tombstone the directory hides, so its conversations still count), message
+ * text, captions, payloads and media deleted, the conversations' snapshot and preview blanked and
+ * the conversations closed, consent entries kept as evidence without their detail, notes and scores
+ * deleted, and a suppression hash kept. One write per collection for the whole batch (a bulkWrite
+ * where each document gets its own value); each step is idempotent and the contacts come last, so
+ * an erase cut off half-way is finished by running it again.
  */
-export async function eraseContact(orgId: ObjectId, actor: Actor | null, contact: ContactDoc): Promise<void> {
+export async function eraseContacts(orgId: ObjectId, actor: Actor | null, contacts: ContactDoc[]): Promise<void> {
+  if (contacts.length === 0) return;
   const db = scoped(orgId);
-  const id = contact._id;
   const now = new Date();
-  forgetContact(orgId, id);
-  const identities = [contact.identityKey, contact.phone, contact.bsuid ? `bsuid:${contact.bsuid}` : null].filter((k): k is string => !!k && !k.startsWith("erased:"));
-  for (const key of new Set(identities)) {
-    await db("suppressions").updateOne({ hash: suppressionHash(orgId, key) }, { $setOnInsert: { _id: new ObjectId(), reason: "erased", at: now } }, { upsert: true });
+  const ids = contacts.map((c) => c._id);
+  for (const id of ids) forgetContact(orgId, id);
+  const identities = new Set(contacts.flatMap((c) => [c.identityKey, c.phone, c.bsuid ? `bsuid:${c.bsuid}` : null]).filter((k): k is string => !!k && !k.startsWith("erased:")));
+  if (identities.size) {
+    await db("suppressions").bulkWrite(
+      [...identities].map((key) => ({ updateOne: { filter: { hash: suppressionHash(orgId, key) }, update: { $setOnInsert: { _id: new ObjectId(), reason: "erased" as const, at: now } }, upsert: true } })),
+      { ordered: false },
+    );
   }
-  const conversations = await db("conversations").find({ contactId: id }, { projection: { _id: 1 } }).toArray();
+  const conversations = await db("conversations").find({ contactId: { $in: ids } }, { projection: { _id: 1, contactId: 1 } }).toArray();
   const conversationIds = conversations.map((c) => c._id);
   if (conversationIds.length) {
     const withMedia = await db("messages").find({ conversationId: { $in: conversationIds }, "media.fileId": { $ne: null } }, { projection: { "media.fileId": 1 } }).toArray();
-    for (const m of withMedia) {
-      // A file already gone (an earlier, cut-off erase) is fine.
-      await deleteMedia(m.media!.fileId!).catch(() => undefined);
-    }
+    // One GridFS delete per file (its chunks); a file already gone (an earlier, cut-off erase) is fine.
+    for (const m of withMedia) await deleteMedia(m.media!.fileId!).catch(() => undefined);
     await db("messages").updateMany(
       { conversationId: { $in: conversationIds } },
       { $set: { text: null, payload: null, searchTokens: [], edited: null, "media.caption": null, "media.filename": null, "media.fileId": null, updatedAt: now } },
     );
-    await db("conversations").updateMany(
-      { _id: { $in: conversationIds } },
-      { $set: { contact: { name: ERASED, phone: null, identityKey: `erased:${id.toHexString()}` }, searchTokens: [], "lastMessage.preview": "", "source.referral": null, updatedAt: now } },
-    );
     // Closed (the liveKey rewritten as a close does), so nothing new is threaded into an erased conversation.
-    for (const c of conversationIds) {
-      await db("conversations").updateOne({ _id: c, status: { $ne: "closed" } }, { $set: { status: "closed", liveKey: `closed:${c.toHexString()}`, unreadCount: 0, snoozedUntil: null } });
-    }
+    await db("conversations").bulkWrite(
+      conversations.map((c) => ({
+        updateOne: {
+          filter: { _id: c._id },
+          update: {
+            $set: {
+              contact: { name: ERASED, phone: null, identityKey: `erased:${c.contactId.toHexString()}` },
+              searchTokens: [],
+              "source.referral": null,
+              status: "closed" as const,
+              liveKey: `closed:${c._id.toHexString()}`,
+              unreadCount: 0,
+              snoozedUntil: null,
+              updatedAt: now,
+            },
+          },
+        },
+      })),
+      { ordered: false },
+    );
+    await db("conversations").updateMany({ _id: { $in: conversationIds }, lastMessage: { $ne: null } }, { $set: { "lastMessage.preview": "" } });
   }
   await Promise.all([
-    db("consent_events").updateMany({ contactId: id }, { $set: { detail: null } }),
-    db("contact_notes").deleteMany({ contactId: id }),
-    db("lead_scores").deleteMany({ contactId: id }),
-    db("customer_journeys").deleteMany({ contactId: id }),
+    db("consent_events").updateMany({ contactId: { $in: ids } }, { $set: { detail: null } }),
+    db("contact_notes").deleteMany({ contactId: { $in: ids } }),
+    db("lead_scores").deleteMany({ contactId: { $in: ids } }),
+    db("customer_journeys").deleteMany({ contactId: { $in: ids } }),
   ]);
-  await db("contacts").updateOne(
-    { _id: id },
-    {
-      $set: {
-        identityKey: `erased:${id.toHexString()}`,
-        phone: null,
-        waId: null,
-        bsuid: null,
-        username: null,
-        name: null,
-        profileName: null,
-        email: null,
-        company: null,
-        address: null,
-        language: null,
-        ownerId: null,
-        tags: [],
-        listIds: [],
-        customFields: {},
-        searchTokens: [],
-        "source.referral": null,
-        liveConversationIds: {},
-        erasedAt: now,
-        updatedAt: now,
-      },
-    },
+  const blank = {
+    phone: null, waId: null, bsuid: null, username: null, name: null, profileName: null, email: null, company: null, address: null, language: null, ownerId: null,
+    tags: [], listIds: [], customFields: {}, searchTokens: [], "source.referral": null, liveConversationIds: {}, erasedAt: now, updatedAt: now,
+  };
+  await db("contacts").bulkWrite(
+    ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { ...blank, identityKey: `erased:${id.toHexString()}` } } } })),
+    { ordered: false },
   );
-  if (actor) await recordActivity(orgId, actor, { action: "contact.erased", entityType: "contact", entityId: id, after: { conversations: conversationIds.length } });
+  if (actor) {
+    for (const id of ids) {
+      await recordActivity(orgId, actor, { action: "contact.erased", entityType: "contact", entityId: id, after: { conversations: conversations.filter((c) => c.contactId.equals(id)).length } });
+    }
+  }
 }
 
 export async function eraseContactById(orgId: ObjectId, actor: Actor, id: ObjectId): Promise<void> {
-  await eraseContact(orgId, actor, await getContact(orgId, id));
+  await eraseContacts(orgId, actor, [await getContact(orgId, id)]);
 }

@@ -10,11 +10,17 @@ import { startBulkAction } from "./bulk";
  * Membership is `listIds` on the contact (docs/contacts.md says why), so "on the list" is one more
  * segment condition and a list's members are one indexed query.
  */
-export async function listContactLists(orgId: ObjectId): Promise<(ContactListDoc & { members: number })[]> {
-  const db = scoped(orgId);
-  const lists = await db("contact_lists").find({}, { sort: { name: 1 }, limit: 200 }).toArray();
-  // One capped count per list, in parallel, on the (orgId, listIds) index.
-  const counts = await Promise.all(lists.map((l) => db("contacts").countDocuments({ listIds: l._id }, { limit: 1_000_000 })));
+export async function listContactLists(orgId: ObjectId): Promise<ContactListDoc[]> {
+  return scoped(orgId)("contact_lists").find({}, { sort: { name: 1 }, limit: 200 }).toArray();
+}
+
+/**
+ * The lists with their member counts, for where the counts are shown (the lists API): one capped
+ * count per list, in parallel, on the (orgId, listIds) index. Pickers need names only.
+ */
+export async function listContactListsWithCounts(orgId: ObjectId): Promise<(ContactListDoc & { members: number })[]> {
+  const lists = await listContactLists(orgId);
+  const counts = await Promise.all(lists.map((l) => scoped(orgId)("contacts").countDocuments({ listIds: l._id, erasedAt: null }, { limit: 1_000_000 })));
   return lists.map((l, i) => ({ ...l, members: counts[i]! }));
 }
 

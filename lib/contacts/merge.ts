@@ -97,14 +97,18 @@ export async function mergeContacts(orgId: ObjectId, actor: Actor, body: z.outpu
   // Conversations: a live one moves its live key to the survivor, unless the survivor already has a
   // live conversation on that number (one per contact and number): then it is closed, kept, and moved.
   const conversations = await db("conversations").find({ contactId: merged._id }, { projection: { liveKey: 1, status: 1, accountId: 1 } }).toArray();
-  for (const c of conversations) {
+  // The survivor's live conversations on the numbers the merged contact has live ones on: one read.
+  const targets = conversations.filter((c) => c.liveKey === liveKeyFor(merged._id, c.accountId)).map((c) => liveKeyFor(survivor._id, c.accountId));
+  const taken = new Set(targets.length ? (await db("conversations").find({ liveKey: { $in: targets } }, { projection: { liveKey: 1 } }).toArray()).map((c) => c.liveKey) : []);
+  const moves = conversations.map((c) => {
     const isLive = c.liveKey === liveKeyFor(merged._id, c.accountId);
     const target = liveKeyFor(survivor._id, c.accountId);
-    const clash = isLive && !!(await db("conversations").findOne({ liveKey: target }, { projection: { _id: 1 } }));
+    const clash = isLive && taken.has(target);
     const liveKey = !isLive ? c.liveKey : clash ? `closed:${c._id.toHexString()}` : target;
-    await db("conversations").updateOne({ _id: c._id }, { $set: { contactId: survivor._id, liveKey, ...(clash ? { status: "closed" as const } : {}), updatedAt: now } });
     record.movedConversations.push({ id: c._id, liveKey: c.liveKey, status: c.status, closedForMerge: clash });
-  }
+    return { updateOne: { filter: { _id: c._id }, update: { $set: { contactId: survivor._id, liveKey, ...(clash ? { status: "closed" as const } : {}), updatedAt: now } } } };
+  });
+  if (moves.length) await db("conversations").bulkWrite(moves, { ordered: false });
   const conversationIds = conversations.map((c) => c._id);
   if (conversationIds.length) await db("messages").updateMany({ conversationId: { $in: conversationIds } }, { $set: { contactId: survivor._id } });
   record.movedConsentEventIds = (await db("consent_events").find({ contactId: merged._id }, { projection: { _id: 1 } }).toArray()).map((e) => e._id);
@@ -144,13 +148,13 @@ export async function mergeContacts(orgId: ObjectId, actor: Actor, body: z.outpu
   };
   await db("contacts").updateOne({ _id: survivor._id }, { $set: after });
   await refreshConversationSnapshots(orgId, { ...survivor, ...after }, now);
-  await db("contact_merges").updateOne({ _id: record._id }, { $set: { ...moves(record), status: "done", updatedAt: new Date() } });
+  await db("contact_merges").updateOne({ _id: record._id }, { $set: { ...movedOf(record), status: "done", updatedAt: new Date() } });
   await recordActivity(orgId, actor, { action: "contact.merged", entityType: "contact", entityId: survivor._id, after: { mergeId: record._id.toHexString(), merged: merged._id.toHexString(), conversations: conversationIds.length } });
   return { ...record, orgId, status: "done" };
 }
 
 /** What moved, written onto the record once the merge is through. */
-function moves(r: Omit<ContactMergeDoc, "orgId">) {
+function movedOf(r: Omit<ContactMergeDoc, "orgId">) {
   return { movedConversations: r.movedConversations, movedConsentEventIds: r.movedConsentEventIds, movedTicketIds: r.movedTicketIds, movedLeadScore: r.movedLeadScore, movedJourney: r.movedJourney };
 }
 
@@ -177,14 +181,16 @@ export async function undoMerge(orgId: ObjectId, actor: Actor, id: ObjectId): Pr
   await db("contacts").updateOne({ _id: survivorId }, { $set: { ...before, listIds: before.listIds ?? [], searchTokens: contactSearchTokens(before), updatedAt: now } });
   const { orgId: _o, ...restored } = merged;
   await db("contacts").insertOne({ ...restored, updatedAt: now });
-  for (const c of record.movedConversations) {
-    const liveNow = await db("conversations").findOne({ _id: c.id }, { projection: { liveKey: 1, accountId: 1 } });
-    if (!liveNow) continue;
-    const wasLiveHere = liveNow.liveKey === liveKeyFor(survivorId, liveNow.accountId);
-    const liveKey = c.closedForMerge || wasLiveHere ? c.liveKey : liveNow.liveKey;
-    await db("conversations").updateOne({ _id: c.id }, { $set: { contactId: merged._id, liveKey, ...(c.closedForMerge ? { status: c.status } : {}), updatedAt: now } });
-  }
   const ids = record.movedConversations.map((c) => c.id);
+  // Each conversation as it is now (one read): one still live on the survivor goes back to its own live key.
+  const current = new Map((ids.length ? await db("conversations").find({ _id: { $in: ids } }, { projection: { liveKey: 1, accountId: 1 } }).toArray() : []).map((c) => [c._id.toHexString(), c]));
+  const back = record.movedConversations.flatMap((c) => {
+    const found = current.get(c.id.toHexString());
+    if (!found) return [];
+    const liveKey = c.closedForMerge || found.liveKey === liveKeyFor(survivorId, found.accountId) ? c.liveKey : found.liveKey;
+    return [{ updateOne: { filter: { _id: c.id }, update: { $set: { contactId: merged._id, liveKey, ...(c.closedForMerge ? { status: c.status } : {}), updatedAt: now } } } }];
+  });
+  if (back.length) await db("conversations").bulkWrite(back, { ordered: false });
   if (ids.length) await db("messages").updateMany({ conversationId: { $in: ids } }, { $set: { contactId: merged._id } });
   if (record.movedConsentEventIds.length) await db("consent_events").updateMany({ _id: { $in: record.movedConsentEventIds } }, { $set: { contactId: merged._id } });
   if (record.movedTicketIds.length) await db("tickets").updateMany({ _id: { $in: record.movedTicketIds } }, { $set: { contactId: merged._id } });
