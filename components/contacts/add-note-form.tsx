@@ -5,25 +5,18 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/field";
 import { sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
 
 /** A note about the person, added to the top of their timeline. */
 export function AddNoteForm({ contactId }: { contactId: string }) {
   const router = useRouter();
   const [text, setText] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   async function add(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await sendJson(`/api/contacts/${contactId}/notes`, "POST", { text });
+    if (await run(() => sendJson(`/api/contacts/${contactId}/notes`, "POST", { text }))) {
       setText("");
       router.refresh();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
     }
   }
   return (

@@ -7,6 +7,8 @@ import { Dialog } from "@/components/ui/dialog";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
+import { commaList } from "./comma-list";
 
 type Selection = { q?: string; segmentId?: string; definition?: SegmentGroup };
 type Progress = { id: string; status: "queued" | "running" | "done" | "failed"; total: number; done: number; changed: number; error: string | null; action: { kind: string; tags?: string[] } };
@@ -80,19 +82,16 @@ export function BulkActions({
   const [newList, setNewList] = useState("");
   const [kind, setKind] = useState<Kind | null>(null);
   const [tags, setTags] = useState("");
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [running, setRunning] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const n = count ?? 0;
 
-  async function run(e: React.FormEvent) {
+  async function apply(e: React.FormEvent) {
     e.preventDefault();
     if (!kind) return;
-    setBusy(true);
-    setError(null);
     setNotice(null);
-    try {
+    const res = await run(async () => {
       let action: Record<string, unknown>;
       if (kind === "delete" || kind === "erase") action = { kind };
       else if (kind === "set_owner") action = { kind, ownerId: ownerId === "nobody" ? null : ownerId };
@@ -104,17 +103,14 @@ export function BulkActions({
           id = list.id;
         }
         action = { kind, listId: id };
-      } else action = { kind, tags: tags.split(",").map((t) => t.trim()).filter(Boolean) };
-      const res = await sendJson<{ bulkAction?: { id: string }; matched?: 0; message?: string }>("/api/contacts/bulk", "POST", { action, ...selection, ...(kind === "delete" || kind === "erase" ? { confirmCount: n } : {}) });
-      if (res.bulkAction) setRunning(res.bulkAction.id);
-      else setNotice(res.message ?? "Nothing matched.");
-      setKind(null);
-      setTags("");
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+      } else action = { kind, tags: commaList(tags) };
+      return sendJson<{ bulkAction?: { id: string }; matched?: 0; message?: string }>("/api/contacts/bulk", "POST", { action, ...selection, ...(kind === "delete" || kind === "erase" ? { confirmCount: n } : {}) });
+    });
+    if (!res) return;
+    if (res.bulkAction) setRunning(res.bulkAction.id);
+    else setNotice(res.message ?? "Nothing matched.");
+    setKind(null);
+    setTags("");
   }
 
   const disabled = count === null || count === 0;
@@ -154,12 +150,11 @@ export function BulkActions({
           {notice}
         </p>
       )}
-      <ErrorText>{error}</ErrorText>
       {running && (
         <ProgressBar key={running} id={running} onFinished={onChanged} />
       )}
       <Dialog open={kind !== null} onClose={() => setKind(null)} title={kind ? `${titles[kind]}: ${n.toLocaleString()} contact${n === 1 ? "" : "s"}` : ""}>
-        <form onSubmit={run} className="space-y-3">
+        <form onSubmit={apply} className="space-y-3">
           {kind === "delete" ? (
             <p className="text-sm text-slate-700">
               Delete all <strong>{n.toLocaleString()}</strong> contacts that match, with their conversations and messages? This cannot be undone.
@@ -194,6 +189,8 @@ export function BulkActions({
           ) : (
             <TextField label="Tags" required value={tags} onChange={(e) => setTags(e.target.value)} placeholder="spring-promo, vip" autoFocus />
           )}
+          {/* Inside the dialog: it is modal, so a message behind it would go unseen. */}
+          <ErrorText>{error}</ErrorText>
           <div className="flex justify-end gap-2">
             <Button type="button" variant="secondary" onClick={() => setKind(null)}>
               Cancel

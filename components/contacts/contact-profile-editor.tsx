@@ -6,6 +6,8 @@ import { Button } from "@/components/ui/button";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import { sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
+import { commaList } from "./comma-list";
 
 /** The person's details, editable in place by those who manage contacts (the same PATCH the inbox panel uses). */
 type FieldDef = { key: string; label: string; type: string; options: string[]; required: boolean };
@@ -72,31 +74,26 @@ export function ContactProfileEditor({
     ownerId: contact.ownerId ?? "",
   });
   const [custom, setCustom] = useState<Record<string, string>>(contact.customFields);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await sendJson(`/api/contacts/${contact.id}`, "PATCH", {
+    const saved = await run(() =>
+      sendJson(`/api/contacts/${contact.id}`, "PATCH", {
         name: form.name,
         ...(form.phone.trim() && form.phone.trim() !== contact.phone ? { phone: form.phone.trim() } : {}),
         email: form.email,
         company: form.company,
         address: form.address,
         language: form.language,
-        tags: form.tags.split(",").map((t) => t.trim()).filter(Boolean),
+        tags: commaList(form.tags),
         ownerId: form.ownerId || null,
         customFields: custom,
-      });
+      }),
+    );
+    if (saved) {
       setEditing(false);
       router.refresh();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -176,20 +173,11 @@ function PrivacyActions({ contactId }: { contactId: string }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function erase(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await sendJson(`/api/contacts/${contactId}/erase`, "POST", { confirm: "erase" });
-      router.push("/contacts");
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+    if (await run(() => sendJson(`/api/contacts/${contactId}/erase`, "POST", { confirm: "erase" }))) router.push("/contacts");
   }
 
   return (

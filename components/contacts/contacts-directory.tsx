@@ -8,6 +8,7 @@ import useSWRInfinite from "swr/infinite";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/field";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import { contactListSearch, contactSortNames, decodeFilter, encodeFilter } from "@/lib/schemas/contact-directory";
 import type { SegmentGroup } from "@/lib/schemas/segment";
@@ -114,7 +115,7 @@ export function ContactsDirectory({
   const [segments, setSegments] = useState(initialSegments);
   const [lists, setLists] = useState(initialLists);
   const ownerNames = useMemo(() => new Map(owners.map((o) => [o.id, o.name])), [owners]);
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
   const [creating, setCreating] = useState(false);
   const [visible, setVisible] = useState<Column[]>(DEFAULT_COLUMNS);
 
@@ -168,26 +169,17 @@ export function ContactsDirectory({
     const def = complete(draft);
     const name = window.prompt("Name this segment", activeSegment?.name ?? "");
     if (!name) return;
-    setError(null);
-    try {
-      const { segment } = await sendJson<{ segment: SegmentSummary }>("/api/segments", "POST", { name, definition: def });
-      setSegments([...segments, segment].sort((a, b) => a.name.localeCompare(b.name)));
-      navigate({ segmentId: segment.id, filter: null });
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    const res = await run(() => sendJson<{ segment: SegmentSummary }>("/api/segments", "POST", { name, definition: def }));
+    if (!res) return;
+    setSegments([...segments, res.segment].sort((a, b) => a.name.localeCompare(b.name)));
+    navigate({ segmentId: res.segment.id, filter: null });
   }
 
   async function deleteSegment(s: SegmentSummary) {
     if (!window.confirm(`Delete the segment "${s.name}"? Its contacts are not deleted.`)) return;
-    setError(null);
-    try {
-      await sendJson(`/api/segments/${s.id}`, "DELETE");
-      setSegments(segments.filter((x) => x.id !== s.id));
-      navigate({ segmentId: null });
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (!(await run(() => sendJson(`/api/segments/${s.id}`, "DELETE")))) return;
+    setSegments(segments.filter((x) => x.id !== s.id));
+    navigate({ segmentId: null });
   }
 
   function toggleColumn(c: Column) {

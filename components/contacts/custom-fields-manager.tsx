@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import { customFieldTypes, type CustomFieldResponse } from "@/lib/schemas/custom-field";
 import { sendJson } from "@/lib/swr/fetcher";
+import { commaList } from "./comma-list";
 
 const typeLabels: Record<(typeof customFieldTypes)[number], string> = {
   text: "Text",
@@ -31,7 +32,7 @@ export function CustomFieldsManager({ initial }: { initial: CustomFieldResponse[
     try {
       const { customField } = await sendJson<{ customField: CustomFieldResponse }>("/api/custom-fields", "POST", {
         ...form,
-        options: form.type.endsWith("_select") ? form.options.split(",").map((o) => o.trim()).filter(Boolean) : [],
+        options: form.type.endsWith("_select") ? commaList(form.options) : [],
       });
       setFields([...fields, customField].sort((a, b) => a.key.localeCompare(b.key)));
       setForm({ ...form, key: "", label: "", options: "" });

@@ -8,6 +8,7 @@ import { ErrorText } from "@/components/ui/field";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import { mergeChoiceFields } from "@/lib/schemas/contact-merge";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
 
 type Group = { reason: string; contacts: ContactResponse[] };
 type Field = (typeof mergeChoiceFields)[number];
@@ -20,23 +21,15 @@ function PairCard({ group, canManage, onMerged }: { group: Group; canManage: boo
   const [a, b] = group.contacts as [ContactResponse, ContactResponse];
   const [survivorId, setSurvivorId] = useState(a.id);
   const [keep, setKeep] = useState<Partial<Record<Field, "survivor" | "merged">>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const survivor = survivorId === a.id ? a : b;
   const merged = survivorId === a.id ? b : a;
   const differing = mergeChoiceFields.filter((f) => survivor[f] && merged[f] && survivor[f] !== merged[f]);
 
   async function merge() {
     if (!window.confirm(`Merge “${label(merged)}” into “${label(survivor)}”? Their conversations and history move over. You can undo it for 30 days.`)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { merge } = await sendJson<{ merge: { id: string } }>("/api/contacts/merge", "POST", { survivorId: survivor.id, mergedId: merged.id, keep });
-      onMerged(merge.id, `“${label(merged)}” was merged into “${label(survivor)}”.`);
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+    const done = await run(() => sendJson<{ merge: { id: string } }>("/api/contacts/merge", "POST", { survivorId: survivor.id, mergedId: merged.id, keep }));
+    if (done) onMerged(done.merge.id, `“${label(merged)}” was merged into “${label(survivor)}”.`);
   }
 
   return (
@@ -85,19 +78,15 @@ function PairCard({ group, canManage, onMerged }: { group: Group; canManage: boo
 export function DuplicatesManager({ initial, canManage }: { initial: Group[]; canManage: boolean }) {
   const { data, mutate } = useSWR<{ groups: Group[] }>("/api/contacts/duplicates", fetcher, { fallbackData: { groups: initial } });
   const [done, setDone] = useState<{ id: string; text: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
   // Pairs only: a larger group is merged pair by pair (it shows again with the rest).
   const pairs = (data?.groups ?? []).filter((g) => g.contacts.length >= 2).map((g) => ({ ...g, contacts: g.contacts.slice(0, 2) }));
 
   async function undo() {
     if (!done) return;
-    setError(null);
-    try {
-      await sendJson(`/api/contacts/merges/${done.id}/undo`, "POST");
+    if (await run(() => sendJson(`/api/contacts/merges/${done.id}/undo`, "POST"))) {
       setDone(null);
       await mutate();
-    } catch (err) {
-      setError((err as Error).message);
     }
   }
 

@@ -7,7 +7,9 @@ import { Button } from "@/components/ui/button";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import type { ImportResponse } from "@/lib/contacts/import/api";
 import type { DryRunSummary, ImportTarget } from "@/lib/schemas/contact-import";
-import { fetcher, sendJson } from "@/lib/swr/fetcher";
+import { fetcher, parse, postForFile, sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
+import { commaList } from "./comma-list";
 
 type Named = { id: string; name: string };
 type CustomField = { key: string; label: string; type: string };
@@ -47,17 +49,8 @@ function upload(file: File, onProgress: (pct: number) => void): Promise<ImportRe
     xhr.setRequestHeader("content-type", "text/csv");
     xhr.setRequestHeader("accept", "application/json");
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      const body = (() => {
-        try {
-          return JSON.parse(xhr.responseText);
-        } catch {
-          return null;
-        }
-      })();
-      if (xhr.status === 201) resolve(body.import);
-      else reject(new Error(body?.error?.message ?? `The upload failed (${xhr.status})`));
-    };
+    // The answer read like every other (our error shape becomes its message).
+    xhr.onload = () => parse<{ import: ImportResponse }>(new Response(xhr.responseText, { status: xhr.status })).then((b) => resolve(b.import), reject);
     xhr.onerror = () => reject(new Error("The upload was interrupted. Check the connection and try again."));
     xhr.send(file);
   });
@@ -65,7 +58,7 @@ function upload(file: File, onProgress: (pct: number) => void): Promise<ImportRe
 
 /** `total`: the dry run's row count, so the bar can show how far it is. */
 function Progress({ importId, total }: { importId: string; total: number | null }) {
-  const [resumeError, setResumeError] = useState<string | null>(null);
+  const resume = useAction();
   const { data, mutate } = useSWR<{ import: ImportResponse }>(`/api/contact-imports/${importId}`, fetcher, {
     refreshInterval: (d) => (d && ["done", "failed"].includes(d.import.status) ? 0 : 1000),
   });
@@ -95,19 +88,14 @@ function Progress({ importId, total }: { importId: string; total: number | null 
           <ErrorText>The import stopped: {imp.error}</ErrorText>
           <Button
             variant="secondary"
+            disabled={resume.busy}
             onClick={async () => {
-              setResumeError(null);
-              try {
-                await sendJson(`/api/contact-imports/${importId}/resume`, "POST");
-                await mutate();
-              } catch (err) {
-                setResumeError((err as Error).message);
-              }
+              if (await resume.run(() => sendJson(`/api/contact-imports/${importId}/resume`, "POST"))) await mutate();
             }}
           >
             Go on from row {rowsDone.toLocaleString()}
           </Button>
-          <ErrorText>{resumeError}</ErrorText>
+          <ErrorText>{resume.error}</ErrorText>
         </div>
       )}
     </section>
@@ -130,25 +118,21 @@ export function ImportWizard({ lists, customFields }: { lists: Named[]; customFi
   const [consentSource, setConsentSource] = useState("");
   const [summary, setSummary] = useState<DryRunSummary | null>(null);
   const [running, setRunning] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   async function choose(file: File | undefined) {
     if (!file) return;
     setError(null);
     if (file.size > MAX_BYTES) return setError(`The file is ${(file.size / 1024 / 1024).toFixed(1)} MB; at most 50 MB can be imported at once. Split it into smaller files.`);
-    try {
-      setPct(0);
+    setPct(0);
+    await run(async () => {
       const created = await upload(file, setPct);
       const { preview } = await fetcher<{ preview: Record<string, string>[] }>(`/api/contact-imports/${created.id}`);
       setImp(created);
       setPreview(preview);
       setTargets(Object.fromEntries(created.headers.map((h) => [h, guess(h, customFields)])));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setPct(null);
-    }
+    });
+    setPct(null);
   }
 
   const config = () => ({
@@ -158,7 +142,7 @@ export function ImportWizard({ lists, customFields }: { lists: Named[]; customFi
     options: {
       defaultCountry: country.trim() || null,
       onExisting,
-      tags: tags.split(",").map((t) => t.trim()).filter(Boolean),
+      tags: commaList(tags),
       listId: listId || null,
       consentSource: consentSource.trim() || null,
     },
@@ -166,22 +150,15 @@ export function ImportWizard({ lists, customFields }: { lists: Named[]; customFi
 
   async function check() {
     if (!imp) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setSummary((await sendJson<{ summary: DryRunSummary }>(`/api/contact-imports/${imp.id}/dry-run`, "POST", config())).summary);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    const res = await run(() => sendJson<{ summary: DryRunSummary }>(`/api/contact-imports/${imp.id}/dry-run`, "POST", config()));
+    if (res) setSummary(res.summary);
   }
 
   async function downloadReport() {
     if (!imp) return;
-    const res = await fetch(`/api/contact-imports/${imp.id}/report`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(config()) });
-    if (!res.ok) return setError(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? "The report could not be made");
-    const url = URL.createObjectURL(await res.blob());
+    const blob = await run(() => postForFile(`/api/contact-imports/${imp.id}/report`, config()));
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
     const a = Object.assign(document.createElement("a"), { href: url, download: `import-report-${imp.filename}` });
     a.click();
     URL.revokeObjectURL(url);
@@ -189,16 +166,7 @@ export function ImportWizard({ lists, customFields }: { lists: Named[]; customFi
 
   async function start() {
     if (!imp) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await sendJson(`/api/contact-imports/${imp.id}/start`, "POST", config());
-      setRunning(imp.id);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => sendJson(`/api/contact-imports/${imp.id}/start`, "POST", config()))) setRunning(imp.id);
   }
 
   const consentMapped = Object.values(targets).includes("consent");

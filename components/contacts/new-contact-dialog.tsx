@@ -5,41 +5,32 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorText, TextField } from "@/components/ui/field";
 import { sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
+import { commaList } from "./comma-list";
 
 /** Adds a customer by hand: a phone (with a default country for local formats) or a WhatsApp user id. */
 export function NewContactDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
-  const [phone, setPhone] = useState("");
-  const [country, setCountry] = useState("");
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [company, setCompany] = useState("");
-  const [tags, setTags] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const empty = { phone: "", country: "", name: "", email: "", company: "", tags: "" };
+  const [form, setForm] = useState(empty);
+  const { busy, error, run } = useAction();
+  const field = (k: keyof typeof empty) => ({ value: form[k], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value }) });
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      await sendJson("/api/contacts", "POST", {
+    const { phone, country, name, email, company, tags } = form;
+    const created = await run(() =>
+      sendJson("/api/contacts", "POST", {
         phone: phone.trim(),
         ...(country.trim() ? { defaultCountry: country.trim() } : {}),
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(email.trim() ? { email: email.trim() } : {}),
         ...(company.trim() ? { company: company.trim() } : {}),
-        ...(tags.trim() ? { tags: tags.split(",").map((t) => t.trim()).filter(Boolean) } : {}),
-      });
-      setPhone("");
-      setName("");
-      setEmail("");
-      setCompany("");
-      setTags("");
+        ...(tags.trim() ? { tags: commaList(tags) } : {}),
+      }),
+    );
+    if (created) {
+      setForm(empty);
       onCreated();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -48,14 +39,14 @@ export function NewContactDialog({ open, onClose, onCreated }: { open: boolean; 
       <form onSubmit={submit} className="space-y-3">
         <div className="grid grid-cols-3 gap-2">
           <div className="col-span-2">
-            <TextField label="Phone" required value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+49 30 1234567" autoComplete="off" />
+            <TextField label="Phone" required {...field("phone")} placeholder="+49 30 1234567" autoComplete="off" />
           </div>
-          <TextField label="Country" value={country} onChange={(e) => setCountry(e.target.value)} placeholder="US" maxLength={2} title="For numbers written without +country code" />
+          <TextField label="Country" {...field("country")} placeholder="US" maxLength={2} title="For numbers written without +country code" />
         </div>
-        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} />
-        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-        <TextField label="Company" value={company} onChange={(e) => setCompany(e.target.value)} />
-        <TextField label="Tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="vip, trade fair" />
+        <TextField label="Name" {...field("name")} />
+        <TextField label="Email" type="email" {...field("email")} />
+        <TextField label="Company" {...field("company")} />
+        <TextField label="Tags" {...field("tags")} placeholder="vip, trade fair" />
         <ErrorText>{error}</ErrorText>
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose}>

@@ -1,6 +1,7 @@
 "use client";
 
 import { operatorsByType, segmentFields, type SegmentCondition, type SegmentGroup, type SegmentOperator } from "@/lib/schemas/segment";
+import { commaList } from "./comma-list";
 
 /** Human words for each operator; the stored definition keeps the operator names the compiler knows. */
 export const operatorLabels: Record<SegmentOperator, string> = {
@@ -118,7 +119,7 @@ function ValueInput({
         placeholder="comma, separated"
         className={cls}
         value={Array.isArray(condition.value) ? condition.value.join(", ") : ""}
-        onChange={(e) => onChange(e.target.value.split(",").map((s) => s.trim()).filter(Boolean))}
+        onChange={(e) => onChange(commaList(e.target.value))}
       />
     );
   }

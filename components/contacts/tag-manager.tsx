@@ -7,6 +7,7 @@ import { ErrorText } from "@/components/ui/field";
 import { tagColors } from "@/lib/schemas/contact";
 import type { TagUsage } from "@/lib/contacts/tags";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
 import { ProgressBar } from "./bulk-actions";
 import { TagChip } from "./tag-chip";
 
@@ -15,37 +16,27 @@ export function TagManager({ initial, canManage }: { initial: TagUsage[]; canMan
   const { data, mutate } = useSWR<{ tags: TagUsage[] }>("/api/contact-tags", fetcher, { fallbackData: { tags: initial } });
   const [renaming, setRenaming] = useState<string | null>(null);
   const [to, setTo] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [running, setRunning] = useState<string | null>(null);
   const tags = data?.tags ?? [];
 
   async function color(name: string, c: string) {
-    setError(null);
-    try {
-      await sendJson("/api/contact-tags/color", "PUT", { name, color: c });
-      await mutate();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (await run(() => sendJson("/api/contact-tags/color", "PUT", { name, color: c }))) await mutate();
   }
 
   async function rename(e: React.FormEvent) {
     e.preventDefault();
     if (!renaming) return;
-    setError(null);
     const into = tags.find((t) => t.name === to.trim().toLowerCase());
     if (into && !window.confirm(`“${to}” already exists: merge “${renaming}” into it? Contacts with both keep one.`)) return;
-    try {
-      const res = await sendJson<{ bulkAction?: { id: string }; message?: string }>("/api/contact-tags/rename", "POST", { from: renaming, to });
-      // The rename runs as a bulk action; the counts are reloaded when its progress bar ends.
-      if (res.bulkAction) setRunning(res.bulkAction.id);
-      else setNotice(res.message ?? null);
-      setRenaming(null);
-      setTo("");
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    const res = await run(() => sendJson<{ bulkAction?: { id: string }; message?: string }>("/api/contact-tags/rename", "POST", { from: renaming, to }));
+    if (!res) return;
+    // The rename runs as a bulk action; the counts are reloaded when its progress bar ends.
+    if (res.bulkAction) setRunning(res.bulkAction.id);
+    else setNotice(res.message ?? null);
+    setRenaming(null);
+    setTo("");
   }
 
   return (

@@ -11,7 +11,8 @@ export class ApiClientError extends Error {
   }
 }
 
-async function parse<T>(res: Response): Promise<T> {
+/** A response as our API's data, or its error shape thrown as ApiClientError. */
+export async function parse<T>(res: Response): Promise<T> {
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
@@ -39,4 +40,11 @@ export async function sendJson<T>(url: string, method: "POST" | "PUT" | "PATCH" 
 /** Multipart uploads (the composer's attachments), with the same error handling. */
 export async function sendForm<T>(url: string, form: FormData): Promise<T> {
   return parse<T>(await fetch(url, { method: "POST", body: form, headers: { accept: "application/json" } }));
+}
+
+/** A POST whose answer is a file (a CSV report): its bytes, with the same error handling. */
+export async function postForFile(url: string, body: unknown): Promise<Blob> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) await parse<never>(res);
+  return res.blob();
 }
