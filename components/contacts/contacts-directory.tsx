@@ -175,6 +175,16 @@ export function ContactsDirectory({
     navigate({ segmentId: res.segment.id, filter: null });
   }
 
+  /** The open segment takes the filter as it is now edited. */
+  async function updateSegment(s: SegmentSummary) {
+    const res = await run(() => sendJson<{ segment: SegmentSummary }>(`/api/segments/${s.id}`, "PUT", { name: s.name, description: s.description, definition: complete(draft) }));
+    if (!res) return;
+    setSegments(segments.map((x) => (x.id === s.id ? res.segment : x)));
+    // Same URL, new definition: the list and count are read again.
+    void pages.mutate();
+    void count.mutate();
+  }
+
   async function deleteSegment(s: SegmentSummary) {
     if (!window.confirm(`Delete the segment "${s.name}"? Its contacts are not deleted.`)) return;
     if (!(await run(() => sendJson(`/api/segments/${s.id}`, "DELETE")))) return;
@@ -204,6 +214,9 @@ export function ContactsDirectory({
         <div className="flex gap-2">
           <Link href="/contacts/tags" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
             Tags
+          </Link>
+          <Link href="/contacts/lists" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
+            Lists
           </Link>
           <Link href="/contacts/duplicates" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">
             Duplicates
@@ -311,6 +324,11 @@ export function ContactsDirectory({
                 }}
               >
                 Clear
+              </Button>
+            )}
+            {activeSegment && canManage && (
+              <Button variant="secondary" onClick={() => updateSegment(activeSegment)} disabled={complete(draft).conditions.length === 0}>
+                Update “{activeSegment.name}”
               </Button>
             )}
             {activeSegment && canManage && (

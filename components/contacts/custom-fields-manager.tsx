@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import { customFieldTypes, type CustomFieldResponse } from "@/lib/schemas/custom-field";
 import { sendJson } from "@/lib/swr/fetcher";
+import { useAction } from "@/lib/swr/use-action";
 import { commaList } from "./comma-list";
 
 const typeLabels: Record<(typeof customFieldTypes)[number], string> = {
@@ -21,36 +22,34 @@ const typeLabels: Record<(typeof customFieldTypes)[number], string> = {
 /** Admins define the custom fields contacts carry; every write path then checks values by type. */
 export function CustomFieldsManager({ initial }: { initial: CustomFieldResponse[] }) {
   const [fields, setFields] = useState(initial);
-  const [form, setForm] = useState({ key: "", label: "", type: "text" as CustomFieldResponse["type"], options: "", required: false, showInInbox: true });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const empty = { key: "", label: "", type: "text" as CustomFieldResponse["type"], options: "", required: false, showInInbox: true };
+  const [form, setForm] = useState(empty);
+  // The definition being edited (its key stays), or null for a new one.
+  const [editing, setEditing] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  async function add(e: React.FormEvent) {
+  async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { customField } = await sendJson<{ customField: CustomFieldResponse }>("/api/custom-fields", "POST", {
-        ...form,
-        options: form.type.endsWith("_select") ? commaList(form.options) : [],
-      });
-      setFields([...fields, customField].sort((a, b) => a.key.localeCompare(b.key)));
-      setForm({ ...form, key: "", label: "", options: "" });
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    const body = { ...form, options: form.type.endsWith("_select") ? commaList(form.options) : [] };
+    const res = await run(() =>
+      editing
+        ? sendJson<{ customField: CustomFieldResponse }>(`/api/custom-fields/${editing}`, "PUT", body)
+        : sendJson<{ customField: CustomFieldResponse }>("/api/custom-fields", "POST", body),
+    );
+    if (!res) return;
+    setFields([...fields.filter((f) => f.id !== res.customField.id), res.customField].sort((a, b) => a.key.localeCompare(b.key)));
+    setForm(empty);
+    setEditing(null);
+  }
+
+  function edit(f: CustomFieldResponse) {
+    setEditing(f.id);
+    setForm({ key: f.key, label: f.label, type: f.type, options: f.options.join(", "), required: f.required, showInInbox: f.showInInbox });
   }
 
   async function remove(f: CustomFieldResponse) {
     if (!window.confirm(`Remove the field “${f.label}”? Values already on contacts stay, as plain text.`)) return;
-    try {
-      await sendJson(`/api/custom-fields/${f.id}`, "DELETE");
-      setFields(fields.filter((x) => x.id !== f.id));
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (await run(() => sendJson(`/api/custom-fields/${f.id}`, "DELETE"))) setFields(fields.filter((x) => x.id !== f.id));
   }
 
   return (
@@ -69,16 +68,21 @@ export function CustomFieldsManager({ initial }: { initial: CustomFieldResponse[
                 {f.required ? " · required" : ""}
                 {f.showInInbox ? " · shown in the inbox" : ""}
               </span>
-              <Button variant="ghost" className="text-red-700" onClick={() => remove(f)}>
-                Remove
-              </Button>
+              <span className="flex gap-1">
+                <Button variant="ghost" onClick={() => edit(f)}>
+                  Edit
+                </Button>
+                <Button variant="ghost" className="text-red-700" onClick={() => remove(f)}>
+                  Remove
+                </Button>
+              </span>
             </li>
           ))}
         </ul>
       )}
-      <form onSubmit={add} aria-label="New custom field" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
-        <TextField label="Label" required value={form.label} onChange={(e) => setForm({ ...form, label: e.target.value, key: form.key || e.target.value.replace(/[^A-Za-z0-9_ -]/g, "").slice(0, 40) })} />
-        <TextField label="Key" required value={form.key} onChange={(e) => setForm({ ...form, key: e.target.value })} />
+      <form onSubmit={submit} aria-label={editing ? "Edit custom field" : "New custom field"} className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
+        <TextField label="Label" required value={form.label} onChange={(e) => setForm({ ...form, label: e.target.value, key: editing ? form.key : form.key || e.target.value.replace(/[^A-Za-z0-9_ -]/g, "").slice(0, 40) })} />
+        <TextField label="Key" required value={form.key} disabled={!!editing} title={editing ? "Contacts keep their values under the key: it cannot change" : undefined} onChange={(e) => setForm({ ...form, key: e.target.value })} />
         <SelectField label="Type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value as CustomFieldResponse["type"] })}>
           {customFieldTypes.map((t) => (
             <option key={t} value={t}>
@@ -95,9 +99,16 @@ export function CustomFieldsManager({ initial }: { initial: CustomFieldResponse[
         </label>
         <div className="sm:col-span-2">
           <ErrorText>{error}</ErrorText>
-          <Button type="submit" disabled={busy}>
-            Add field
-          </Button>
+          <span className="flex gap-2">
+            <Button type="submit" disabled={busy}>
+              {editing ? "Save field" : "Add field"}
+            </Button>
+            {editing && (
+              <Button type="button" variant="ghost" onClick={() => (setEditing(null), setForm(empty))}>
+                Cancel
+              </Button>
+            )}
+          </span>
         </div>
       </form>
     </div>

@@ -56,6 +56,33 @@ function upload(file: File, onProgress: (pct: number) => void): Promise<ImportRe
   });
 }
 
+const statusText: Record<ImportResponse["status"], string> = { uploaded: "not started", running: "importing", done: "done", failed: "stopped" };
+
+/** The last imports: what each did, and one that stopped can be opened to go on. */
+function RecentImports({ imports, onOpen }: { imports: ImportResponse[]; onOpen: (id: string) => void }) {
+  if (imports.length === 0) return null;
+  return (
+    <section aria-label="Recent imports" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+      <h2 className="mb-2 font-semibold">Recent imports</h2>
+      <ul className="divide-y divide-slate-100">
+        {imports.map((i) => (
+          <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-1.5" data-testid="recent-import">
+            <span>
+              {i.filename} · {new Date(i.createdAt).toLocaleString()} · {statusText[i.status]}
+              {i.status !== "uploaded" && ` · ${i.progress.created.toLocaleString()} new, ${i.progress.updated.toLocaleString()} updated, ${i.progress.invalid.toLocaleString()} with problems`}
+            </span>
+            {(i.status === "running" || i.status === "failed") && (
+              <Button variant="ghost" onClick={() => onOpen(i.id)}>
+                {i.status === "failed" ? "Open to go on" : "Show progress"}
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** `total`: the dry run's row count, so the bar can show how far it is. */
 function Progress({ importId, total }: { importId: string; total: number | null }) {
   const resume = useAction();
@@ -106,7 +133,7 @@ function Progress({ importId, total }: { importId: string; total: number | null 
  * CSV import in four steps: upload (with progress), map columns (guessed from their names), a dry
  * run that reports every row's problem (downloadable), then the import as a job with progress.
  */
-export function ImportWizard({ lists, customFields }: { lists: Named[]; customFields: CustomField[] }) {
+export function ImportWizard({ lists, customFields, recent }: { lists: Named[]; customFields: CustomField[]; recent: ImportResponse[] }) {
   const [pct, setPct] = useState<number | null>(null);
   const [imp, setImp] = useState<ImportResponse | null>(null);
   const [preview, setPreview] = useState<Record<string, string>[]>([]);
@@ -180,6 +207,7 @@ export function ImportWizard({ lists, customFields }: { lists: Named[]; customFi
         <p className="text-sm text-slate-600">A CSV file of up to 50 MB (200,000 rows): UTF-8 or Latin-1, separated by commas, semicolons or tabs, with column names in the first line.</p>
       </div>
       <ErrorText>{error}</ErrorText>
+      {!imp && !running && <RecentImports imports={recent} onOpen={setRunning} />}
       {running ? (
         <Progress importId={running} total={summary?.rows ?? null} />
       ) : !imp ? (

@@ -143,6 +143,36 @@ test.describe("contacts directory", () => {
     await expect(page.getByTestId("contact-row")).toHaveCount(2);
   });
 
+  test("an admin defines a custom field and then edits it; a list is created and deleted from the lists page", async ({ page }) => {
+    await signIn(page, demo.admin);
+    await page.getByRole("link", { name: "Custom fields", exact: true }).click();
+    const form = page.getByRole("form", { name: "New custom field" });
+    await form.getByLabel("Label").fill(`Plan ${RUN}`);
+    await form.getByLabel("Type").selectOption({ label: "One of a list" });
+    await form.getByLabel("Options (comma separated)").fill("Gold, Silver");
+    await form.getByRole("button", { name: "Add field" }).click();
+    const row = page.getByTestId("custom-field").filter({ hasText: `Plan ${RUN}` });
+    await expect(row).toContainText("Gold, Silver");
+    await row.getByRole("button", { name: "Edit" }).click();
+    const editForm = page.getByRole("form", { name: "Edit custom field" });
+    await expect(editForm.getByLabel("Key")).toBeDisabled();
+    await editForm.getByLabel("Options (comma separated)").fill("Gold, Silver, Bronze");
+    await editForm.getByRole("button", { name: "Save field" }).click();
+    await expect(row).toContainText("Gold, Silver, Bronze");
+
+    await page.goto("/contacts");
+    await page.getByRole("link", { name: "Lists", exact: true }).click();
+    await page.getByRole("form", { name: "New list" }).getByLabel("New list").fill(`${RUN} empty list`);
+    await page.getByRole("button", { name: "Create" }).click();
+    const list = page.getByTestId("list-row").filter({ hasText: `${RUN} empty list` });
+    await expect(list).toContainText("0 contacts");
+    page.once("dialog", (d) => d.accept());
+    await list.getByRole("button", { name: "Delete" }).click();
+    await expect(list).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByTestId("list-row").filter({ hasText: `${RUN} empty list` })).toHaveCount(0);
+  });
+
   test("an agent has no contacts directory", async ({ page }) => {
     await signIn(page, demo.agent);
     await expect(page.getByRole("link", { name: "Contacts", exact: true })).toHaveCount(0);
