@@ -15,6 +15,12 @@ export const permissions = [
   "manage:agents",
   /** Saved replies of the inbox composer (`/shortcut`): supervisors and admins. */
   "manage:canned_responses",
+  /** Building message templates and submitting, editing and deleting them at Meta. */
+  "manage:templates",
+  /** Composing, scheduling, sending, pausing and cancelling campaigns. */
+  "manage:campaigns",
+  /** Triggers, workflows and lead-scoring rules. */
+  "manage:automations",
   "system:admin",
 ] as const;
 export type Permission = (typeof permissions)[number];
@@ -33,6 +39,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     "manage:canned_responses",
   ],
   agent: ["read:conversations", "write:messages", "manage:customers", "manage:tickets"],
+  /** Reaches customers in bulk; reads conversations (a campaign's replies) but never writes in the inbox. */
+  marketer: ["read:conversations", "view:contacts", "manage:contacts", "manage:templates", "manage:campaigns", "manage:automations", "view:analytics"],
   viewer: ["read:conversations", "view:contacts", "view:analytics"],
 };
 

@@ -19,10 +19,10 @@ type ConversationUpdate = UpdateFilter<ConversationDoc & Document>;
 
 const MAX_SNOOZE_MS = 366 * 24 * 3600_000;
 
-/** An active team member who can hold conversations (viewers cannot). */
+/** An active team member who can hold conversations (viewers and marketers cannot). */
 async function assignableUser(orgId: ObjectId, id: ObjectId): Promise<UserDoc> {
   const user = await scoped(orgId)("users").findOne({ _id: id });
-  if (!user || !user.active || user.role === "viewer") {
+  if (!user || !user.active || !can(user.role, "write:messages")) {
     throw new ApiError("unprocessable_entity", "The assignee must be an active agent, supervisor or admin of this organization");
   }
   return user;

@@ -28,6 +28,6 @@ export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 
-export const roles = ["admin", "supervisor", "agent", "viewer"] as const;
+export const roles = ["admin", "supervisor", "agent", "marketer", "viewer"] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;

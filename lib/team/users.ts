@@ -1,7 +1,8 @@
 import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import type { Role } from "@/lib/schemas/common";
+import { can } from "@/lib/auth/permissions";
+import { roles, type Role } from "@/lib/schemas/common";
 import type { AssigneeResponse } from "@/lib/schemas/inbox";
 import type { SettingsDoc } from "@/lib/schemas/settings";
 import type { Availability, UserDoc } from "@/lib/schemas/user";
@@ -35,10 +36,13 @@ export async function getUserOrThrow(orgId: ObjectId, id: ObjectId): Promise<Use
   return user;
 }
 
+/** Roles that write in the inbox, so can hold a conversation. */
+export const assigneeRoles = roles.filter((r) => can(r, "write:messages"));
+
 /** Active team members who can hold conversations, by name: the inbox's assign menu, filters and @mentions. */
 export async function listAssignees(orgId: ObjectId): Promise<AssigneeResponse[]> {
   const users = await scoped(orgId)("users")
-    .find({ active: true, role: { $ne: "viewer" } }, { sort: { name: 1 }, projection: { _id: 1, name: 1, role: 1, availability: 1 } })
+    .find({ active: true, role: { $in: assigneeRoles } }, { sort: { name: 1 }, projection: { _id: 1, name: 1, role: 1, availability: 1 } })
     .toArray();
   return users.map((u) => ({ id: u._id.toHexString(), name: u.name, role: u.role, availability: u.availability }));
 }

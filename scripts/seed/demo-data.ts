@@ -19,6 +19,7 @@ export const DEMO_PASSWORD = "demo-password-1";
 export const demoUsers: { email: string; name: string; role: Role }[] = [
   { email: "admin@example.com", name: "Ada Admin", role: "admin" },
   { email: "supervisor@example.com", name: "Sam Supervisor", role: "supervisor" },
+  { email: "marketer@example.com", name: "Mia Marketer", role: "marketer" },
   { email: "agent1@example.com", name: "Alex Agent", role: "agent" },
   { email: "agent2@example.com", name: "Bea Agent", role: "agent" },
   { email: "viewer@example.com", name: "Vic Viewer", role: "viewer" },

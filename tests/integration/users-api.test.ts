@@ -66,7 +66,7 @@ describe("team management API", () => {
     const b = await createOrg("B");
     const res = await listUsers(await request(a.users.admin, "/api/users"), routeParams({}));
     const emails = (await res.json()).users.map((u: { email: string }) => u.email);
-    expect(emails).toHaveLength(5);
+    expect(emails).toHaveLength(6);
     expect(emails.some((e: string) => e.includes(b.orgId.toHexString()))).toBe(false);
     const id = b.users.agent._id.toHexString();
     const cross = await patchUser(await request(a.users.admin, `/api/users/${id}`, { method: "PATCH", body: { role: "admin" } }), routeParams({ id }));
@@ -101,7 +101,7 @@ describe("team management API", () => {
         expect(body.error.code).toBe(c.error.code);
         if (typeof c.error.message === "string") expect(body.error.message).toBe(c.error.message);
         else expect(body.error.message).toMatch(c.error.message);
-        expect(await scoped(orgId)("users").countDocuments({})).toBe(5);
+        expect(await scoped(orgId)("users").countDocuments({})).toBe(6);
       });
     }
 

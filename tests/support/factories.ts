@@ -16,7 +16,7 @@ export async function createOrg(name = "Test Org") {
   await rawCollection("organizations").insertOne({ _id: orgId, name, slug: `org-${orgId.toHexString()}`, timezone: "UTC", createdAt: now, updatedAt: now });
   await rawCollection("settings").insertOne({ ...defaultSettings, _id: new ObjectId(), orgId, updatedAt: now, updatedBy: null });
   const users = {} as Record<Role | "agent2", UserDoc>;
-  for (const role of ["admin", "supervisor", "agent", "viewer"] as const) {
+  for (const role of ["admin", "supervisor", "agent", "marketer", "viewer"] as const) {
     users[role] = await createUser(orgId, { email: `${role}-${orgId.toHexString()}@example.com`, name: `${role} user`, role, password: TEST_PASSWORD, createdBy: null });
   }
   users.agent2 = await createUser(orgId, { email: `agent2-${orgId.toHexString()}@example.com`, name: "second agent", role: "agent", password: TEST_PASSWORD, createdBy: null });
