@@ -2,8 +2,8 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "@/lib/security/headers";
 
-/** Pages anyone may open; every other page needs a session. */
-const PUBLIC_PAGES = ["/sign-in", "/setup", "/simulator"];
+/** Pages anyone may open (`/r/...`: tracked campaign links customers tap); every other page needs a session. */
+const PUBLIC_PAGES = ["/sign-in", "/setup", "/simulator", "/r"];
 
 /**
  * Pages only: every page gets a Content-Security-Policy with a fresh nonce (Next puts it on its own

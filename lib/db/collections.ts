@@ -10,7 +10,7 @@ import type { ContactImportDoc } from "@/lib/schemas/contact-import";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { CustomFieldDefinitionDoc } from "@/lib/schemas/custom-field";
 import type { SegmentDoc } from "@/lib/schemas/segment";
-import type { CampaignDoc, CampaignRecipientDoc } from "@/lib/schemas/marketing";
+import type { CampaignDoc, CampaignRecipientDoc } from "@/lib/schemas/campaign";
 import type { MessageDoc, OrphanStatusDoc } from "@/lib/schemas/message";
 import type { OrganizationDoc } from "@/lib/schemas/organization";
 import type { ApiKeyDoc, LoginThrottleDoc, PlatformStateDoc, TicketDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";

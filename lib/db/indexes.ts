@@ -139,11 +139,24 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, contactId: 1 }, name: "org_contact_unique", unique: true },
     { key: { orgId: 1, stage: 1 }, name: "org_stage" },
   ],
-  campaigns: [{ key: { orgId: 1, status: 1, scheduledAt: 1 }, name: "org_status_schedule" }],
+  campaigns: [
+    // The minutely start of due scheduled campaigns, per organization.
+    { key: { orgId: 1, status: 1, scheduledAt: 1 }, name: "org_status_schedule" },
+    // The campaigns page, newest first (keyset by createdAt, _id).
+    { key: { orgId: 1, createdAt: -1, _id: -1 }, name: "org_created" },
+  ],
   campaign_recipients: [
+    // Materialised once per (campaign, contact): the exactly-once guarantee. Also the export's keyset.
     { key: { orgId: 1, campaignId: 1, contactId: 1 }, name: "org_campaign_contact_unique", unique: true },
-    { key: { orgId: 1, campaignId: 1, status: 1 }, name: "org_campaign_status" },
-    { key: { orgId: 1, messageId: 1 }, name: "org_message" },
+    // Resume and winner: the queued (or holdback) recipients of a campaign in batches by _id.
+    { key: { orgId: 1, campaignId: 1, status: 1, _id: 1 }, name: "org_campaign_status" },
+    // Exclusions: what each contact of a batch received lately (frequency cap) and who hit 131049.
+    { key: { orgId: 1, contactId: 1, sentAt: -1 }, name: "org_contact_sent" },
+    { key: { orgId: 1, contactId: 1, cappedAt: -1 }, name: "org_contact_capped" },
+    // The contact timeline's campaigns.
+    { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact_created" },
+    // The plan's "sent in the last 24 h" against the messaging limit.
+    { key: { orgId: 1, sentAt: -1 }, name: "org_sent" },
   ],
   triggers: [{ key: { orgId: 1, active: 1, type: 1 }, name: "org_active_type" }],
   workflow_executions: [

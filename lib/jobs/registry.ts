@@ -9,6 +9,11 @@ import { wakeSnoozedJob } from "@/lib/inbox/wake-snoozed-job";
 import { consentConfirmationJob } from "@/lib/webhook/consent-confirmation-job";
 import { contactImportJob } from "@/lib/contacts/import/import-job";
 import { contactsBulkJob } from "@/lib/contacts/bulk-job";
+import { campaignRetryJob, campaignSendJob } from "@/lib/campaigns/send-job";
+import { campaignDispatchJob, campaignPrepareJob } from "@/lib/campaigns/prepare-job";
+import { campaignWinnerJob } from "@/lib/campaigns/winner-job";
+import { campaignsTickJob } from "@/lib/campaigns/tick-job";
+import { campaignReplyJob } from "@/lib/campaigns/reply-job";
 
 /**
  * Every job, by name. A job lives in its own file under lib/jobs/ (or next to its domain) and is
@@ -24,6 +29,13 @@ export const jobs = {
   "consent-confirmation": consentConfirmationJob,
   "contact-import": contactImportJob,
   "contacts-bulk": contactsBulkJob,
+  "campaign-send": campaignSendJob,
+  "campaign-retry": campaignRetryJob,
+  "campaign-prepare": campaignPrepareJob,
+  "campaign-dispatch": campaignDispatchJob,
+  "campaign-winner": campaignWinnerJob,
+  "campaigns-tick": campaignsTickJob,
+  "campaign-reply": campaignReplyJob,
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;

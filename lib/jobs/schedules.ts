@@ -17,6 +17,7 @@ export type ScheduleSpec = {
 export const schedules: ScheduleSpec[] = [
   { name: "retention", job: "retention", cron: "30 3 * * *", payload: {} },
   { name: "wake-snoozed", job: "wake-snoozed", cron: "* * * * *", payload: {} },
+  { name: "campaigns-tick", job: "campaigns-tick", cron: "* * * * *", payload: {} },
 ];
 
 export function getSchedule(name: string): ScheduleSpec | undefined {

@@ -202,7 +202,7 @@ async function prepare(orgId: ObjectId, accountId: ObjectId, content: OutboundCo
 }
 
 /** The template body with its parameters filled in, for the inbox and search. */
-function renderPreview(templateComponents: Record<string, unknown>[], components: unknown[] | undefined): string {
+export function renderPreview(templateComponents: Record<string, unknown>[], components: unknown[] | undefined): string {
   const body = templateComponents.find((c) => String(c.type).toUpperCase() === "BODY");
   let text = typeof body?.text === "string" ? body.text : "";
   const params = ((components ?? []) as { type?: string; parameters?: { text?: string; parameter_name?: string }[] }[]).find((c) => c.type === "body")?.parameters ?? [];

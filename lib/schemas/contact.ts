@@ -65,6 +65,12 @@ export const contactDoc = z.object({
    * inbound message reaches its conversation by primary key. A hint: verified by liveKey on use.
    */
   liveConversationIds: z.record(z.string(), objectId).optional(),
+  /**
+   * The last campaign message sent to the contact, kept by the campaign sender so a reply is matched
+   * to it without a query on every inbound message; `rescheduled` when Meta refused it with 131049
+   * (it is sent again when the customer next writes).
+   */
+  lastCampaign: z.object({ campaignId: objectId, recipientId: objectId, at: z.date(), rescheduled: z.boolean() }).nullable().optional(),
   /** Set when the person's data was erased on request (lib/contacts/gdpr.ts): a tombstone the directory hides. */
   erasedAt: z.date().nullable().optional(),
 });
@@ -76,7 +82,7 @@ export const consentEventDoc = z.object({
   contactId: objectId,
   state: z.enum(consentStates),
   channel: z.enum(["all", "marketing"]),
-  source: z.enum(["keyword", "user_preferences_webhook", "agent", "import", "api"]),
+  source: z.enum(["keyword", "user_preferences_webhook", "agent", "import", "api", "meta_error"]),
   detail: z.string().nullable(),
   at: z.date(),
 });

@@ -1,3 +1,4 @@
+import { campaignRef } from "./campaign";
 import { z } from "zod";
 import { objectId, tenantFields } from "./common";
 import { senders } from "./conversation";
@@ -70,6 +71,8 @@ export const messageDoc = z.object({
   error: metaError.nullable(),
   pricing: z.record(z.string(), z.unknown()).nullable(),
   waConversation: z.record(z.string(), z.unknown()).nullable(),
+  /** A campaign's message: its statuses advance that recipient's funnel (lib/campaigns/outcomes.ts). */
+  campaign: campaignRef.optional(),
   /** Meta's message timestamp (inbound) or our send time (outbound). */
   sentAt: z.date(),
   searchTokens: z.array(z.string()),

@@ -6,6 +6,38 @@ const DEFAULT_HANDOVER_MESSAGE = "Thanks for your patience. I'm passing you to a
 const dayHours = z.object({ enabled: z.boolean(), start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) });
 export const weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
+/** Price of one delivered template message per category, in the table's currency. */
+const categoryPrices = z.strictObject({
+  marketing: z.number().min(0).max(10),
+  utility: z.number().min(0).max(10),
+  authentication: z.number().min(0).max(10),
+});
+/**
+ * Meta charges per delivered template by category and the recipient's country (since 1 Jul 2025);
+ * rates change on quarter starts, so the table is the organization's to keep current. `default`
+ * prices countries the table does not list (Meta's "Other" rates).
+ */
+export const pricingTable = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter currency code"),
+  default: categoryPrices,
+  countries: z.record(z.string().regex(/^[A-Z]{2}$/, "countries are ISO 3166 codes such as BR"), categoryPrices),
+});
+export type PricingTable = z.infer<typeof pricingTable>;
+/** Meta's published USD rates for a few markets (2025 rate card, rounded); edit them in Settings. */
+export const defaultPricing: PricingTable = {
+  currency: "USD",
+  default: { marketing: 0.0604, utility: 0.0077, authentication: 0.0077 },
+  countries: {
+    BR: { marketing: 0.0625, utility: 0.0068, authentication: 0.0315 },
+    DE: { marketing: 0.1365, utility: 0.055, authentication: 0.0768 },
+    ES: { marketing: 0.0615, utility: 0.02, authentication: 0.0337 },
+    GB: { marketing: 0.0529, utility: 0.022, authentication: 0.0358 },
+    IN: { marketing: 0.0107, utility: 0.0014, authentication: 0.0014 },
+    MX: { marketing: 0.0305, utility: 0.0085, authentication: 0.0239 },
+    US: { marketing: 0.025, utility: 0.004, authentication: 0.0135 },
+  },
+};
+
 /** One settings document per organization (seed 001 SystemSettings, as typed fields instead of key/value rows). */
 export const settingsValues = z.object({
   businessHours: z.object({ timezone: z.string(), days: z.record(z.enum(weekdays), dayHours) }),
@@ -28,6 +60,8 @@ export const settingsValues = z.object({
   webhookLogRetentionDays: z.number().int().min(1).max(3650).default(7),
   jobLogRetentionDays: z.number().int().min(1).max(3650).default(30),
   aiRunRetentionDays: z.number().int().min(1).max(3650).default(90),
+  /** Meta's per-message prices for the campaign plan and cost (older documents lack it: the defaults). */
+  pricing: pricingTable.default(defaultPricing),
 });
 export type SettingsValues = z.infer<typeof settingsValues>;
 
@@ -53,6 +87,7 @@ export const defaultSettings: SettingsValues = {
   webhookLogRetentionDays: 7,
   jobLogRetentionDays: 30,
   aiRunRetentionDays: 90,
+  pricing: defaultPricing,
 };
 
 /** Inbound texts longer than this are never read as a keyword (lib/webhook/consent.ts). */
@@ -119,6 +154,7 @@ export const updateSettingsBody = z
     webhookLogRetentionDays: wholeNumber(1, 3650).optional(),
     jobLogRetentionDays: wholeNumber(1, 3650).optional(),
     aiRunRetentionDays: wholeNumber(1, 3650).optional(),
+    pricing: pricingTable.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;

@@ -14,6 +14,8 @@ export const whatsappAccountDoc = z.object({
   messagingLimit: z.string().nullable(),
   /** Messages per second Meta allows this number (80 by default, 1,000 after upgrade). */
   throughputMps: z.number().int(),
+  /** Send marketing templates through Meta's Marketing Messages API (`/marketing_messages`); missing: no. */
+  marketingMessagesApi: z.boolean().optional(),
   status: z.string(),
   /** Last account-level events (quality, bans, reviews) as Meta sent them. */
   events: z.array(z.object({ field: z.string(), at: z.date(), value: z.record(z.string(), z.unknown()) })),

@@ -28,7 +28,64 @@ export async function liveConversationId(orgId: ObjectId, account: AccountRef, c
 export async function openLiveConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date): Promise<ObjectId> {
   const db = scoped(orgId);
   const now = new Date();
-  const fresh: Omit<ConversationDoc, "orgId" | "liveKey"> = {
+  const fresh = freshConversation(account, contact, source, at, now);
+  const live = await db("conversations").findOneAndUpdate(
+    { liveKey: liveKeyOf(contact._id, account._id) },
+    { $setOnInsert: fresh },
+    { upsert: true, returnDocument: "after", projection: { _id: 1 } },
+  );
+  const id = live!._id;
+  // Skipped when a concurrent delivery already wrote the same hint.
+  const hint = `liveConversationIds.${account._id.toHexString()}`;
+  await db("contacts").updateOne({ _id: contact._id, [hint]: { $ne: id } }, { $set: { [hint]: id, updatedAt: now } });
+  return id;
+}
+
+/**
+ * The live conversations of many contacts on one number, in three round trips whatever their
+ * number: one bulk upsert on `liveKey` (creating the missing ones as `status`), one read of their
+ * ids, one bulk update of the contacts' hints that changed. Campaign sends create missing ones as
+ * `resolved`, so a broadcast does not fill the inbox; the customer's reply reopens it.
+ */
+export async function openLiveConversations(
+  orgId: ObjectId,
+  account: AccountRef,
+  contacts: ContactDoc[],
+  opts: { status: ConversationDoc["status"]; source: ConversationSource; at: Date },
+): Promise<Map<string, ObjectId>> {
+  const db = scoped(orgId);
+  const result = new Map<string, ObjectId>();
+  if (contacts.length === 0) return result;
+  const now = new Date();
+  const keys = contacts.map((c) => liveKeyOf(c._id, account._id));
+  await db("conversations").bulkWrite(
+    contacts.map((contact, i) => ({
+      updateOne: {
+        filter: { liveKey: keys[i]! },
+        update: { $setOnInsert: { ...freshConversation(account, contact, opts.source, opts.at, now), status: opts.status, ...(opts.status === "resolved" ? { resolvedAt: now } : {}) } },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  const live = await db("conversations").find({ liveKey: { $in: keys } }, { projection: { _id: 1, contactId: 1 } }).toArray();
+  for (const c of live) result.set(c.contactId.toHexString(), c._id);
+  const hint = `liveConversationIds.${account._id.toHexString()}`;
+  const stale = contacts.filter((c) => {
+    const id = result.get(c._id.toHexString());
+    return id && !c.liveConversationIds?.[account._id.toHexString()]?.equals(id);
+  });
+  if (stale.length) {
+    await db("contacts").bulkWrite(
+      stale.map((c) => ({ updateOne: { filter: { _id: c._id }, update: { $set: { [hint]: result.get(c._id.toHexString())!, updatedAt: now } } } })),
+      { ordered: false },
+    );
+  }
+  return result;
+}
+
+function freshConversation(account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date, now: Date): Omit<ConversationDoc, "orgId" | "liveKey"> {
+  return {
     _id: new ObjectId(),
     accountId: account._id,
     contactId: contact._id,
@@ -50,16 +107,6 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     createdAt: now,
     updatedAt: now,
   };
-  const live = await db("conversations").findOneAndUpdate(
-    { liveKey: liveKeyOf(contact._id, account._id) },
-    { $setOnInsert: fresh },
-    { upsert: true, returnDocument: "after", projection: { _id: 1 } },
-  );
-  const id = live!._id;
-  // Skipped when a concurrent delivery already wrote the same hint.
-  const hint = `liveConversationIds.${account._id.toHexString()}`;
-  await db("contacts").updateOne({ _id: contact._id, [hint]: { $ne: id } }, { $set: { [hint]: id, updatedAt: now } });
-  return id;
 }
 
 export type InboundSummary = {

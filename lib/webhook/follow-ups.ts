@@ -26,6 +26,8 @@ export type FollowUps = {
   messages: IngestedMessage[];
   /** Consent keywords (STOP, BAJA...) whose confirmation must reach the customer once. */
   consent: { conversationId: ObjectId; contactId: ObjectId; waMessageId: string; change: ConsentChange }[];
+  /** Customer messages from contacts with a recent campaign message (their `lastCampaign` hint). */
+  campaignReplies?: { recipientId: ObjectId; waMessageId: string; at: Date }[];
 };
 
 /**
@@ -62,6 +64,11 @@ export async function scheduleFollowUps(f: FollowUps): Promise<void> {
         { orgId: org, conversationId: c.conversationId.toHexString(), waMessageId: c.waMessageId, change: c.change },
         { deduplicationId: `consent-confirmation-${org}-${c.waMessageId}` },
       ),
+    );
+  }
+  for (const r of f.campaignReplies ?? []) {
+    pending.push(
+      enqueue("campaign-reply", { orgId: org, recipientId: r.recipientId.toHexString(), at: r.at.toISOString() }, { deduplicationId: `campaign-reply-${org}-${r.waMessageId}` }),
     );
   }
   await Promise.all(pending);

@@ -97,6 +97,9 @@ export async function handleMessagesChange(value: Record<string, unknown>): Prom
 
 type Group = { identity: Identity; messages: InboundMessage[] };
 
+/** A customer message within 72 h of a campaign message is its reply (the campaign funnel's definition). */
+const CAMPAIGN_REPLY_WINDOW_MS = 72 * 3600_000;
+
 /**
  * Thread messages of one delivery: per sender, the contact (one primary-key read when known) and
  * the live conversation (from the contact's hint); then ONE insert of all messages (`_id` derived
@@ -241,6 +244,9 @@ async function afterInsert(orgId: ObjectId, contact: ContactDoc, messages: Inbou
         });
         followUps.consent.push({ conversationId: d.conversationId, contactId: contact._id, waMessageId: d.waMessageId!, change });
       }
+    }
+    if (d.sender === "customer" && contact.lastCampaign && (contact.lastCampaign.rescheduled || d.sentAt.getTime() - contact.lastCampaign.at.getTime() < CAMPAIGN_REPLY_WINDOW_MS)) {
+      (followUps.campaignReplies ??= []).push({ recipientId: contact.lastCampaign.recipientId, waMessageId: d.waMessageId!, at: d.sentAt });
     }
     const m = messages.find((x) => x.id === d.waMessageId);
     if (m?.system?.type === "user_changed_number" && m.system.wa_id) await changeContactNumber(orgId, contact._id, m.system.wa_id);

@@ -46,6 +46,7 @@ async function processEnvelope(parsed: ParsedEnvelope): Promise<Processed> {
     const f = followUps.get(r.orgId.toHexString()) ?? { orgId: r.orgId, messages: [], consent: [] };
     f.messages.push(...r.followUps.messages);
     f.consent.push(...r.followUps.consent);
+    if (r.followUps.campaignReplies?.length) (f.campaignReplies ??= []).push(...r.followUps.campaignReplies);
     followUps.set(r.orgId.toHexString(), f);
   }
   const text = [...problems, ...notes].join("; ");

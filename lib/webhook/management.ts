@@ -5,6 +5,7 @@ import { scoped } from "@/lib/db/scoped";
 import type { TemplateDoc } from "@/lib/schemas/template";
 import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
 import { templateKey } from "@/lib/whatsapp/templates";
+import { pauseCampaignsUsing } from "@/lib/campaigns/outcomes";
 import { accountsByWabaId, type AccountRef } from "./accounts";
 import { emptyResult, type ChangeResult } from "./change-result";
 import { issueText } from "./envelope";
@@ -86,11 +87,15 @@ export async function handleTemplateChange(field: TemplateField, entry: Entry, v
       createdAt: now,
     };
     const onInsert = Object.fromEntries(Object.entries(defaults).filter(([k]) => !(k in set)));
-    await scoped(orgId)("whatsapp_templates").updateOne(
+    const stored = await scoped(orgId)("whatsapp_templates").findOneAndUpdate(
       { key: templateKey(account.wabaId, v.message_template_name, v.message_template_language) },
       { $set: { ...set, metaId: v.message_template_id, updatedAt: now }, $setOnInsert: onInsert },
-      { upsert: true },
+      { upsert: true, returnDocument: "after", projection: { _id: 1, name: 1 } },
     );
+    if (stored && (set.status === "PAUSED" || set.status === "DISABLED")) {
+      const why = set.status === "PAUSED" ? `paused by Meta${typeof v.other_info === "object" && v.other_info ? ` (${String((v.other_info as { title?: unknown }).title ?? "low quality")})` : " for low quality"}` : "disabled by Meta";
+      result.notes.push(`template ${stored.name} ${why}: ${await pauseCampaignsUsing(orgId, stored._id, `The template "${stored.name}" was ${why}`)} campaign(s) paused`);
+    }
   }
   return result;
 }

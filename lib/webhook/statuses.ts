@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { onCampaignStatus } from "@/lib/campaigns/outcomes";
 import { escapeKeys, unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import { deliveryStatuses, statusRank, type DeliveryStatus, type MessageDoc } from "@/lib/schemas/message";
@@ -31,15 +32,33 @@ async function applyStatus(orgId: ObjectId, s: StatusItem): Promise<Outcome> {
   const moved = await messages.findOneAndUpdate(
     { waMessageId: s.id, status: { $in: below(s.status) }, "statusHistory.status": { $ne: s.status } },
     { $set: { ...details, ...(s.status === "failed" ? { error: failureOf(s) } : {}), status: s.status }, $push: { statusHistory: entry } },
-    { projection: { conversationId: 1, sentAt: 1 } },
+    { projection: { conversationId: 1, sentAt: 1, campaign: 1 } },
   );
   if (moved) {
     await updatePreviewStatus(orgId, moved, s.status);
+    if (moved.campaign) await onCampaignStatus(orgId, moved.campaign, s.status, s.timestamp, { error: s.status === "failed" ? failureOf(s) : null, pricing: s.pricing ?? null });
     return "advanced";
   }
   const recorded = await messages.updateOne({ waMessageId: s.id, "statusHistory.status": { $ne: s.status } }, { $set: details, $push: { statusHistory: entry } });
   if (recorded.matchedCount > 0) return "recorded";
-  return (await messages.findOne({ waMessageId: s.id }, { projection: { _id: 1 } })) ? "known" : "missing";
+  if (await messages.findOne({ waMessageId: s.id }, { projection: { _id: 1 } })) return "known";
+  return (await adoptByCallback(orgId, s)) ? applyStatus(orgId, s) : "missing";
+}
+
+/**
+ * Our sends carry the message id as `biz_opaque_callback_data`. A status for a wamid we never
+ * recorded whose callback names a stored message without one is that message: its send was
+ * accepted by Meta but the sender died before writing down the answer. The wamid is recorded now,
+ * so the message (and its campaign recipient) is not sent a second time.
+ */
+async function adoptByCallback(orgId: ObjectId, s: StatusItem): Promise<boolean> {
+  const callback = (s as { biz_opaque_callback_data?: unknown }).biz_opaque_callback_data;
+  if (typeof callback !== "string" || !/^[a-f0-9]{24}$/.test(callback)) return false;
+  const res = await scoped(orgId)("messages").updateOne(
+    { _id: new ObjectId(callback), direction: "outbound", waMessageId: null },
+    { $set: { waMessageId: s.id, updatedAt: new Date() } },
+  );
+  return res.modifiedCount > 0;
 }
 
 /** What a status writes besides itself: Meta's pricing and conversation objects when present (v24+ often omits the conversation). */

@@ -42,6 +42,13 @@ export type MetaTemplate = {
   quality_score?: { score?: string };
 };
 
+export type SendExtras = {
+  /** `biz_opaque_callback_data`: Meta echoes it in the message's status webhooks (up to 512 characters). */
+  callbackData?: string;
+  /** Marketing templates through `POST /{phone_number_id}/marketing_messages` (Marketing Messages API). */
+  marketingMessagesApi?: boolean;
+};
+
 export class MediaTooLargeError extends Error {
   name = "MediaTooLargeError";
 }
@@ -101,12 +108,12 @@ export function graphClient(account: GraphAccount, options: GraphClientOptions =
     }
   }
 
-  async function send(to: Recipient, type: string, content: Record<string, unknown>, replyTo?: string | null): Promise<SendResult> {
+  async function send(to: Recipient, type: string, content: Record<string, unknown>, replyTo?: string | null, extra: SendExtras = {}): Promise<SendResult> {
     const recipient = BSUID.test(to) ? { recipient: to } : { to };
     const res = await request<{
       contacts?: { input?: string; wa_id?: string; user_id?: string }[];
       messages?: { id: string; message_status?: string }[];
-    }>("POST", `${account.phoneNumberId}/messages`, {
+    }>("POST", `${account.phoneNumberId}/${extra.marketingMessagesApi ? "marketing_messages" : "messages"}`, {
       json: {
         messaging_product: "whatsapp",
         recipient_type: "individual",
@@ -114,6 +121,7 @@ export function graphClient(account: GraphAccount, options: GraphClientOptions =
         type,
         [type]: content,
         ...(replyTo ? { context: { message_id: replyTo } } : {}),
+        ...(extra.callbackData ? { biz_opaque_callback_data: extra.callbackData } : {}),
       },
     });
     const wamid = res.messages?.[0]?.id;
@@ -142,12 +150,13 @@ export function graphClient(account: GraphAccount, options: GraphClientOptions =
       return send(to, type, media, replyTo);
     },
 
-    sendTemplate(to: Recipient, template: { name: string; language: string; components?: unknown[] }, replyTo?: string | null) {
+    sendTemplate(to: Recipient, template: { name: string; language: string; components?: unknown[] }, replyTo?: string | null, extra?: SendExtras) {
       return send(
         to,
         "template",
         { name: template.name, language: { code: template.language }, ...(template.components?.length ? { components: template.components } : {}) },
         replyTo,
+        extra,
       );
     },
 

@@ -8,6 +8,7 @@ import { GraphSimulator, type CustomerMessage, type SimOptions } from "./simulat
  *
  * Graph API (Bearer token required, Meta's error JSON):
  *   POST /{version}/{phone-number-id}/messages   send / mark as read (+ typing indicator)
+ *   POST /{version}/{phone-number-id}/marketing_messages  a marketing template (Marketing Messages API)
  *   POST /{version}/{phone-number-id}/media      multipart upload -> { id }
  *   GET|DELETE /{version}/{media-id}             media metadata with a 5-minute URL / delete
  *   GET  /whatsapp_business/attachments/?...     the media bytes behind that URL
@@ -112,10 +113,11 @@ async function handle(sim: GraphSimulator, req: IncomingMessage, res: ServerResp
     return send(res, e.status, e.body);
   }
   let r: { status: number; body: unknown };
-  if (edge === "messages" || edge === "media") {
+  if (edge === "messages" || edge === "media" || edge === "marketing_messages") {
     if (id !== sim.meta.phoneNumberId) r = graphErrorBody(100, `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
     else if (method !== "POST") r = graphErrorBody(100, `Unsupported ${method.toLowerCase()} request.`);
     else if (edge === "messages") r = sim.handleMessages(await readJson(req), version);
+    else if (edge === "marketing_messages") r = sim.handleMarketingMessage(await readJson(req), version);
     else r = await upload(sim, req);
   } else if (edge === "message_templates") {
     if (id !== sim.meta.wabaId) r = graphErrorBody(100, `Object with ID '${id}' does not exist.`);

@@ -315,6 +315,19 @@ export class GraphSimulator {
     };
   }
 
+  /** POST /{phone-number-id}/marketing_messages: marketing templates only, otherwise a normal send. */
+  handleMarketingMessage(body: Record<string, unknown>, version: string): { status: number; body: unknown } {
+    if (body.type !== "template") return graphErrorBody(131051, "The Marketing Messages API sends marketing templates only.");
+    const t = body.template as { name?: string; language?: { code?: string } } | undefined;
+    const template = this.templates.find((x) => x.name === t?.name && x.language === t?.language?.code);
+    if (template && template.category !== "MARKETING") return graphErrorBody(100, `Template ${template.name} is not a marketing template.`);
+    this.marketingMessages++;
+    return this.handleMessages(body, version);
+  }
+
+  /** Sends that came through the Marketing Messages API (for assertions). */
+  marketingMessages = 0;
+
   private scheduleStatuses(c: Customer, item: ThreadItem, type: string, category: string, version: string) {
     const failCode = this.failures.statusFailures.shift();
     const pricing =
@@ -322,7 +335,9 @@ export class GraphSimulator {
         ? { billable: false, pricing_model: "PMP", type: "free_customer_service", category: "service" }
         : { billable: true, pricing_model: "PMP", type: "regular", category };
     const withConversation = Number(version.replace(/^v/, "").split(".")[0]) < 24;
-    const status = (s: string, extra: Record<string, unknown> = {}) => ({ id: item.wamid, status: s, timestamp: unixSeconds(), recipient_id: c.waId, ...extra });
+    // Meta echoes the send's biz_opaque_callback_data in each of its statuses.
+    const callback = typeof item.request?.biz_opaque_callback_data === "string" ? { biz_opaque_callback_data: item.request.biz_opaque_callback_data } : {};
+    const status = (s: string, extra: Record<string, unknown> = {}) => ({ id: item.wamid, status: s, timestamp: unixSeconds(), recipient_id: c.waId, ...callback, ...extra });
     let steps: { status: string; make: () => Record<string, unknown> }[];
     if (failCode !== undefined) {
       steps = [{ status: "failed", make: () => status("failed", { errors: [webhookError(failCode)] }) }];
