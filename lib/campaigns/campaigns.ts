@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { getSegment } from "@/lib/contacts/segments/store";
 import { scoped } from "@/lib/db/scoped";
+import { beforeCursor, encodeCursor } from "@/lib/inbox/cursor";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { emptyCounters, type CampaignDoc, type CampaignInput, type StoredVariant } from "@/lib/schemas/campaign";
 import type { SegmentGroup } from "@/lib/schemas/segment";
@@ -20,12 +21,13 @@ export async function getCampaign(orgId: ObjectId, id: ObjectId): Promise<Campai
   return c;
 }
 
-export async function listCampaigns(orgId: ObjectId, opts: { cursor: { createdAt: Date; id: ObjectId } | null; limit: number }) {
-  const filter: Filter<CampaignDoc> = opts.cursor
-    ? { $or: [{ createdAt: { $lt: opts.cursor.createdAt } }, { createdAt: opts.cursor.createdAt, _id: { $lt: opts.cursor.id } }] }
-    : {};
+/** Newest first, by the `(createdAt, _id)` keyset cursor of lib/inbox/cursor.ts. */
+export async function listCampaigns(orgId: ObjectId, opts: { cursor?: string; limit: number }) {
+  const filter: Filter<CampaignDoc> = opts.cursor ? beforeCursor("createdAt", opts.cursor) : {};
   const rows = await scoped(orgId)("campaigns").find(filter, { sort: { createdAt: -1, _id: -1 }, limit: opts.limit + 1 }).toArray();
-  return { campaigns: rows.slice(0, opts.limit), hasMore: rows.length > opts.limit };
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return { campaigns: page, nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last._id) : null };
 }
 
 async function templatesFor(orgId: ObjectId, accountId: ObjectId, input: CampaignInput): Promise<Map<string, TemplateDoc>> {

@@ -25,19 +25,24 @@ export const DEFAULT_EXPORT_COLUMNS = Object.keys(exportColumns) as ExportColumn
 const PAGE = 1_000;
 
 /**
+ * A cell a spreadsheet would run as a formula (it starts with = or @, or with + or - and is not a
+ * number such as a phone) gets an apostrophe in front, so it is shown instead (CSV injection).
+ */
+export function safeCell(value: string): string {
+  return /^[=@\t\r]/.test(value) || /^[+-](?![\d\s().-]*$)/.test(value) ? `'${value}` : value;
+}
+
+/**
  * The selection as CSV, streamed: keyset pages of 1,000 are read as the client takes the bytes, so
- * memory stays flat for the whole contact base. A cell a spreadsheet would run as a formula (it
- * starts with = or @, or with + or - and is not a number such as a phone) gets an apostrophe in
- * front, so it is shown instead (CSV injection).
+ * memory stays flat for the whole contact base; every cell goes through `safeCell`.
  */
 export function exportContactsCsv(orgId: ObjectId, query: Omit<ContactListQuery, "cursor" | "limit" | "sort">, columns: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: string | undefined;
   let started = false;
-  let finished = false;
   const cell = (c: ContactDoc, column: string) => {
     const value = column.startsWith(CUSTOM_FIELD_PREFIX) ? (c.customFields[column.slice(CUSTOM_FIELD_PREFIX.length)] ?? "") : exportColumns[column as ExportColumn](c);
-    return /^[=@\t\r]/.test(value) || /^[+-](?![\d\s().-]*$)/.test(value) ? `'${value}` : value;
+    return safeCell(value);
   };
   return new ReadableStream({
     async pull(controller) {
@@ -47,11 +52,11 @@ export function exportContactsCsv(orgId: ObjectId, query: Omit<ContactListQuery,
         controller.enqueue(encoder.encode(`\uFEFF${stringify([columns])}`));
         return;
       }
-      if (finished) return controller.close();
       const page = await listContacts(orgId, { ...query, sort: "newest", cursor, limit: PAGE });
       if (page.contacts.length) controller.enqueue(encoder.encode(stringify(page.contacts.map((c) => columns.map((col) => cell(c, col))))));
       cursor = page.nextCursor ?? undefined;
-      if (!cursor) finished = true;
+      // Closed in the same pull: a pull that enqueues nothing (an empty last page) is not called again.
+      if (!cursor) controller.close();
     },
   });
 }

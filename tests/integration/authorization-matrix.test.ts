@@ -5,6 +5,8 @@ import { createImport } from "@/lib/contacts/import/imports";
 import { createContactList } from "@/lib/contacts/lists";
 import { mergeContacts } from "@/lib/contacts/merge";
 import { createSegment } from "@/lib/contacts/segments/store";
+import { createCampaign } from "@/lib/campaigns/campaigns";
+import { scoped } from "@/lib/db/scoped";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { ObjectId } from "mongodb";
@@ -120,6 +122,17 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/ai-agents/[id]": (fx) => ({ id: fx.agentId }),
   "/api/ai-agents/[id]/test": (fx) => ({ id: fx.agentId }),
   "/api/auth/[...nextauth]": () => ({ nextauth: ["session"] }),
+  "/api/campaigns/[id]": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/plan": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/send": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/schedule": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/pause": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/resume": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/cancel": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/test": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/recipients": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/export": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/retarget": async (fx) => ({ id: await fx.freshCampaign() }),
   "/api/canned-responses/[id]": async (fx) => ({ id: await fx.freshCannedResponse() }),
   "/api/contact-imports/[id]": async (fx) => ({ id: await fx.freshImport() }),
   "/api/contact-imports/[id]/dry-run": async (fx) => ({ id: await fx.freshImport() }),
@@ -151,6 +164,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/segments/[id]": async (fx) => ({ id: await fx.freshSegment() }),
   "/api/users/[id]": (fx) => ({ id: fx.colleagueId }),
   "/api/webhook-events/[id]/replay": (fx) => ({ id: fx.webhookEventId }),
+  "/r/[token]": () => ({ token: "not-a-token" }),
 };
 
 /** Requests that would reach the outside world with the default body: kept local. */
@@ -197,6 +211,20 @@ async function createFixtures() {
     freshBulkAction: async () => {
       const started = await startBulkAction(orgId, actor, { action: { kind: "add_tags", tags: ["matrix"] } });
       return "bulkAction" in started ? started.bulkAction._id.toHexString() : new ObjectId().toHexString();
+    },
+    // A draft on a template still in review: sending it is refused, so nothing reaches Meta.
+    freshCampaign: async () => {
+      const templateId = new ObjectId();
+      const now = new Date();
+      await scoped(orgId)("whatsapp_templates").insertOne({
+        _id: templateId, accountId: account._id, wabaId: account.wabaId, metaId: "1", name: `t_${templateId.toHexString()}`, language: "en_US", category: "MARKETING", status: "PENDING",
+        qualityScore: null, rejectedReason: null, parameterFormat: "positional", components: [{ type: "BODY", text: "Hello" }], key: `${account.wabaId}:t_${templateId.toHexString()}:en_US`, syncedAt: now, createdAt: now, updatedAt: now,
+      });
+      const c = await createCampaign(orgId, actor, {
+        name: "Matrix", audience: { segmentId: null, definition: { match: "all", conditions: [{ field: "tags", op: "has_any", value: ["nobody"] }] } },
+        exclusions: { requireOptIn: true, frequencyCapDays: null }, variants: [{ key: "A", templateId: templateId.toHexString(), weight: 100, variables: {} }], controlPercent: 0, winner: null, conversion: null,
+      });
+      return c._id.toHexString();
     },
     freshSegment: async () => (await createSegment(orgId, actor, { name: `s${randomUUID().slice(0, 8)}`, definition: { match: "all", conditions: [] } }))._id.toHexString(),
     freshArticle: async () => (await createArticle(orgId, { title: "Returns", body: "Within 30 days.", active: true }))._id.toHexString(),
