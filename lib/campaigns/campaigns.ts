@@ -9,6 +9,7 @@ import { emptyCounters, type CampaignDoc, type CampaignInput, type StoredVariant
 import type { SegmentGroup } from "@/lib/schemas/segment";
 import type { TemplateDoc } from "@/lib/schemas/template";
 import { bump } from "./counters";
+import { firstRecipient } from "./prepare-job";
 import { unmappedSlots } from "./recipient-rules";
 
 /** Throughput bounds: Meta's default per number, and the upgraded ceiling. */
@@ -171,11 +172,15 @@ export async function assertSendable(orgId: ObjectId, c: CampaignDoc) {
 }
 
 /** Send now: the audience is read as it is now and materialised by the `campaign-prepare` job. */
-export async function startCampaign(orgId: ObjectId, actor: Actor | null, id: ObjectId, opts: { from: ("draft" | "scheduled")[] } = { from: ["draft", "scheduled"] }): Promise<CampaignDoc> {
+export async function startCampaign(orgId: ObjectId, actor: Actor | null, id: ObjectId, opts: { from: ("draft" | "scheduled" | "paused")[] } = { from: ["draft", "scheduled"] }): Promise<CampaignDoc> {
   const c = await getCampaign(orgId, id);
   if (!opts.from.includes(c.status as "draft")) throw new ApiError("conflict", `The campaign is ${c.status}; it cannot be started again`);
   await assertSendable(orgId, c);
   const definition = await resolveAudience(orgId, c);
+  const probe = await firstRecipient(orgId, c, definition);
+  if (!probe.found) {
+    throw new ApiError("unprocessable_entity", `No one is left to send to after the exclusions (${probe.excluded.toLocaleString("en")} excluded); change the audience or the exclusions`);
+  }
   // Fresh copies of the templates as approved now (a re-approved edit may have changed them).
   const templates = await scoped(orgId)("whatsapp_templates").find({ _id: { $in: c.variants.map((v) => v.templateId) } }).toArray();
   const variants = c.variants.map((v) => {
@@ -226,6 +231,15 @@ export async function resumeCampaign(orgId: ObjectId, actor: Actor, id: ObjectId
   const c = await getCampaign(orgId, id);
   if (c.status !== "paused") throw new ApiError("conflict", `The campaign is ${c.status}; only a paused campaign can be resumed`);
   await assertSendable(orgId, c);
+  // Paused before it started (a template paused while it was scheduled): back to its schedule.
+  if (!c.startedAt) {
+    const future = c.scheduledAt && c.scheduledAt.getTime() > Date.now();
+    if (!future) return startCampaign(orgId, actor, id, { from: ["paused"] });
+    const res = await scoped(orgId)("campaigns").findOneAndUpdate({ _id: id, status: "paused" }, { $set: { status: "scheduled", pauseReason: null, updatedAt: new Date() } }, { returnDocument: "after" });
+    if (!res) throw new ApiError("conflict", "The campaign changed meanwhile");
+    await recordActivity(orgId, actor, { action: "campaign.resumed", entityType: "campaign", entityId: id });
+    return res;
+  }
   const next = c.preparedAt ? "sending" : "preparing";
   const res = await scoped(orgId)("campaigns").findOneAndUpdate({ _id: id, status: "paused" }, { $set: { status: next, pauseReason: null, updatedAt: new Date() } }, { returnDocument: "after" });
   if (!res) throw new ApiError("conflict", "The campaign changed meanwhile");

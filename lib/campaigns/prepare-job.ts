@@ -45,6 +45,30 @@ export async function historyOf(orgId: ObjectId, campaign: Pick<CampaignDoc, "_i
   return out;
 }
 
+/**
+ * Whether anyone of the audience would be sent to, read in batches until the first one is found
+ * (the usual case costs one batch); `excluded` counts the excluded contacts seen before it.
+ */
+export async function firstRecipient(orgId: ObjectId, campaign: CampaignDoc, definition: SegmentGroup): Promise<{ found: boolean; excluded: number }> {
+  const db = scoped(orgId);
+  const now = new Date();
+  let excluded = 0;
+  let cursor: ObjectId | null = null;
+  for (;;) {
+    const filter = audienceFilter(definition, ...(cursor ? [{ _id: { $gt: cursor } }] : []));
+    const contacts: ContactDoc[] = await asSegmentQuery(() => db("contacts").find(filter, { sort: { _id: 1 }, limit: BATCH }).toArray());
+    if (contacts.length === 0) return { found: false, excluded };
+    const history = await historyOf(orgId, campaign, contacts.map((c) => c._id), now);
+    for (const c of contacts) {
+      const r = recipientFor(campaign, c, history.get(c._id.toHexString()) ?? { lastSentAt: null, cappedAt: null }, now);
+      if (r.status === "excluded") excluded++;
+      else if (r.status !== "control") return { found: true, excluded };
+    }
+    if (contacts.length < BATCH) return { found: false, excluded };
+    cursor = contacts[contacts.length - 1]!._id;
+  }
+}
+
 /** One recipient record for a contact of the audience: excluded, control, holdback or queued for a variant. */
 export function recipientFor(campaign: CampaignDoc, contact: ContactDoc, history: ContactHistory, now: Date): Omit<CampaignRecipientDoc, "orgId"> {
   const _id = new ObjectId();

@@ -75,9 +75,6 @@ function pickByWeight(variants: Pick<StoredVariant, "key" | "weight">[], u: numb
   return variants[variants.length - 1]!.key;
 }
 
-/** Contact fields a variable can read; `customFields.<key>` too. */
-export const variableFields = ["first_name", "name", "phone", "email", "company", "language"] as const;
-
 function fieldValue(contact: ContactDoc, field: string): string | null {
   if (field.startsWith("customFields.")) return contact.customFields?.[field.slice("customFields.".length)] ?? null;
   const name = contact.name ?? contact.profileName;

@@ -24,6 +24,9 @@ export const exclusionLabels: Record<ExclusionReason, string> = {
   frequency_cap: "Frequency cap",
 };
 
+/** Contact fields a variable can read (with their labels); `customFields.<key>` too. */
+export const variableFields = { first_name: "First name", name: "Full name", phone: "Phone", email: "Email", company: "Company", language: "Language" } as const;
+
 /** Where a template variable's value comes from for each recipient. */
 export const variableSource = z.discriminatedUnion("source", [
   /** A contact field (`name`, `phone`, `email`, `company`, `customFields.<key>`), else the fallback. */

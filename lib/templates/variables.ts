@@ -11,7 +11,10 @@
 export type TemplateComponent = Record<string, unknown>;
 
 export type TemplateSlot = {
-  /** Stable id within the template: `header.1`, `body.2`, `body.first_name`, `button.0.1`, `header.media`, `button.1.code`. */
+  /**
+   * Stable id within the template: `header:1`, `body:2`, `body:first_name`, `button:0:1`, `header:media`,
+   * `button:1:code`. No dots: ids are keys of stored documents and request bodies (lib/db/safe-keys.ts).
+   */
   id: string;
   component: "header" | "body" | "button";
   /** The placeholder's number or name (`1`, `first_name`); for a media header or a copy-code button, the kind. */
@@ -28,10 +31,15 @@ export type TemplateShape = { components: TemplateComponent[]; parameterFormat: 
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
+/** Every placeholder occurrence with where it sits in the text (the linter checks positions: start, end, adjacent). */
+export function placeholderSpans(text: string): { key: string; start: number; end: number }[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => ({ key: m[1]!, start: m.index, end: m.index + m[0].length }));
+}
+
 /** The placeholders of a text in order of first appearance, each once. */
 export function placeholders(text: string): string[] {
   const seen: string[] = [];
-  for (const m of text.matchAll(PLACEHOLDER)) if (!seen.includes(m[1]!)) seen.push(m[1]!);
+  for (const { key } of placeholderSpans(text)) if (!seen.includes(key)) seen.push(key);
   return seen;
 }
 
@@ -55,20 +63,20 @@ export function templateSlots(t: TemplateShape): TemplateSlot[] {
   const header = componentOf(t.components, "HEADER");
   const format = upper(header?.format);
   if (header && format === "TEXT") {
-    for (const key of placeholders(textOf(header))) slots.push({ id: `header.${key}`, component: "header", key, label: `Header {{${key}}}`, kind: "text" });
+    for (const key of placeholders(textOf(header))) slots.push({ id: `header:${key}`, component: "header", key, label: `Header {{${key}}}`, kind: "text" });
   } else if (header && (format === "IMAGE" || format === "VIDEO" || format === "DOCUMENT")) {
     const mediaType = format.toLowerCase() as "image" | "video" | "document";
-    slots.push({ id: "header.media", component: "header", key: "media", label: `Header ${mediaType} (link)`, kind: "media", mediaType });
+    slots.push({ id: "header:media", component: "header", key: "media", label: `Header ${mediaType} (link)`, kind: "media", mediaType });
   }
   for (const key of placeholders(textOf(componentOf(t.components, "BODY")))) {
-    slots.push({ id: `body.${key}`, component: "body", key, label: `Body {{${key}}}`, kind: "text" });
+    slots.push({ id: `body:${key}`, component: "body", key, label: `Body {{${key}}}`, kind: "text" });
   }
   buttonsOf(t.components).forEach((b, i) => {
     const type = upper(b.type);
     if (type === "URL" && typeof b.url === "string") {
-      for (const key of placeholders(b.url)) slots.push({ id: `button.${i}.${key}`, component: "button", key, label: `Button ${i + 1} URL {{${key}}}`, kind: "text", buttonIndex: i });
+      for (const key of placeholders(b.url)) slots.push({ id: `button:${i}:${key}`, component: "button", key, label: `Button ${i + 1} URL {{${key}}}`, kind: "text", buttonIndex: i });
     } else if (type === "COPY_CODE") {
-      slots.push({ id: `button.${i}.code`, component: "button", key: "code", label: `Button ${i + 1} coupon code`, kind: "coupon_code", buttonIndex: i });
+      slots.push({ id: `button:${i}:code`, component: "button", key: "code", label: `Button ${i + 1} coupon code`, kind: "coupon_code", buttonIndex: i });
     }
   });
   return slots;
@@ -112,7 +120,7 @@ function mediaRef(value: string): { link: string } | { id: string } {
 
 /** The template as the customer reads it (header, body, footer), variables filled in; for previews and the inbox. */
 export function renderTemplateText(t: TemplateShape, values: Record<string, string>): { header: string | null; body: string; footer: string | null } {
-  const fill = (text: string, component: "header" | "body") => text.replace(PLACEHOLDER, (whole, key: string) => values[`${component}.${key}`] ?? whole);
+  const fill = (text: string, component: "header" | "body") => text.replace(PLACEHOLDER, (whole, key: string) => values[`${component}:${key}`] ?? whole);
   const header = componentOf(t.components, "HEADER");
   const footer = componentOf(t.components, "FOOTER");
   return {

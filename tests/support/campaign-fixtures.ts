@@ -5,7 +5,7 @@ import type { CampaignInput } from "@/lib/schemas/campaign";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { syncTemplates } from "@/lib/whatsapp/templates";
 
-/** `count` opted-in Brazilian contacts tagged `promo` (phones +55 11 9xxxx-xxxx), with `extra` per index. */
+/** `count` opted-in Brazilian contacts tagged `promo` (phones +55 11 9xxxx-xxxx from `start`), with `extra` by position (0..count-1). */
 export async function campaignContacts(orgId: ObjectId, count: number, extra: (i: number) => Partial<Omit<ContactDoc, "orgId">> = () => ({}), start = 0) {
   const now = new Date();
   const docs = Array.from({ length: count }, (_, k) => {
@@ -30,7 +30,7 @@ export async function campaignContacts(orgId: ObjectId, count: number, extra: (i
       searchTokens: [] as string[],
       createdAt: now,
       updatedAt: now,
-      ...extra(i),
+      ...extra(k),
     };
     return { ...base, searchTokens: contactSearchTokens(base) };
   });
@@ -58,9 +58,9 @@ export function welcomeOfferInput(templateId: ObjectId, patch: Partial<CampaignI
         templateId: templateId.toHexString(),
         weight: 100,
         variables: {
-          "body.1": { source: "field", field: "first_name", fallback: "there" },
-          "body.2": { source: "static", value: "15%" },
-          "body.3": { source: "static", value: "SPRING15" },
+          "body:1": { source: "field", field: "first_name", fallback: "there" },
+          "body:2": { source: "static", value: "15%" },
+          "body:3": { source: "static", value: "SPRING15" },
         },
       },
     ],

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AccountSendingForm } from "@/components/settings/account-sending-form";
 import { requirePageUser } from "@/lib/auth/session";
 import { unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
@@ -54,6 +55,7 @@ export default async function WhatsappNumbersPage() {
               <div><dt className="text-slate-500">Phone number id</dt><dd className="font-mono text-xs">{a.phoneNumberId}</dd></div>
               <div><dt className="text-slate-500">WABA id</dt><dd className="font-mono text-xs">{a.wabaId || "—"}</dd></div>
             </dl>
+            <AccountSendingForm id={a._id.toHexString()} throughputMps={a.throughputMps} marketingMessagesApi={a.marketingMessagesApi ?? false} />
             <div>
               <h3 className="mb-1 text-sm font-medium text-slate-700">Latest account events</h3>
               {events.length === 0 ? (
