@@ -4,6 +4,8 @@ import type { Permission } from "@/lib/auth/permissions";
 export const navItems: { href: string; label: string; permission?: Permission }[] = [
   { href: "/inbox", label: "Inbox", permission: "read:conversations" },
   { href: "/contacts", label: "Contacts", permission: "view:contacts" },
+  { href: "/templates", label: "Templates", permission: "manage:templates" },
+  { href: "/campaigns", label: "Campaigns", permission: "manage:campaigns" },
   { href: "/", label: "Dashboard" },
   { href: "/team", label: "Team", permission: "manage:agents" },
   { href: "/settings/general", label: "Settings", permission: "system:admin" },
@@ -11,7 +13,6 @@ export const navItems: { href: string; label: string; permission?: Permission }[
   { href: "/settings/canned-responses", label: "Saved replies", permission: "manage:canned_responses" },
   { href: "/settings/audit-log", label: "Audit log", permission: "system:admin" },
   { href: "/settings/whatsapp", label: "WhatsApp numbers", permission: "system:admin" },
-  { href: "/settings/templates", label: "Templates", permission: "system:admin" },
   { href: "/settings/jobs", label: "Background jobs", permission: "system:admin" },
   { href: "/settings/webhook-events", label: "Webhook events", permission: "system:admin" },
   { href: "/settings/ai-agents", label: "AI agents", permission: "system:admin" },

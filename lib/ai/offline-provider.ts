@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { keywordsOf } from "./knowledge";
-import { allCustomerLines, latestCustomerLines, parseKnowledgeBlock } from "./prompt-format";
+import { allCustomerLines, latestCustomerLines, parseKnowledgeBlock, parseTemplateBlock } from "./prompt-format";
 import { jsonSchemaOf, parseJsonOutput, type AiProvider, type FunctionCall, type GenerateRequest, type GenerateResult, type ProviderMessage } from "./provider";
 import { asksForHuman, isStronglyNegative, sentimentScore } from "./signals";
 
@@ -121,7 +121,8 @@ function fillSchema(schema: JsonSchema, name: string, prompt: string): unknown {
     if (key.includes("confidence")) return clamp(0.6);
     return clamp(schema.minimum ?? 0);
   }
-  if (type === "boolean") return false;
+  // The template category check (lib/templates/category-check.ts): a keyword reading of the template's own words.
+  if (type === "boolean") return key.includes("marketing") ? marketingCues(parseTemplateBlock(prompt) ?? "").length > 0 : false;
   if (type === "array") {
     const count = Math.max(schema.minItems ?? 1, Math.min(schema.maxItems ?? 3, 3));
     let values: string[];
@@ -131,6 +132,12 @@ function fillSchema(schema: JsonSchema, name: string, prompt: string): unknown {
     while (values.length < (schema.minItems ?? 0)) values.push(values.at(-1) ?? "general");
     return values.slice(0, schema.maxItems ?? values.length);
   }
+  if (key.includes("marketing")) {
+    const cues = marketingCues(parseTemplateBlock(prompt) ?? "");
+    return cues.length
+      ? `${OFFLINE_LABEL} The text uses promotional wording (${cues.map((c) => `"${c}"`).join(", ")}), which Meta treats as marketing.`
+      : `${OFFLINE_LABEL} No promotional wording found; the text reads as a transactional update.`;
+  }
   if (key.includes("summary")) {
     const topics = topicsOf(customer);
     const mood = sentiment < -0.2 ? "negative" : sentiment > 0.2 ? "positive" : "neutral";
@@ -138,6 +145,30 @@ function fillSchema(schema: JsonSchema, name: string, prompt: string): unknown {
     return `${OFFLINE_LABEL} The customer wrote about ${topics.join(", ") || "a general question"}; tone ${mood}. Latest message: "${last.slice(0, 140)}"`;
   }
   return `${OFFLINE_LABEL} ${answer(prompt).text}`;
+}
+
+/** Promotional wording Meta's category review looks for (Meta, "Template categorization"): each phrase found, once. */
+const MARKETING_CUES = [
+  /\b\d{1,3}\s?%\s?(?:off|discount)\b/i,
+  /\bdiscounts?\b/i,
+  /\b(?:on )?sale\b/i,
+  /\b(?:special |exclusive )?offers?\b/i,
+  /\b(?:buy|shop) now\b/i,
+  /\blimited[- ]time\b/i,
+  /\bpromo(?:tion|tional)?(?: code)?\b/i,
+  /\bcoupons?\b/i,
+  /\bdeals?\b/i,
+  /\bfree shipping\b/i,
+  /\bdon'?t miss\b/i,
+  /\blast chance\b/i,
+  /\b(?:today only|only today)\b/i,
+  /\bsave (?:up to|\d+)/i,
+  /\bnew arrivals?\b/i,
+  /\b(?:descuentos?|ofertas?|rebajas|promoci[oó]n)\b/i,
+];
+
+function marketingCues(text: string): string[] {
+  return [...new Set(MARKETING_CUES.flatMap((re) => re.exec(text)?.[0].toLowerCase() ?? []))];
 }
 
 function intentsOf(text: string): string[] {

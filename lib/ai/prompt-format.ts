@@ -44,3 +44,14 @@ export function allCustomerLines(text: string): string[] {
     .filter((l) => l.startsWith(`${speakerLabel.customer}: `))
     .map((l) => l.slice(speakerLabel.customer.length + 2));
 }
+
+export const TEMPLATE_HEADER = "## Message template";
+
+/** A template's words as a block, so a reader (the offline provider) sees the template apart from the instructions around it. */
+export function templateBlock(lines: string[]): string {
+  return [TEMPLATE_HEADER, "[TEMPLATE]", ...lines, "[/TEMPLATE]"].join("\n");
+}
+
+export function parseTemplateBlock(text: string): string | null {
+  return /\[TEMPLATE\]\n([\s\S]*?)\n\[\/TEMPLATE\]/.exec(text)?.[1] ?? null;
+}

@@ -11,10 +11,16 @@ import type { CampaignDoc } from "@/lib/schemas/campaign";
  */
 export const STARTS_PER_SECOND = 10;
 export const MAX_BATCH = 100;
+/**
+ * Batches are also given send times (`sendAt`) spaced for this share of the throughput: flow
+ * control alone lets a period's starts come as one burst, and a one-second window that catches two
+ * bursts is over Meta's limit (130429). The headroom absorbs clock and network jitter.
+ */
+export const PACING_HEADROOM = 0.97;
 
-export function pacing(ratePerSecond: number): { batchSize: number; startsPerSecond: number } {
+export function pacing(ratePerSecond: number): { batchSize: number; startsPerSecond: number; slotMs: number } {
   const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(ratePerSecond / STARTS_PER_SECOND)));
-  return { batchSize, startsPerSecond: Math.max(1, Math.floor(ratePerSecond / batchSize)) };
+  return { batchSize, startsPerSecond: Math.max(1, Math.floor(ratePerSecond / batchSize)), slotMs: (1000 * batchSize) / (ratePerSecond * PACING_HEADROOM) };
 }
 
 /** Per-process cache of what the send path needs of a campaign (the status is always read fresh). */
@@ -39,14 +45,22 @@ export async function campaignMeta(orgId: ObjectId, campaignId: ObjectId): Promi
  * retry) from the first one, so QStash's deduplication drops only true duplicates; a recipient
  * dispatched twice is still sent once (the claim).
  */
-export async function dispatch(orgId: ObjectId, campaign: Pick<CampaignMeta, "_id" | "ratePerSecond" | "phoneNumberId">, recipientIds: ObjectId[], opts: { round: string; delaySeconds?: number }) {
-  const { batchSize, startsPerSecond } = pacing(campaign.ratePerSecond);
+export async function dispatch(
+  orgId: ObjectId,
+  campaign: Pick<CampaignMeta, "_id" | "ratePerSecond" | "phoneNumberId">,
+  recipientIds: ObjectId[],
+  opts: { round: string; delaySeconds?: number; slotsFrom?: number },
+): Promise<{ slotsUntil: number | null }> {
+  const { batchSize, startsPerSecond, slotMs } = pacing(campaign.ratePerSecond);
   const items: EnqueueItem[] = [];
+  let slot = opts.slotsFrom ?? null;
   for (let i = 0; i < recipientIds.length; i += batchSize) {
     const ids = recipientIds.slice(i, i + batchSize).map((id) => id.toHexString());
+    const sendAt = slot === null ? undefined : Math.round(slot);
+    if (slot !== null) slot += slotMs;
     items.push({
       job: "campaign-send",
-      payload: { orgId: orgId.toHexString(), campaignId: campaign._id.toHexString(), recipientIds: ids },
+      payload: { orgId: orgId.toHexString(), campaignId: campaign._id.toHexString(), recipientIds: ids, ...(sendAt ? { sendAt } : {}) },
       options: {
         deduplicationId: `campaign-send-${ids[0]}-${ids.length}-${opts.round}`,
         flowControl: { key: `wa-send:${campaign.phoneNumberId}`, rate: startsPerSecond, periodSeconds: 1, parallelism: Math.max(4, startsPerSecond * 2) },
@@ -56,4 +70,5 @@ export async function dispatch(orgId: ObjectId, campaign: Pick<CampaignMeta, "_i
   }
   // enqueueBatch publishes 100 per QStash call.
   for (let i = 0; i < items.length; i += 500) await enqueueBatch(items.slice(i, i + 500));
+  return { slotsUntil: slot };
 }

@@ -20,7 +20,16 @@ import { applyFailure } from "./outcomes";
  */
 export const IN_DOUBT_AFTER_MS = Number(process.env.CAMPAIGN_IN_DOUBT_AFTER_MS ?? 10 * 60_000);
 
-export const campaignSendPayload = z.object({ orgId: idString, campaignId: idString, recipientIds: z.array(idString).min(1).max(MAX_BATCH) });
+export const campaignSendPayload = z.object({
+  orgId: idString,
+  campaignId: idString,
+  recipientIds: z.array(idString).min(1).max(MAX_BATCH),
+  /** The batch's send time (epoch ms) in the campaign's pacing; a job that starts early waits for it. */
+  sendAt: z.number().int().positive().optional(),
+});
+
+/** The longest a job waits for its send time (it is started close to it by flow control anyway). */
+const MAX_SLOT_WAIT_MS = 3_000;
 
 /**
  * `campaign-send`: one paced batch of a campaign (lib/campaigns/dispatch.ts). Exactly once, by three
@@ -92,6 +101,8 @@ export const campaignSendJob = defineJob({
     }
     for (const r of gone) await applyFailure(orgId, r, "sending", { code: -2, message: "The contact was deleted or has no WhatsApp number any more" }, now);
 
+    const early = (p.sendAt ?? 0) - Date.now();
+    if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, MAX_SLOT_WAIT_MS)));
     const marketing = items.some((i) => meta.variants.find((v) => v.key === i.r.variant)?.template.category === "MARKETING");
     const outcomes = await sendTemplateBatch(orgId, client, items.map((i) => i.item), {
       inDoubtAfterMs: IN_DOUBT_AFTER_MS,

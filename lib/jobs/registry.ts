@@ -14,6 +14,7 @@ import { campaignDispatchJob, campaignPrepareJob } from "@/lib/campaigns/prepare
 import { campaignWinnerJob } from "@/lib/campaigns/winner-job";
 import { campaignsTickJob } from "@/lib/campaigns/tick-job";
 import { campaignReplyJob } from "@/lib/campaigns/reply-job";
+import { templatesReconcileJob } from "@/lib/templates/reconcile-job";
 
 /**
  * Every job, by name. A job lives in its own file under lib/jobs/ (or next to its domain) and is
@@ -36,6 +37,7 @@ export const jobs = {
   "campaign-winner": campaignWinnerJob,
   "campaigns-tick": campaignsTickJob,
   "campaign-reply": campaignReplyJob,
+  "templates-reconcile": templatesReconcileJob,
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;

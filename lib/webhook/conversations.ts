@@ -42,10 +42,11 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
 }
 
 /**
- * The live conversations of many contacts on one number, in three round trips whatever their
- * number: one bulk upsert on `liveKey` (creating the missing ones as `status`), one read of their
- * ids, one bulk update of the contacts' hints that changed. Campaign sends create missing ones as
- * `resolved`, so a broadcast does not fill the inbox; the customer's reply reopens it.
+ * The live conversations of many contacts on one number, in a fixed number of round trips whatever
+ * their number: the contacts' hints are verified in one primary-key read; for the rest one bulk
+ * upsert on `liveKey` (creating the missing ones as `status`) and one read of their ids; then one
+ * bulk update of the hints that changed. Campaign sends create missing ones as `resolved`, so a
+ * broadcast does not fill the inbox; the customer's reply reopens it.
  */
 export async function openLiveConversations(
   orgId: ObjectId,
@@ -57,19 +58,30 @@ export async function openLiveConversations(
   const result = new Map<string, ObjectId>();
   if (contacts.length === 0) return result;
   const now = new Date();
-  const keys = contacts.map((c) => liveKeyOf(c._id, account._id));
-  await db("conversations").bulkWrite(
-    contacts.map((contact, i) => ({
-      updateOne: {
-        filter: { liveKey: keys[i]! },
-        update: { $setOnInsert: { ...freshConversation(account, contact, opts.source, opts.at, now), status: opts.status, ...(opts.status === "resolved" ? { resolvedAt: now } : {}) } },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  );
-  const live = await db("conversations").find({ liveKey: { $in: keys } }, { projection: { _id: 1, contactId: 1 } }).toArray();
-  for (const c of live) result.set(c.contactId.toHexString(), c._id);
+  const accountKey = account._id.toHexString();
+  const hinted = contacts.filter((c) => c.liveConversationIds?.[accountKey]);
+  if (hinted.length) {
+    const verified = await db("conversations")
+      .find({ _id: { $in: hinted.map((c) => c.liveConversationIds![accountKey]!) }, liveKey: { $in: hinted.map((c) => liveKeyOf(c._id, account._id)) } }, { projection: { _id: 1, contactId: 1 } })
+      .toArray();
+    for (const c of verified) result.set(c.contactId.toHexString(), c._id);
+  }
+  const rest = contacts.filter((c) => !result.has(c._id.toHexString()));
+  const keys = rest.map((c) => liveKeyOf(c._id, account._id));
+  if (rest.length) {
+    await db("conversations").bulkWrite(
+      rest.map((contact, i) => ({
+        updateOne: {
+          filter: { liveKey: keys[i]! },
+          update: { $setOnInsert: { ...freshConversation(account, contact, opts.source, opts.at, now), status: opts.status, ...(opts.status === "resolved" ? { resolvedAt: now } : {}) } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    const live = await db("conversations").find({ liveKey: { $in: keys } }, { projection: { _id: 1, contactId: 1 } }).toArray();
+    for (const c of live) result.set(c.contactId.toHexString(), c._id);
+  }
   const hint = `liveConversationIds.${account._id.toHexString()}`;
   const stale = contacts.filter((c) => {
     const id = result.get(c._id.toHexString());

@@ -106,7 +106,9 @@ function templateUpdate(field: TemplateField, v: Record<string, unknown>): Parti
     case "message_template_status_update": {
       const reason = str("reason");
       const detail = (v.rejection_info as { reason?: unknown } | null | undefined)?.reason;
+      const other = v.other_info as { title?: unknown; description?: unknown } | null | undefined;
       return {
+        pausedReason: str("event") === "PAUSED" ? [other?.title, other?.description].filter((x): x is string => typeof x === "string" && !!x).join(": ") || null : null,
         status: str("event") ?? "UNKNOWN",
         rejectedReason: reason && reason !== "NONE" ? (typeof detail === "string" && detail ? `${reason}: ${detail}` : reason) : null,
         ...(str("message_template_category") ? { category: str("message_template_category")! } : {}),

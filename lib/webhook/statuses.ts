@@ -29,8 +29,9 @@ async function applyStatus(orgId: ObjectId, s: StatusItem): Promise<Outcome> {
   const messages = scoped(orgId)("messages");
   const entry = { status: s.status, at: s.timestamp };
   const details = statusDetails(s);
+  const target = messageOf(s);
   const moved = await messages.findOneAndUpdate(
-    { waMessageId: s.id, status: { $in: below(s.status) }, "statusHistory.status": { $ne: s.status } },
+    { ...target, status: { $in: below(s.status) }, "statusHistory.status": { $ne: s.status } },
     { $set: { ...details, ...(s.status === "failed" ? { error: failureOf(s) } : {}), status: s.status }, $push: { statusHistory: entry } },
     { projection: { conversationId: 1, sentAt: 1, campaign: 1 } },
   );
@@ -39,10 +40,25 @@ async function applyStatus(orgId: ObjectId, s: StatusItem): Promise<Outcome> {
     if (moved.campaign) await onCampaignStatus(orgId, moved.campaign, s.status, s.timestamp, { error: s.status === "failed" ? failureOf(s) : null, pricing: s.pricing ?? null });
     return "advanced";
   }
-  const recorded = await messages.updateOne({ waMessageId: s.id, "statusHistory.status": { $ne: s.status } }, { $set: details, $push: { statusHistory: entry } });
+  const recorded = await messages.updateOne({ ...target, "statusHistory.status": { $ne: s.status } }, { $set: details, $push: { statusHistory: entry } });
   if (recorded.matchedCount > 0) return "recorded";
-  if (await messages.findOne({ waMessageId: s.id }, { projection: { _id: 1 } })) return "known";
+  if (await messages.findOne(target, { projection: { _id: 1 } })) return "known";
   return (await adoptByCallback(orgId, s)) ? applyStatus(orgId, s) : "missing";
+}
+
+/** Meta's callback data, when it is one of our message ids (every send of ours carries it). */
+function callbackId(s: StatusItem): ObjectId | null {
+  const callback = (s as { biz_opaque_callback_data?: unknown }).biz_opaque_callback_data;
+  return typeof callback === "string" && /^[a-f0-9]{24}$/.test(callback) ? new ObjectId(callback) : null;
+}
+
+/**
+ * The message a status is for: by primary key when Meta echoed our id back (with the wamid, so a
+ * forged or stale callback matches nothing), else by the wamid.
+ */
+function messageOf(s: StatusItem): { _id?: ObjectId; waMessageId: string } {
+  const id = callbackId(s);
+  return id ? { _id: id, waMessageId: s.id } : { waMessageId: s.id };
 }
 
 /**
@@ -52,10 +68,10 @@ async function applyStatus(orgId: ObjectId, s: StatusItem): Promise<Outcome> {
  * so the message (and its campaign recipient) is not sent a second time.
  */
 async function adoptByCallback(orgId: ObjectId, s: StatusItem): Promise<boolean> {
-  const callback = (s as { biz_opaque_callback_data?: unknown }).biz_opaque_callback_data;
-  if (typeof callback !== "string" || !/^[a-f0-9]{24}$/.test(callback)) return false;
+  const id = callbackId(s);
+  if (!id) return false;
   const res = await scoped(orgId)("messages").updateOne(
-    { _id: new ObjectId(callback), direction: "outbound", waMessageId: null },
+    { _id: id, direction: "outbound", waMessageId: null },
     { $set: { waMessageId: s.id, updatedAt: new Date() } },
   );
   return res.modifiedCount > 0;

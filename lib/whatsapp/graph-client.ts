@@ -250,6 +250,17 @@ export function graphClient(account: GraphAccount, options: GraphClientOptions =
     createTemplate(template: { name: string; language: string; category: string; parameter_format?: "positional" | "named"; components: unknown[] }) {
       return request<{ id: string; status: string; category: string }>("POST", `${account.wabaId}/message_templates`, { json: template });
     },
+
+    /** `POST /{template_id}`: Meta replaces every component and sends the template back to review. */
+    editTemplate(templateId: string, edit: { category?: string; components: unknown[] }) {
+      return request<{ success: boolean }>("POST", encodeURIComponent(templateId), { json: edit });
+    },
+
+    /** `DELETE /{waba_id}/message_templates?name=&hsm_id=`: with `hsm_id`, only that language of the name. */
+    deleteTemplate(template: { name: string; metaId: string }) {
+      const query = new URLSearchParams({ name: template.name, hsm_id: template.metaId });
+      return request<{ success: boolean }>("DELETE", `${account.wabaId}/message_templates?${query}`);
+    },
   };
 }
 

@@ -217,6 +217,7 @@ async function createFixtures() {
     colleagueId: users.agent2._id.toHexString(),
     webhookEventId: event._id.toHexString(),
     templateId: await freshTemplate("APPROVED"),
+    campaignId: "",
     freshTemplate,
     freshCannedResponse: async () => (await createCannedResponse(orgId, actor, { shortcut: `s${randomUUID().slice(0, 8)}`, title: "Hi", body: "Hello!" }))._id.toHexString(),
     freshContact: async () => (await createContact(orgId, actor, { phone: `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}` }))._id.toHexString(),
@@ -271,6 +272,7 @@ beforeAll(async () => {
   // Next sets this at build time from next.config.ts's experimental.authInterrupts; forbidden() needs it.
   process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
   fx = await createFixtures();
+  fx.campaignId = await fx.freshCampaign();
   identities = [
     { name: "signed-out", role: null, user: null },
     { name: "deactivated admin", role: null, user: fx.deactivated },
@@ -412,7 +414,7 @@ async function runServerComponent(file: string, user: UserDoc | null): Promise<P
   pageSession = user ? { user: { id: user._id.toHexString(), orgId: user.orgId.toHexString() } } : null;
   const mod = (await import(path.join(ROOT, file))) as { default: (props: Record<string, unknown>) => unknown };
   const params = Promise.resolve(
-    file.includes("contacts/[id]") ? { id: fx.contactId } : file.includes("templates/[id]") ? { id: fx.templateId } : file.includes("[id]") ? { id: fx.conversationId } : {},
+    file.includes("contacts/[id]") ? { id: fx.contactId } : file.includes("templates/[id]") ? { id: fx.templateId } : file.includes("campaigns/[id]") ? { id: fx.campaignId } : file.includes("[id]") ? { id: fx.conversationId } : {},
   );
   try {
     await mod.default({ params, searchParams: Promise.resolve({}), children: null });

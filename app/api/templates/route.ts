@@ -1,7 +1,8 @@
 // GET /api/templates: the organization's WhatsApp message templates (filter by status, e.g. APPROVED for the composer)
 import { ObjectId } from "mongodb";
 import { withOrg } from "@/lib/api/with-org";
-import { listTemplatesQuery, templateResponse, type TemplateDoc } from "@/lib/schemas/template";
+import { createTemplateBody, listTemplatesQuery, templateDetailResponse, templateResponse, type TemplateDoc } from "@/lib/schemas/template";
+import { createTemplate, toTemplateDetail } from "@/lib/templates/manage";
 
 export const GET = withOrg({ query: listTemplatesQuery }, async ({ db, query }) => {
   const filter: Partial<Pick<TemplateDoc, "status" | "accountId">> = {};
@@ -25,4 +26,10 @@ export const GET = withOrg({ query: listTemplatesQuery }, async ({ db, query }) 
       }),
     ),
   };
+});
+
+// POST /api/templates: lint a template, submit it to Meta for review and store it PENDING
+export const POST = withOrg({ permission: "manage:templates", body: createTemplateBody }, async ({ orgId, actor, body }) => {
+  const template = await createTemplate(orgId, actor, body);
+  return Response.json({ template: templateDetailResponse.parse(toTemplateDetail(template)) }, { status: 201 });
 });

@@ -12,7 +12,9 @@ import { GraphSimulator, type CustomerMessage, type SimOptions } from "./simulat
  *   POST /{version}/{phone-number-id}/media      multipart upload -> { id }
  *   GET|DELETE /{version}/{media-id}             media metadata with a 5-minute URL / delete
  *   GET  /whatsapp_business/attachments/?...     the media bytes behind that URL
- *   GET|POST /{version}/{waba-id}/message_templates
+ *   GET|POST /{version}/{waba-id}/message_templates          list / create (reviewed after config.templateReviewMs)
+ *   DELETE /{version}/{waba-id}/message_templates?name=&hsm_id=   delete (a deleted approved name is refused for 30 days)
+ *   POST /{version}/{template-id}                   edit (approved, rejected or paused only): back to PENDING, reviewed again
  * Control API for tests and the customer page (no auth, CORS open; loopback only):
  *   GET  /_sim/state                     number, config, failures, customers
  *   POST /_sim/reset | /_sim/config | /_sim/failures | /_sim/token | /_sim/media/expire
@@ -21,6 +23,12 @@ import { GraphSimulator, type CustomerMessage, type SimOptions } from "./simulat
  *   POST /_sim/customers/{waId}/messages the customer writes (text, image, location, button replies)
  *   GET  /_sim/media/{id}                media bytes for the page
  *   GET  /_sim/deliveries                every webhook POSTed to the app and its answer
+ *   POST /_sim/templates/{name}/status   { event, reason?, language? }: Meta changes the status and posts a signed
+ *                                        message_template_status_update (APPROVED; REJECTED with reason; PAUSED with
+ *                                        other_info FIRST_PAUSE...; DISABLED; REINSTATED...)
+ *   POST /_sim/templates/{name}/quality  { score, language? }: message_template_quality_update (GREEN, YELLOW, RED)
+ * Template review: POST /_sim/config { templateReview: "approve" | "reject", templateRejectionReason,
+ * templateRejectionDetail, templateReviewMs } decides what every submission and edit gets.
  */
 export type GraphSimulatorHandle = { url: string; sim: GraphSimulator; stop(): Promise<void> };
 
@@ -123,8 +131,10 @@ async function handle(sim: GraphSimulator, req: IncomingMessage, res: ServerResp
     if (id !== sim.meta.wabaId) r = graphErrorBody(100, `Object with ID '${id}' does not exist.`);
     else if (method === "GET") r = sim.listTemplates(url.searchParams);
     else if (method === "POST") r = sim.createTemplate(await readJson(req));
+    else if (method === "DELETE") r = sim.deleteTemplate(url.searchParams);
     else r = graphErrorBody(100, `Unsupported ${method.toLowerCase()} request.`);
   } else if (!edge && method === "GET") r = sim.mediaInfo(id);
+  else if (!edge && method === "POST") r = sim.editTemplate(id, await readJson(req));
   else if (!edge && method === "DELETE") r = sim.deleteMedia(id);
   else r = graphErrorBody(100, `Unknown path components: ${url.pathname}`);
   send(res, r.status, r.body);
@@ -173,6 +183,11 @@ async function control(sim: GraphSimulator, method: string, parts: string[], req
     if (typeof body.accessToken !== "string" || !body.accessToken) return send(res, 400, { error: "accessToken is required" });
     sim.accessToken = body.accessToken;
     return send(res, 200, { ok: true });
+  }
+  if (method === "POST" && section === "templates" && id && (sub === "status" || sub === "quality")) {
+    const body = await readJson(req);
+    const r = sub === "status" ? await sim.templateStatus(id, body) : await sim.templateQuality(id, body);
+    return send(res, r.status, r.body);
   }
   if (section === "customers" && !id) {
     if (method === "GET") return send(res, 200, { customers: sim.listCustomers() });

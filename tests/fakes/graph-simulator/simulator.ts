@@ -36,8 +36,16 @@ export type SimConfig = {
   pairLimitPer6s: number;
   /** Media URLs from GET /{media-id} stop working after this (Meta: 5 minutes). */
   mediaUrlTtlMs: number;
-  /** A template created through the API is APPROVED (and a webhook posted) after this. */
+  /** Statuses posted within this many ms share one webhook envelope (0: one envelope per status). */
+  statusBatchMs: number;
+  /** A template created or edited through the API is reviewed (and a webhook posted) after this. */
   templateReviewMs: number;
+  /** The review's outcome for every submission and edit. */
+  templateReview: "approve" | "reject";
+  /** Meta's `reason` of a rejection (INVALID_FORMAT, PROMOTIONAL, TAG_CONTENT_MISMATCH, ...). */
+  templateRejectionReason: string;
+  /** Meta's `rejection_info.reason`: the sentence the template's owner reads. */
+  templateRejectionDetail: string;
 };
 
 export type Failures = {
@@ -88,6 +96,8 @@ export class GraphSimulator {
   private media = new Map<string, Media>();
   private mediaUrls = new Map<string, { mediaId: string; expiresAt: number }>();
   private templates: SimTemplate[] = demoTemplates();
+  /** Names of deleted approved templates, and until when Meta refuses them (30 days). */
+  private blockedNames = new Map<string, number>();
   private sends: number[] = [];
   private timers = new Set<NodeJS.Timeout>();
   private inflight = new Set<Promise<unknown>>();
@@ -106,6 +116,7 @@ export class GraphSimulator {
     this.media.clear();
     this.mediaUrls.clear();
     this.templates = demoTemplates();
+    this.blockedNames.clear();
     this.sends = [];
     this.deliveries.length = 0;
     this.failures = { sendErrors: [], statusFailures: [], mediaDownloadFailures: 0 };
@@ -360,7 +371,7 @@ export class GraphSimulator {
         item.status = step.status;
         if (step.status === "failed") item.errorCode = failCode ?? null;
         const s = step.make();
-        for (let n = 0; n < copies; n++) await this.deliver(`status:${step.status}`, messagesEnvelope(this.meta, { statuses: [s] }));
+        for (let n = 0; n < copies; n++) await this.postStatus(step.status, s);
       }
     });
   }
@@ -466,6 +477,9 @@ export class GraphSimulator {
     if (!["MARKETING", "UTILITY", "AUTHENTICATION"].includes(category)) return graphErrorBody(100, "category must be MARKETING, UTILITY or AUTHENTICATION.");
     if (!Array.isArray(body.components) || body.components.length === 0) return graphErrorBody(100, "components is required.");
     if (this.templates.some((t) => t.name === name && t.language === language)) return graphErrorBody(100, `Content in this language already exists for template ${name}.`);
+    if ((this.blockedNames.get(name) ?? 0) > Date.now()) {
+      return graphErrorBody(100, `New content can't be added while the existing content of ${name} is being deleted. Try again in 4 weeks or create a new message template.`);
+    }
     const t: SimTemplate = {
       id: String(10n ** 15n + BigInt(`0x${randomBytes(6).toString("hex")}`)),
       name,
@@ -478,21 +492,121 @@ export class GraphSimulator {
       quality_score: { score: "UNKNOWN" },
     };
     this.templates.push(t);
-    this.later(this.config.templateReviewMs, async () => {
-      t.status = "APPROVED";
-      await this.deliver(
-        "template_status",
-        managementEnvelope(this.meta.wabaId, "message_template_status_update", {
-          event: "APPROVED",
-          message_template_id: Number(t.id),
-          message_template_name: t.name,
-          message_template_language: t.language,
-          reason: "NONE",
-          message_template_category: t.category,
-        }),
-      );
-    });
+    this.scheduleReview(t);
     return { status: 200, body: { id: t.id, status: "PENDING", category } };
+  }
+
+  /** POST /{template-id}: Meta replaces the components (and category) and reviews the template again. */
+  editTemplate(id: string, body: Record<string, unknown>): { status: number; body: unknown } {
+    const t = this.templates.find((x) => x.id === id);
+    if (!t) return graphErrorBody(100, `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
+    if (!["APPROVED", "REJECTED", "PAUSED"].includes(t.status)) return graphErrorBody(100, `Only approved, rejected or paused templates can be edited; ${t.name} is ${t.status}.`);
+    const category = typeof body.category === "string" ? body.category.toUpperCase() : t.category;
+    if (category !== t.category && t.status !== "REJECTED") return graphErrorBody(100, "The category of an approved template can't be changed.");
+    if (body.components !== undefined && (!Array.isArray(body.components) || body.components.length === 0)) return graphErrorBody(100, "components must be a non-empty list.");
+    if (Array.isArray(body.components)) t.components = body.components as Record<string, unknown>[];
+    t.category = category;
+    t.status = "PENDING";
+    t.rejected_reason = "NONE";
+    this.scheduleReview(t);
+    return { status: 200, body: { success: true } };
+  }
+
+  /** DELETE /{waba-id}/message_templates?name=&hsm_id=: every language of the name, or one with hsm_id. */
+  deleteTemplate(query: URLSearchParams): { status: number; body: unknown } {
+    const name = query.get("name");
+    const hsmId = query.get("hsm_id");
+    if (!name) return graphErrorBody(100, "The parameter name is required.");
+    const matching = this.templates.filter((t) => t.name === name && (!hsmId || t.id === hsmId));
+    if (matching.length === 0) return graphErrorBody(100, `Message template "${name}" not found.`);
+    if (matching.some((t) => t.status === "DISABLED")) return graphErrorBody(100, `Message template "${name}" is disabled and can't be deleted.`);
+    if (matching.some((t) => t.status === "APPROVED" || t.status === "PAUSED")) this.blockedNames.set(name, Date.now() + 30 * 24 * 60 * 60 * 1000);
+    this.templates = this.templates.filter((t) => !matching.includes(t));
+    return { status: 200, body: { success: true } };
+  }
+
+  /**
+   * Control API: Meta changes a template's status (approval, rejection, pause, disable...) and
+   * posts `message_template_status_update`, awaited so callers can look at the database right after.
+   */
+  async templateStatus(name: string, input: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const t = this.findTemplate(name, input.language);
+    if (!t) return { status: 404, body: { error: `no template ${name}` } };
+    const event = typeof input.event === "string" ? input.event.toUpperCase() : "";
+    if (!/^[A-Z_]+$/.test(event)) return { status: 400, body: { error: "event is required (APPROVED, REJECTED, PAUSED, DISABLED, REINSTATED, ...)" } };
+    const reason = typeof input.reason === "string" && input.reason ? input.reason : null;
+    const value: Record<string, unknown> = { event, ...this.templateIds(t), reason: "NONE", message_template_category: t.category };
+    if (event === "REJECTED") {
+      value.reason = reason ?? this.config.templateRejectionReason;
+      value.rejection_info = { reason: this.config.templateRejectionDetail, recommendation: "Edit the template and submit it again." };
+      t.rejected_reason = String(value.reason);
+    } else if (event === "PAUSED" || event === "DISABLED") {
+      // Meta explains pauses and disables in other_info, not in reason (Meta, "Template pausing").
+      value.reason = null;
+      value.other_info = event === "PAUSED"
+        ? { title: reason ?? "FIRST_PAUSE", description: "Your WhatsApp message template has been paused for 3 hours because it had issues." }
+        : { title: "DISABLED", description: reason ?? "Your WhatsApp message template has been disabled because of continued quality issues." };
+    }
+    t.status = event;
+    const delivery = await this.deliver("template_status", managementEnvelope(this.meta.wabaId, "message_template_status_update", value));
+    return { status: 200, body: { template: t, delivery } };
+  }
+
+  /** Control API: the template's quality rating changes (`message_template_quality_update`). */
+  async templateQuality(name: string, input: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const t = this.findTemplate(name, input.language);
+    if (!t) return { status: 404, body: { error: `no template ${name}` } };
+    const score = typeof input.score === "string" ? input.score.toUpperCase() : "";
+    if (!["GREEN", "YELLOW", "RED", "UNKNOWN"].includes(score)) return { status: 400, body: { error: "score must be GREEN, YELLOW, RED or UNKNOWN" } };
+    const previous = t.quality_score.score;
+    t.quality_score = { score };
+    const delivery = await this.deliver(
+      "template_quality",
+      managementEnvelope(this.meta.wabaId, "message_template_quality_update", { previous_quality_score: previous, new_quality_score: score, ...this.templateIds(t) }),
+    );
+    return { status: 200, body: { template: t, delivery } };
+  }
+
+  private findTemplate(name: string, language: unknown): SimTemplate | undefined {
+    return this.templates.find((t) => t.name === name && (typeof language !== "string" || !language || t.language === language));
+  }
+
+  private templateIds(t: SimTemplate) {
+    return { message_template_id: Number(t.id), message_template_name: t.name, message_template_language: t.language };
+  }
+
+  /** Meta's review of a submission or an edit, after templateReviewMs, as the configured outcome. */
+  private scheduleReview(t: SimTemplate) {
+    this.later(this.config.templateReviewMs, async () => {
+      if (t.status !== "PENDING" || !this.templates.includes(t)) return;
+      const approve = this.config.templateReview === "approve";
+      await this.templateStatus(t.name, { event: approve ? "APPROVED" : "REJECTED", language: t.language });
+    });
+  }
+
+  private statusBuffer: { resolve: () => void; status: Record<string, unknown> }[] = [];
+
+  /**
+   * One status webhook, or with `statusBatchMs` a share of one: under load Meta delivers many
+   * statuses in one envelope, which is what a webhook server at 1,000 messages/s receives.
+   */
+  private postStatus(kind: string, status: Record<string, unknown>): Promise<unknown> {
+    if (this.config.statusBatchMs <= 0) return this.deliver(`status:${kind}`, messagesEnvelope(this.meta, { statuses: [status] }));
+    return new Promise<void>((resolve) => {
+      this.statusBuffer.push({ resolve, status });
+      if (this.statusBuffer.length === 1) {
+        this.later(this.config.statusBatchMs, async () => {
+          const batch = this.statusBuffer.splice(0);
+          await this.deliver("status:batch", messagesEnvelope(this.meta, { statuses: batch.map((b) => b.status) }));
+          for (const b of batch) b.resolve();
+        });
+      }
+    });
+  }
+
+  /** A template as if approved at Meta long ago (tests that need a shape the demo set lacks). */
+  addTemplate(t: SimTemplate) {
+    this.templates = [...this.templates.filter((x) => !(x.name === t.name && x.language === t.language)), t];
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
@@ -554,6 +668,10 @@ function defaultConfig(statusDelayMs = 300): SimConfig {
     pairLimitPer6s: 45,
     mediaUrlTtlMs: 5 * 60 * 1000,
     templateReviewMs: 2000,
+    statusBatchMs: 0,
+    templateReview: "approve",
+    templateRejectionReason: "INVALID_FORMAT",
+    templateRejectionDetail: "Your template doesn't follow WhatsApp's formatting rules.",
   };
 }
 

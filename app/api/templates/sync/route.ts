@@ -1,4 +1,4 @@
-// POST /api/templates/sync: pull every WhatsApp account's message templates from Meta (admin)
+// POST /api/templates/sync: pull every WhatsApp account's message templates from Meta (whoever manages templates)
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { DEFAULT_MAX_BODY_BYTES, parseJson, readRawBody } from "@/lib/api/read-json";
@@ -10,7 +10,7 @@ import { syncTemplates } from "@/lib/whatsapp/templates";
 
 const body = z.object({ accountId: idParam.optional() });
 
-export const POST = withOrg({ permission: "system:admin" }, async ({ db, orgId, actor, req }) => {
+export const POST = withOrg({ permission: "manage:templates" }, async ({ db, orgId, actor, req }) => {
   // An empty body syncs every account of the organization.
   const raw = await readRawBody(req, DEFAULT_MAX_BODY_BYTES);
   const parsed = raw.length === 0 ? {} : body.parse(parseJson(raw));
