@@ -1,6 +1,6 @@
 import type { ObjectId } from "mongodb";
 import { scoped } from "@/lib/db/scoped";
-import type { CampaignDoc, FunnelCounters, RecipientVariant } from "@/lib/schemas/campaign";
+import { emptyCounters, type CampaignDoc, type FunnelCounters, type RecipientVariant } from "@/lib/schemas/campaign";
 
 export type CounterDelta = Partial<Record<keyof FunnelCounters, number>>;
 
@@ -35,4 +35,52 @@ export async function bump(
     await campaigns.updateOne({ _id: campaignId, status: "completed", "counters.pending": { $gt: 0 } }, { $set: { status: "sending", completedAt: null, updatedAt: new Date() } });
   }
   return after;
+}
+
+/**
+ * The funnel counted again from the recipients themselves (one aggregation). Without transactions
+ * a send job can die between a recipient's transition and its `$inc`; the sweep calls this for a
+ * campaign that stopped moving, so such a gap never stays. The cost is kept (it is priced per
+ * status, not derivable from the recipients).
+ */
+export async function recountCampaign(orgId: ObjectId, campaignId: ObjectId): Promise<void> {
+  const db = scoped(orgId);
+  const rows = await db("campaign_recipients")
+    .aggregate<{ _id: { variant: string; status: string }; n: number; delivered: number; read: number; replied: number; clicked: number; converted: number }>([
+      { $match: { campaignId } },
+      {
+        $group: {
+          _id: { variant: "$variant", status: "$status" },
+          n: { $sum: 1 },
+          delivered: { $sum: { $cond: [{ $ne: [{ $ifNull: ["$deliveredAt", null] }, null] }, 1, 0] } },
+          read: { $sum: { $cond: [{ $ne: [{ $ifNull: ["$readAt", null] }, null] }, 1, 0] } },
+          replied: { $sum: { $cond: [{ $ne: [{ $ifNull: ["$repliedAt", null] }, null] }, 1, 0] } },
+          clicked: { $sum: { $cond: [{ $ne: [{ $ifNull: ["$clickedAt", null] }, null] }, 1, 0] } },
+          converted: { $sum: { $cond: [{ $ne: [{ $ifNull: ["$convertedAt", null] }, null] }, 1, 0] } },
+        },
+      },
+    ])
+    .toArray();
+  const current = await db("campaigns").findOne({ _id: campaignId }, { projection: { counters: 1, byVariant: 1 } });
+  if (!current) return;
+  const total = { ...emptyCounters(), costMicros: current.counters.costMicros };
+  const byVariant: Record<string, FunnelCounters> = {};
+  for (const r of rows) {
+    const v = (byVariant[r._id.variant] ??= { ...emptyCounters(), costMicros: current.byVariant[r._id.variant]?.costMicros ?? 0 });
+    for (const c of [total, v]) {
+      c.targeted += r.n;
+      if (r._id.status === "excluded") c.excluded += r.n;
+      if (["queued", "sending", "rescheduled", "holdback"].includes(r._id.status)) c.pending += r.n;
+      if (r._id.status === "sent") c.sent += r.n;
+      if (r._id.status === "failed") c.failed += r.n;
+      c.delivered += r.delivered;
+      c.read += r.read;
+      c.replied += r.replied;
+      c.clicked += r.clicked;
+      c.converted += r.converted;
+    }
+  }
+  const now = new Date();
+  await db("campaigns").updateOne({ _id: campaignId }, { $set: { counters: total, byVariant, updatedAt: now } });
+  if (total.pending === 0) await db("campaigns").updateOne({ _id: campaignId, status: "sending" }, { $set: { status: "completed", completedAt: now, updatedAt: now } });
 }

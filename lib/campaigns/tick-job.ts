@@ -6,11 +6,12 @@ import { defineJob } from "@/lib/jobs/define-job";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { log } from "@/lib/log";
 import { startCampaign } from "./campaigns";
+import { recountCampaign } from "./counters";
 import { recordConversion, pauseCampaign } from "./outcomes";
 import { IN_DOUBT_AFTER_MS } from "./send-job";
 
-/** A sending campaign with no progress for this long is re-dispatched (a lost job must not strand its recipients). */
-const STALL_MS = 2 * 60_000;
+/** A sending campaign with no progress for this long is recounted and re-dispatched (a lost job must not strand its recipients). */
+const STALL_MS = Number(process.env.CAMPAIGN_STALL_MS ?? 2 * 60_000);
 
 /**
  * `campaigns-tick` (every minute), per organization:
@@ -64,6 +65,7 @@ async function sweep(orgId: ObjectId, now: Date): Promise<number> {
     n += stale.modifiedCount;
     if (stale.modifiedCount > 0 || now.getTime() - c.updatedAt.getTime() > STALL_MS) {
       log.info("campaign.sweep", { orgId: orgId.toHexString(), campaignId: c._id.toHexString(), requeued: stale.modifiedCount });
+      await recountCampaign(orgId, c._id);
       const round = `sweep-${Math.floor(now.getTime() / 60_000)}`;
       await enqueue("campaign-dispatch", { orgId: orgId.toHexString(), campaignId: c._id.toHexString(), round, after: null }, { deduplicationId: `campaign-dispatch-${c._id.toHexString()}-${round}` });
     }

@@ -104,6 +104,8 @@ async function main(): Promise<boolean> {
     WHATSAPP_BUSINESS_ACCOUNT_ID: SIM.wabaId,
     // A send in doubt after a crash is decided by its status webhook within this time, else resent.
     CAMPAIGN_IN_DOUBT_AFTER_MS: "8000",
+    // The sweep (the minutely campaigns-tick in production) runs every 3 s here.
+    CAMPAIGN_STALL_MS: "3000",
     LOG_LEVEL: "error",
   });
   console.log(`[bench] database: ${describeDb(dbServer)}; ${RECIPIENTS.toLocaleString("en")} recipients at ${RATES.join(" and ")} messages/s`);
@@ -115,6 +117,8 @@ async function main(): Promise<boolean> {
   const { syncTemplates } = await import("@/lib/whatsapp/templates");
   const { createCampaign, startCampaign, getCampaign } = await import("@/lib/campaigns/campaigns");
   const { contactSearchTokens } = await import("@/lib/contacts/contact-fields");
+  const { campaignsTickJob } = await import("@/lib/campaigns/tick-job");
+  const { enqueue } = await import("@/lib/jobs/enqueue");
   await ensureIndexes();
 
   const orgId = new ObjectId();
@@ -176,8 +180,13 @@ async function main(): Promise<boolean> {
     const deadline = Date.now() + Math.max(120_000, (RECIPIENTS / rate) * 1000 * 4);
     let c = await getCampaign(orgId, campaign._id);
     let preparedAt: number | null = null;
+    let lastTick = Date.now();
     while (c.status !== "completed" && Date.now() < deadline) {
       await sleep(250);
+      if (Date.now() - lastTick > 3000) {
+        lastTick = Date.now();
+        await campaignsTickJob.handle({}, { messageId: `bench-tick-${lastTick}`, attempt: 1, enqueue });
+      }
       c = await getCampaign(orgId, campaign._id);
       if (!preparedAt && c.preparedAt) preparedAt = Date.now();
       const sent = sendTimes.length - sendsBefore;
