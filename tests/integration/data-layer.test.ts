@@ -35,8 +35,8 @@ describe("data layer", () => {
     const a = await createOrg("A");
     const b = await createOrg("B");
     const asA = scoped(a.orgId);
-    expect(await asA("users").countDocuments({})).toBe(5);
-    expect(await asA("users").countDocuments({ orgId: b.orgId } as never)).toBe(5);
+    expect(await asA("users").countDocuments({})).toBe(6);
+    expect(await asA("users").countDocuments({ orgId: b.orgId } as never)).toBe(6);
     expect(await asA("users").findOne({ _id: b.users.admin._id })).toBeNull();
     const res = await asA("users").updateMany({ _id: b.users.admin._id }, { $set: { name: "hijacked" } });
     expect(res.matchedCount).toBe(0);
