@@ -41,7 +41,7 @@ describe("data layer", () => {
     const res = await asA("users").updateMany({ _id: b.users.admin._id }, { $set: { name: "hijacked" } });
     expect(res.matchedCount).toBe(0);
     const agg = await asA("users").aggregate([{ $group: { _id: "$orgId", n: { $sum: 1 } } }]).toArray();
-    expect(agg).toEqual([{ _id: a.orgId, n: 5 }]);
+    expect(agg).toEqual([{ _id: a.orgId, n: 6 }]);
   });
 
   it("sets orgId on insert and refuses duplicates of a unique key with 11000", async () => {
