@@ -59,13 +59,18 @@ function checkInput(input: CampaignInput) {
   if (!input.audience.segmentId && !input.audience.definition) throw new ApiError("unprocessable_entity", "audience: choose a segment, a list, tags or conditions");
 }
 
+/** What a variant keeps of its template: what is sent and rendered, as approved. */
+function templateSnapshot(t: TemplateDoc): StoredVariant["template"] {
+  return { name: t.name, language: t.language, category: t.category, parameterFormat: t.parameterFormat, components: t.components };
+}
+
 function storedVariants(input: CampaignInput, templates: Map<string, TemplateDoc>): StoredVariant[] {
   return input.variants.map((v) => {
     const t = templates.get(v.templateId)!;
     return {
       key: v.key,
       templateId: t._id,
-      template: { name: t.name, language: t.language, category: t.category, parameterFormat: t.parameterFormat, components: t.components },
+      template: templateSnapshot(t),
       variables: v.variables,
       weight: input.variants.length === 1 ? 100 : v.weight,
     };
@@ -154,9 +159,10 @@ export async function resolveAudience(orgId: ObjectId, c: Pick<CampaignDoc, "aud
 
 /**
  * What must hold before a single message goes out, each refusal with its reason: every variant's
- * template approved now (not paused, pending or disabled) and fully mapped.
+ * template approved now (not paused, pending or disabled) and fully mapped. Returns the templates
+ * as they are now (a re-approved edit may have changed them since the draft).
  */
-export async function assertSendable(orgId: ObjectId, c: CampaignDoc) {
+export async function assertSendable(orgId: ObjectId, c: CampaignDoc): Promise<TemplateDoc[]> {
   const ids = c.variants.map((v) => v.templateId);
   const current = await scoped(orgId)("whatsapp_templates").find({ _id: { $in: ids } }).toArray();
   for (const v of c.variants) {
@@ -169,24 +175,20 @@ export async function assertSendable(orgId: ObjectId, c: CampaignDoc) {
     const missing = unmappedSlots(v);
     if (missing.length) throw new ApiError("unprocessable_entity", `Variant ${v.key}: choose a value for ${missing.join(", ")}`);
   }
+  return current;
 }
 
 /** Send now: the audience is read as it is now and materialised by the `campaign-prepare` job. */
 export async function startCampaign(orgId: ObjectId, actor: Actor | null, id: ObjectId, opts: { from: ("draft" | "scheduled" | "paused")[] } = { from: ["draft", "scheduled"] }): Promise<CampaignDoc> {
   const c = await getCampaign(orgId, id);
   if (!opts.from.includes(c.status as "draft")) throw new ApiError("conflict", `The campaign is ${c.status}; it cannot be started again`);
-  await assertSendable(orgId, c);
+  const templates = await assertSendable(orgId, c);
   const definition = await resolveAudience(orgId, c);
   const probe = await firstRecipient(orgId, c, definition);
   if (!probe.found) {
     throw new ApiError("unprocessable_entity", `No one is left to send to after the exclusions (${probe.excluded.toLocaleString("en")} excluded); change the audience or the exclusions`);
   }
-  // Fresh copies of the templates as approved now (a re-approved edit may have changed them).
-  const templates = await scoped(orgId)("whatsapp_templates").find({ _id: { $in: c.variants.map((v) => v.templateId) } }).toArray();
-  const variants = c.variants.map((v) => {
-    const t = templates.find((x) => x._id.equals(v.templateId))!;
-    return { ...v, template: { name: t.name, language: t.language, category: t.category, parameterFormat: t.parameterFormat, components: t.components } };
-  });
+  const variants = c.variants.map((v) => ({ ...v, template: templateSnapshot(templates.find((x) => x._id.equals(v.templateId))!) }));
   const now = new Date();
   const started = await scoped(orgId)("campaigns").findOneAndUpdate(
     { _id: id, status: { $in: opts.from } },

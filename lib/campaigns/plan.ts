@@ -1,5 +1,7 @@
 import { ObjectId } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
+import type { Actor } from "@/lib/audit/audit";
+import { createContact } from "@/lib/contacts/directory";
 import { asSegmentQuery, audienceFilter } from "@/lib/contacts/segments/run";
 import { toE164 } from "@/lib/phone";
 import { scoped } from "@/lib/db/scoped";
@@ -119,7 +121,7 @@ const round = (n: number) => Math.round(n * 10_000) / 10_000;
  * by the number, the variables rendered from it with their fallbacks, and the template sent through
  * the one send service. It is not a recipient and counts in no funnel.
  */
-export async function testSend(orgId: ObjectId, c: CampaignDoc, input: { phone: string; variant: "A" | "B" }): Promise<MessageDoc> {
+export async function testSend(orgId: ObjectId, actor: Actor, c: CampaignDoc, input: { phone: string; variant: "A" | "B" }): Promise<MessageDoc> {
   const phone = toE164(input.phone);
   if (!phone) throw new ApiError("unprocessable_entity", `phone: "${input.phone}" is not a valid phone number (start it with + and the country code)`);
   const v = c.variants.find((x) => x.key === input.variant);
@@ -128,33 +130,8 @@ export async function testSend(orgId: ObjectId, c: CampaignDoc, input: { phone: 
   const template = await db("whatsapp_templates").findOne({ _id: v.templateId });
   if (!template || template.status !== "APPROVED") throw new ApiError("unprocessable_entity", `The template "${v.template.name}" is ${template?.status.toLowerCase() ?? "gone"}; only an approved template can be sent`);
   const now = new Date();
-  await db("contacts").updateOne(
-    { identityKey: phone },
-    {
-      $setOnInsert: {
-        _id: new ObjectId(),
-        identityKey: phone,
-        phone,
-        waId: phone.slice(1),
-        bsuid: null,
-        username: null,
-        name: null,
-        profileName: null,
-        email: null,
-        company: null,
-        tags: [],
-        customFields: {},
-        consent: { state: "unknown", marketing: false, changedAt: null, source: null },
-        source: { kind: "manual", referral: null, at: now },
-        lastInboundAt: null,
-        searchTokens: [phone.slice(1)],
-        createdAt: now,
-        updatedAt: now,
-      },
-    },
-    { upsert: true },
-  );
-  const contact = (await db("contacts").findOne({ identityKey: phone }))!;
+  // The marketer's own number is usually not a contact yet: it becomes one, as if added by hand.
+  const contact = (await db("contacts").findOne({ identityKey: phone })) ?? (await createContact(orgId, actor, { phone }));
   const account = await db("whatsapp_accounts").findOne({ _id: c.accountId });
   if (!account) throw new ApiError("unprocessable_entity", "The campaign's WhatsApp number no longer exists");
   const conversations = await openLiveConversations(orgId, account, [contact], { status: "resolved", source: { kind: "campaign", referral: null }, at: now });

@@ -15,11 +15,6 @@ const BATCH = 500;
 const DISPATCH_BATCH = 5_000;
 const SLICE_MS = 20_000;
 
-/** The campaign's audience as one segment: its saved segment (copied at start) and its own conditions. */
-export function audienceDefinition(c: Pick<CampaignDoc, "audience">): SegmentGroup | null {
-  return c.audience.definition;
-}
-
 /** Marketing rules apply when any variant is a marketing template. */
 export function campaignCategory(c: Pick<CampaignDoc, "variants">): string {
   return c.variants.some((v) => v.template.category.toUpperCase() === "MARKETING") ? "MARKETING" : (c.variants[0]?.template.category ?? "MARKETING");
@@ -124,7 +119,8 @@ export const campaignPrepareJob = defineJob({
     const started = Date.now();
     let campaign = await db("campaigns").findOne({ _id: new ObjectId(p.campaignId) });
     if (!campaign || campaign.status !== "preparing") return { skipped: campaign?.status ?? "missing" };
-    const definition = audienceDefinition(campaign);
+    // startCampaign copied the saved segment and the campaign's own conditions into one definition.
+    const definition = campaign.audience.definition;
     let cursor = campaign.prepareCursor;
     let written = 0;
     for (;;) {

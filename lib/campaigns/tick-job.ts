@@ -12,6 +12,8 @@ import { IN_DOUBT_AFTER_MS } from "./send-job";
 
 /** A sending campaign with no progress for this long is recounted and re-dispatched (a lost job must not strand its recipients). */
 const STALL_MS = Number(process.env.CAMPAIGN_STALL_MS ?? 2 * 60_000);
+/** Tagged contacts looked up against a campaign's recipients per query. */
+const CONVERSION_BATCH = 1_000;
 
 /**
  * `campaigns-tick` (every minute), per organization:
@@ -91,11 +93,20 @@ async function conversionsByTag(orgId: ObjectId, now: Date): Promise<number> {
     const windowEnd = new Date(c.startedAt.getTime() + goal.windowHours * 3600_000);
     const since = c.conversionCheckedAt ?? c.startedAt;
     if (since > windowEnd) continue;
-    for await (const contact of db("contacts").find({ tags: goal.tag, updatedAt: { $gte: since } }, { projection: { _id: 1 } }).batchSize(1000)) {
-      const r = await db("campaign_recipients").findOne({ campaignId: c._id, contactId: contact._id }, { projection: { _id: 1, hadGoalTag: 1, status: 1, convertedAt: 1 } });
-      if (!r || r.hadGoalTag || r.convertedAt || (r.status !== "sent" && r.status !== "control")) continue;
-      if (await recordConversion(orgId, r._id, now)) n++;
+    const tagged = db("contacts").find({ tags: goal.tag, updatedAt: { $gte: since } }, { projection: { _id: 1 } }).batchSize(CONVERSION_BATCH);
+    let ids: ObjectId[] = [];
+    const convertBatch = async () => {
+      const recipients = await db("campaign_recipients")
+        .find({ campaignId: c._id, contactId: { $in: ids }, hadGoalTag: false, convertedAt: null, status: { $in: ["sent", "control"] } }, { projection: { _id: 1 } })
+        .toArray();
+      for (const r of recipients) if (await recordConversion(orgId, r._id, now)) n++;
+      ids = [];
+    };
+    for await (const contact of tagged) {
+      ids.push(contact._id);
+      if (ids.length === CONVERSION_BATCH) await convertBatch();
     }
+    if (ids.length) await convertBatch();
     await db("campaigns").updateOne({ _id: c._id }, { $set: { conversionCheckedAt: now } });
   }
   return n;

@@ -18,6 +18,7 @@ export const schedules: ScheduleSpec[] = [
   { name: "retention", job: "retention", cron: "30 3 * * *", payload: {} },
   { name: "wake-snoozed", job: "wake-snoozed", cron: "* * * * *", payload: {} },
   { name: "campaigns-tick", job: "campaigns-tick", cron: "* * * * *", payload: {} },
+  { name: "templates-reconcile", job: "templates-reconcile", cron: "17 * * * *", payload: {} },
 ];
 
 export function getSchedule(name: string): ScheduleSpec | undefined {

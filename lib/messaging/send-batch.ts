@@ -4,7 +4,7 @@ import { log } from "@/lib/log";
 import type { CampaignRef } from "@/lib/schemas/campaign";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { MessageDoc } from "@/lib/schemas/message";
-import { searchTokens } from "@/lib/search/tokens";
+import { outboundMessage } from "./send-message";
 import { applyOrphanStatuses } from "@/lib/webhook/statuses";
 import { insertNew } from "@/lib/webhook/insert-new";
 import { mapLimit } from "@/lib/webhook/map-limit";
@@ -52,7 +52,7 @@ export async function sendTemplateBatch(orgId: ObjectId, client: GraphClient, it
   const db = scoped(orgId);
   const accountId = client.account()._id;
   const now = new Date();
-  const docs = items.map((it) => newMessage(it, accountId, now));
+  const docs = items.map((it) => newMessage(it, accountId));
   const { duplicates } = await insertNew(db("messages"), docs.map(({ orgId: _, ...d }) => d));
 
   // Redeliveries: what happened to the messages stored before decides what is sent now.
@@ -124,37 +124,24 @@ export async function sendTemplateBatch(orgId: ObjectId, client: GraphClient, it
   return outcomes as BatchOutcome[];
 }
 
-function newMessage(it: BatchItem, accountId: ObjectId, now: Date): MessageDoc {
+function newMessage(it: BatchItem, accountId: ObjectId): MessageDoc {
+  const payload = { name: it.template.name, language: { code: it.template.language }, ...(it.template.components.length ? { components: it.template.components } : {}) };
   return {
-    _id: new ObjectId(),
+    ...outboundMessage({
+      conversationId: it.conversationId,
+      contactId: it.contact._id,
+      accountId,
+      key: `out:${it.idempotencyKey}`,
+      sender: "system",
+      senderUserId: null,
+      type: "template",
+      text: it.text,
+      payload,
+      media: null,
+      replyTo: null,
+      ...(it.campaign ? { campaign: it.campaign } : {}),
+    }),
     orgId: it.contact.orgId,
-    conversationId: it.conversationId,
-    contactId: it.contact._id,
-    accountId,
-    key: `out:${it.idempotencyKey}`,
-    waMessageId: null,
-    direction: "outbound",
-    sender: "system",
-    senderUserId: null,
-    type: "template",
-    text: it.text,
-    payload: { name: it.template.name, language: { code: it.template.language }, ...(it.template.components.length ? { components: it.template.components } : {}) },
-    media: null,
-    replyTo: null,
-    reactions: [],
-    edited: null,
-    revokedAt: null,
-    forwarded: "no",
-    status: "pending",
-    statusHistory: [{ status: "pending", at: now }],
-    error: null,
-    pricing: null,
-    waConversation: null,
-    sentAt: now,
-    searchTokens: searchTokens(it.text),
-    ...(it.campaign ? { campaign: it.campaign } : {}),
-    createdAt: now,
-    updatedAt: now,
   };
 }
 

@@ -58,36 +58,16 @@ export async function sendMessage(orgId: ObjectId, input: SendInput): Promise<Me
   assertSendable(conversation, contact, prepared.type, input.bypassConsent ?? false);
   const replyTo = input.replyToMessageId ? await replyTarget(orgId, input.replyToMessageId) : null;
 
-  const now = new Date();
-  const doc: Omit<MessageDoc, "orgId"> = {
-    _id: new ObjectId(),
+  const doc = outboundMessage({
     conversationId: conversation._id,
     contactId: contact._id,
     accountId: conversation.accountId,
     key,
-    waMessageId: null,
-    direction: "outbound",
     sender: input.sender,
     senderUserId: input.senderUserId ?? null,
-    type: prepared.type,
-    text: prepared.text,
-    payload: prepared.payload,
-    media: prepared.media,
+    ...prepared,
     replyTo,
-    reactions: [],
-    edited: null,
-    revokedAt: null,
-    forwarded: "no",
-    status: "pending",
-    statusHistory: [{ status: "pending", at: now }],
-    error: null,
-    pricing: null,
-    waConversation: null,
-    sentAt: now,
-    searchTokens: searchTokens(prepared.text),
-    createdAt: now,
-    updatedAt: now,
-  };
+  });
   const message: MessageDoc = { ...doc, orgId };
   try {
     await db("messages").insertOne(doc);
@@ -98,6 +78,33 @@ export async function sendMessage(orgId: ObjectId, input: SendInput): Promise<Me
   }
   await touchConversation(orgId, conversation, message);
   return dispatch(orgId, message, contact);
+}
+
+/**
+ * A new outbound message as stored before Meta is called (`pending`): the one shape for every
+ * sender, so a single send and a campaign's batch store the same record.
+ */
+export function outboundMessage(f: Pick<MessageDoc, "conversationId" | "contactId" | "accountId" | "key" | "sender" | "senderUserId" | "type" | "text" | "payload" | "media" | "replyTo"> & Pick<Partial<MessageDoc>, "campaign">): Omit<MessageDoc, "orgId"> {
+  const now = new Date();
+  return {
+    _id: new ObjectId(),
+    ...f,
+    waMessageId: null,
+    direction: "outbound",
+    reactions: [],
+    edited: null,
+    revokedAt: null,
+    forwarded: "no",
+    status: "pending",
+    statusHistory: [{ status: "pending", at: now }],
+    error: null,
+    pricing: null,
+    waConversation: null,
+    sentAt: now,
+    searchTokens: searchTokens(f.text),
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** Sends a failed outbound message again (same record, a new WhatsApp id). */

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
-import type { createTemplateBody, editTemplateBody, TemplateDetailResponse, TemplateDoc, TemplateDraft } from "@/lib/schemas/template";
+import type { createTemplateBody, editTemplateBody, TemplateDetailResponse, TemplateDoc, TemplateDraft, TemplateResponse } from "@/lib/schemas/template";
 import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
 import { graphClient } from "@/lib/whatsapp/graph-client";
 import { GraphApiError } from "@/lib/whatsapp/graph-error";
@@ -209,8 +209,8 @@ export async function deleteTemplate(orgId: ObjectId, actor: Actor, id: ObjectId
   return getTemplateOrThrow(orgId, id);
 }
 
-export function toTemplateDetail(t: TemplateDoc, now = new Date()): TemplateDetailResponse {
-  const allowance = t.status === "APPROVED" ? editAllowance(t.edits ?? [], now) : null;
+/** A template as the list API returns it (the inbox composer and the campaign composer read it). */
+export function toTemplateResponse(t: TemplateDoc): TemplateResponse {
   return {
     id: t._id.toHexString(),
     accountId: t.accountId.toHexString(),
@@ -221,9 +221,18 @@ export function toTemplateDetail(t: TemplateDoc, now = new Date()): TemplateDeta
     qualityScore: t.qualityScore,
     rejectedReason: t.rejectedReason,
     parameterFormat: t.parameterFormat,
+    components: t.components,
+    syncedAt: t.syncedAt.toISOString(),
+  };
+}
+
+/** One template for the builder: the list shape plus what editing and deleting need. */
+export function toTemplateDetail(t: TemplateDoc, now = new Date()): TemplateDetailResponse {
+  const allowance = t.status === "APPROVED" ? editAllowance(t.edits ?? [], now) : null;
+  return {
+    ...toTemplateResponse(t),
     // The builder edits what was submitted: samples put back in Meta's shapes.
     components: withExamples({ components: t.components, parameterFormat: t.parameterFormat }, t.examples ?? {}),
-    syncedAt: t.syncedAt.toISOString(),
     submittedBy: t.submittedBy?.toHexString() ?? null,
     deletedAt: t.deletedAt?.toISOString() ?? null,
     nameBlockedUntil: t.nameBlockedUntil?.toISOString() ?? null,

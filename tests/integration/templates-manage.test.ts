@@ -351,4 +351,16 @@ describe("the reconciliation job", () => {
     await expect(templatesReconcileJob.handle({ orgId: org.orgId.toHexString(), accountId: new ObjectId().toHexString() }, ctx)).rejects.toBeInstanceOf(PermanentJobError);
     expect(await rawCollection("whatsapp_templates").countDocuments({ orgId: other.orgId, name: "hello_world" })).toBe(0);
   });
+
+  it("the hourly schedule's empty payload enqueues one run per account", async () => {
+    const enqueued: { job: string; payload: { orgId: string; accountId: string } }[] = [];
+    const enqueue = (async (job: string, payload: { orgId: string; accountId: string }) => {
+      enqueued.push({ job, payload });
+      return { messageId: "x", deduplicated: false };
+    }) as never;
+    const result = await templatesReconcileJob.handle({}, { messageId: "m2", attempt: 1, enqueue });
+    const account = (await scoped(org.orgId)("whatsapp_accounts").findOne({}))!;
+    expect(enqueued).toContainEqual({ job: "templates-reconcile", payload: { orgId: org.orgId.toHexString(), accountId: account._id.toHexString() } });
+    expect(result).toEqual({ accounts: enqueued.length });
+  });
 });
