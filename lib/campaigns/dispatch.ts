@@ -4,23 +4,24 @@ import { enqueueBatch, type EnqueueItem } from "@/lib/jobs/enqueue";
 import type { CampaignDoc } from "@/lib/schemas/campaign";
 
 /**
- * How sends are paced. A send job carries up to `batchSize` recipients and QStash flow control
- * starts at most `rate / batchSize` of them per second per WhatsApp number (key `wa-send:<number>`),
- * so the number never exceeds its throughput while each job costs a fixed number of database round
- * trips whatever its size. Ten starts a second keeps bursts within a tenth of a second's quota.
+ * How sends are paced. A send job carries up to `batchSize` recipients and reserves its moment on
+ * the number's shared schedule when it sends (lib/messaging/send-pacer.ts), so the number stays
+ * under its throughput whatever the jobs' timing, while each job costs a fixed number of database
+ * round trips whatever its size. Ten batches a second keeps each burst within a tenth of a second.
  */
 export const STARTS_PER_SECOND = 10;
 export const MAX_BATCH = 100;
 /**
- * Batches are also given send times (`sendAt`) spaced for this share of the throughput: flow
- * control alone lets a period's starts come as one burst, and a one-second window that catches two
- * bursts is over Meta's limit (130429). The headroom absorbs clock and network jitter.
+ * QStash flow control (key `wa-send:<number>`) only keeps jobs coming: its rate is set this much
+ * above the batches' own because a delivery that fails (a crashed instance, a 5xx) still used a
+ * start, and at exactly the batch rate every failure would set the whole campaign back. The
+ * parallelism caps how far ahead of its reserved moment a job can be waiting (about two seconds).
  */
-export const PACING_HEADROOM = 0.97;
+export const FLOW_HEADROOM = 1.5;
 
-export function pacing(ratePerSecond: number): { batchSize: number; startsPerSecond: number; slotMs: number } {
+export function pacing(ratePerSecond: number): { batchSize: number; startsPerSecond: number } {
   const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(ratePerSecond / STARTS_PER_SECOND)));
-  return { batchSize, startsPerSecond: Math.max(1, Math.floor(ratePerSecond / batchSize)), slotMs: (1000 * batchSize) / (ratePerSecond * PACING_HEADROOM) };
+  return { batchSize, startsPerSecond: Math.max(1, Math.floor(ratePerSecond / batchSize)) };
 }
 
 /** Per-process cache of what the send path needs of a campaign (the status is always read fresh). */
@@ -49,26 +50,22 @@ export async function dispatch(
   orgId: ObjectId,
   campaign: Pick<CampaignMeta, "_id" | "ratePerSecond" | "phoneNumberId">,
   recipientIds: ObjectId[],
-  opts: { round: string; delaySeconds?: number; slotsFrom?: number },
-): Promise<{ slotsUntil: number | null }> {
-  const { batchSize, startsPerSecond, slotMs } = pacing(campaign.ratePerSecond);
+  opts: { round: string; delaySeconds?: number },
+): Promise<void> {
+  const { batchSize, startsPerSecond } = pacing(campaign.ratePerSecond);
   const items: EnqueueItem[] = [];
-  let slot = opts.slotsFrom ?? null;
   for (let i = 0; i < recipientIds.length; i += batchSize) {
     const ids = recipientIds.slice(i, i + batchSize).map((id) => id.toHexString());
-    const sendAt = slot === null ? undefined : Math.round(slot);
-    if (slot !== null) slot += slotMs;
     items.push({
       job: "campaign-send",
-      payload: { orgId: orgId.toHexString(), campaignId: campaign._id.toHexString(), recipientIds: ids, ...(sendAt ? { sendAt } : {}) },
+      payload: { orgId: orgId.toHexString(), campaignId: campaign._id.toHexString(), recipientIds: ids },
       options: {
         deduplicationId: `campaign-send-${ids[0]}-${ids.length}-${opts.round}`,
-        flowControl: { key: `wa-send:${campaign.phoneNumberId}`, rate: startsPerSecond, periodSeconds: 1, parallelism: Math.max(4, startsPerSecond * 2) },
+        flowControl: { key: `wa-send:${campaign.phoneNumberId}`, rate: Math.ceil(startsPerSecond * FLOW_HEADROOM), periodSeconds: 1, parallelism: Math.max(4, startsPerSecond * 2) },
         ...(opts.delaySeconds ? { delaySeconds: Math.ceil(opts.delaySeconds) } : {}),
       },
     });
   }
   // enqueueBatch publishes 100 per QStash call.
   for (let i = 0; i < items.length; i += 500) await enqueueBatch(items.slice(i, i + 500));
-  return { slotsUntil: slot };
 }

@@ -208,11 +208,7 @@ export const campaignDispatchJob = defineJob({
       .toArray();
     const now = Date.now();
     const due = rows.filter((r) => !r.nextAttemptAt || r.nextAttemptAt.getTime() <= now).map((r) => r._id);
-    // Send times continue where the previous chunk's ended (this job is a chain, one link at a time).
-    const campaign = await db("campaigns").findOne({ _id: campaignId }, { projection: { nextSlotAt: 1 } });
-    const from = Math.max(now + 500, campaign?.nextSlotAt?.getTime() ?? 0);
-    const { slotsUntil } = await dispatch(orgId, meta, due, { round: p.round, slotsFrom: from });
-    if (slotsUntil) await db("campaigns").updateOne({ _id: campaignId }, { $set: { nextSlotAt: new Date(slotsUntil) } });
+    await dispatch(orgId, meta, due, { round: p.round });
     if (rows.length === DISPATCH_BATCH) {
       const after = rows[rows.length - 1]!._id.toHexString();
       await ctx.enqueue("campaign-dispatch", { ...p, after }, { deduplicationId: `campaign-dispatch-${p.campaignId}-${p.round}-${after}` });

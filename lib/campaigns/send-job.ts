@@ -3,6 +3,7 @@ import { z } from "zod";
 import { scoped } from "@/lib/db/scoped";
 import { defineJob } from "@/lib/jobs/define-job";
 import { sendTemplateBatch, type BatchItem } from "@/lib/messaging/send-batch";
+import { reserveSendTime } from "@/lib/messaging/send-pacer";
 import { idString } from "@/lib/schemas/common";
 import type { CampaignRecipientDoc, VariantKey } from "@/lib/schemas/campaign";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -24,12 +25,7 @@ export const campaignSendPayload = z.object({
   orgId: idString,
   campaignId: idString,
   recipientIds: z.array(idString).min(1).max(MAX_BATCH),
-  /** The batch's send time (epoch ms) in the campaign's pacing; a job that starts early waits for it. */
-  sendAt: z.number().int().positive().optional(),
 });
-
-/** The longest a job waits for its send time (it is started close to it by flow control anyway). */
-const MAX_SLOT_WAIT_MS = 3_000;
 
 /**
  * `campaign-send`: one paced batch of a campaign (lib/campaigns/dispatch.ts). Exactly once, by three
@@ -101,8 +97,15 @@ export const campaignSendJob = defineJob({
     }
     for (const r of gone) await applyFailure(orgId, r, "sending", { code: -2, message: "The contact was deleted or has no WhatsApp number any more" }, now);
 
-    const early = (p.sendAt ?? 0) - Date.now();
-    if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, MAX_SLOT_WAIT_MS)));
+    // The batch's moment on the number's shared schedule, taken before its messages are stored: a
+    // crash while waiting leaves nothing in doubt, and the redelivery takes a new moment.
+    const wait = items.length ? (await reserveSendTime(orgId, meta.accountId, items.length, meta.ratePerSecond)).waitMs : 0;
+    if (wait > 0) {
+      await new Promise((r) => setTimeout(r, wait));
+      // Paused or cancelled while this batch waited: its recipients go back as they were (a resume sends them).
+      const now = (await db("campaigns").findOne({ _id: campaignId }, { projection: { status: 1 } }))?.status;
+      if (now !== "sending") return { skipped: now ?? "missing", released: await release(orgId, campaignId, items.map((i) => i.r), ctx.messageId, now === "cancelled") };
+    }
     const marketing = items.some((i) => meta.variants.find((v) => v.key === i.r.variant)?.template.category === "MARKETING");
     const outcomes = await sendTemplateBatch(orgId, client, items.map((i) => i.item), {
       inDoubtAfterMs: IN_DOUBT_AFTER_MS,
@@ -158,6 +161,24 @@ export const campaignSendJob = defineJob({
     return { sent: sentItems.length, failed: outcomes.filter((o) => o.kind === "failed").length };
   },
 });
+
+/** Claimed recipients handed back unsent: to the queue (paused), or out of the funnel (cancelled). */
+async function release(orgId: ObjectId, campaignId: ObjectId, recipients: CampaignRecipientDoc[], claimToken: string, cancelled: boolean): Promise<number> {
+  const byVariant = new Map<string, ObjectId[]>();
+  for (const r of recipients) byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), r._id]);
+  const changes: Parameters<typeof bump>[2] = [];
+  let n = 0;
+  for (const [variant, ids] of byVariant) {
+    const res = await scoped(orgId)("campaign_recipients").updateMany(
+      { _id: { $in: ids }, status: "sending", claimToken },
+      { $set: { status: cancelled ? "cancelled" : "queued", claimToken: null, updatedAt: new Date() }, $inc: { attempts: -1 } },
+    );
+    n += res.modifiedCount;
+    if (cancelled) changes.push({ variant: variant as VariantKey, delta: { pending: -res.modifiedCount } });
+  }
+  await bump(orgId, campaignId, changes);
+  return n;
+}
 
 /**
  * `campaign-retry`: a recipient rescheduled after Meta's 131049 goes back to the queue after 24 h

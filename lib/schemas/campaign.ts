@@ -146,8 +146,6 @@ export const campaignDoc = z.object({
   pauseReason: z.string().nullable(),
   /** The materialisation's progress: the last audience contact id written (resumes after a crash). */
   prepareCursor: objectId.nullable(),
-  /** Where the pacing's send times have reached (lib/campaigns/dispatch.ts); missing: not dispatched yet. */
-  nextSlotAt: z.date().optional(),
   /** The conversions job's last look at goal tags (it only reads contacts changed since). */
   conversionCheckedAt: z.date().nullable().optional(),
   preparedAt: z.date().nullable(),

@@ -16,6 +16,8 @@ export const whatsappAccountDoc = z.object({
   throughputMps: z.number().int(),
   /** Send marketing templates through Meta's Marketing Messages API (`/marketing_messages`); missing: no. */
   marketingMessagesApi: z.boolean().optional(),
+  /** End of the paced sends' reservations on this number, epoch ms (lib/messaging/send-pacer.ts). */
+  sendPacedUntil: z.number().optional(),
   status: z.string(),
   /** Last account-level events (quality, bans, reviews) as Meta sent them. */
   events: z.array(z.object({ field: z.string(), at: z.date(), value: z.record(z.string(), z.unknown()) })),

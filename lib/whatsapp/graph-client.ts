@@ -19,6 +19,12 @@ export type GraphClientOptions = {
   attempts?: number;
   /** Backoff before retry n is `retryBaseMs * 4^(n-1)`: Meta asks for 4^X seconds on pair limits. */
   retryBaseMs?: number;
+  /**
+   * Backoff before retry n of a throughput rejection (130429) is about `throughputRetryMs * n`,
+   * jittered: the limit is per second, so room comes back within one and waiting the pair-limit
+   * backoff would only waste the number's throughput (and bunch the retries into the next second).
+   */
+  throughputRetryMs?: number;
 };
 
 export type MediaType = "image" | "video" | "audio" | "document" | "sticker";
@@ -62,6 +68,7 @@ export function graphClient(account: GraphAccount, options: GraphClientOptions =
   const token = account.accessToken ?? e.WHATSAPP_ACCESS_TOKEN ?? null;
   const attempts = options.attempts ?? 3;
   const retryBaseMs = options.retryBaseMs ?? 500;
+  const throughputRetryMs = options.throughputRetryMs ?? 150;
 
   async function recordTokenError(err: GraphApiError | null) {
     if (!err && !account.tokenError) return;
@@ -95,7 +102,7 @@ export function graphClient(account: GraphAccount, options: GraphClientOptions =
       }
       const err = GraphApiError.fromResponse(res.status, data);
       if (err.kind === "rate_limited" && attempt < attempts) {
-        const waitMs = retryBaseMs * 4 ** (attempt - 1);
+        const waitMs = err.code === 130429 ? Math.round(throughputRetryMs * (attempt + Math.random())) : retryBaseMs * 4 ** (attempt - 1);
         log.warn("graph.rate_limited_retry", { code: err.code, attempt, waitMs, fbtraceId: err.fbtraceId });
         await defaultSleep(waitMs);
         continue;

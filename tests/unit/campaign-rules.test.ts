@@ -176,8 +176,5 @@ describe("the winner and the pacing", () => {
     expect(pacing(1000)).toMatchObject({ batchSize: 100, startsPerSecond: 10 });
     expect(pacing(5)).toMatchObject({ batchSize: 1, startsPerSecond: 5 });
     expect(pacing(250)).toMatchObject({ batchSize: 25, startsPerSecond: 10 });
-    // Send times spaced for 97% of the rate: 8 messages every ~103 ms is 77.6 per second.
-    expect((8 * 1000) / pacing(80).slotMs).toBeCloseTo(77.6, 1);
-    expect((100 * 1000) / pacing(1000).slotMs).toBeCloseTo(970, 0);
   });
 });
