@@ -40,11 +40,15 @@ export async function bump(
 /**
  * The funnel counted again from the recipients themselves (one aggregation). Without transactions
  * a send job can die between a recipient's transition and its `$inc`; the sweep calls this for a
- * campaign that stopped moving, so such a gap never stays. The cost is kept (it is priced per
- * status, not derivable from the recipients).
+ * campaign that stopped moving, so such a gap never stays. The result is written only if the
+ * campaign did not change while it was counted (every `bump` moves `updatedAt`): a count that
+ * raced a live job is dropped, not written over its `$inc`, and the next sweep counts again. The
+ * cost is kept (it is priced per status, not derivable from the recipients).
  */
-export async function recountCampaign(orgId: ObjectId, campaignId: ObjectId): Promise<void> {
+export async function recountCampaign(orgId: ObjectId, campaignId: ObjectId): Promise<boolean> {
   const db = scoped(orgId);
+  const current = await db("campaigns").findOne({ _id: campaignId }, { projection: { counters: 1, byVariant: 1, updatedAt: 1 } });
+  if (!current) return false;
   const rows = await db("campaign_recipients")
     .aggregate<{ _id: { variant: string; status: string }; n: number; delivered: number; read: number; replied: number; clicked: number; converted: number }>([
       { $match: { campaignId } },
@@ -61,8 +65,6 @@ export async function recountCampaign(orgId: ObjectId, campaignId: ObjectId): Pr
       },
     ])
     .toArray();
-  const current = await db("campaigns").findOne({ _id: campaignId }, { projection: { counters: 1, byVariant: 1 } });
-  if (!current) return;
   const total = { ...emptyCounters(), costMicros: current.counters.costMicros };
   const byVariant: Record<string, FunnelCounters> = {};
   for (const r of rows) {
@@ -81,6 +83,8 @@ export async function recountCampaign(orgId: ObjectId, campaignId: ObjectId): Pr
     }
   }
   const now = new Date();
-  await db("campaigns").updateOne({ _id: campaignId }, { $set: { counters: total, byVariant, updatedAt: now } });
+  const written = await db("campaigns").updateOne({ _id: campaignId, updatedAt: current.updatedAt }, { $set: { counters: total, byVariant, updatedAt: now } });
+  if (written.modifiedCount === 0) return false;
   if (total.pending === 0) await db("campaigns").updateOne({ _id: campaignId, status: "sending" }, { $set: { status: "completed", completedAt: now, updatedAt: now } });
+  return true;
 }

@@ -65,9 +65,11 @@ async function sweep(orgId: ObjectId, now: Date): Promise<number> {
       { $set: { status: "queued", claimToken: null, updatedAt: now } },
     );
     n += stale.modifiedCount;
-    if (stale.modifiedCount > 0 || now.getTime() - c.updatedAt.getTime() > STALL_MS) {
-      log.info("campaign.sweep", { orgId: orgId.toHexString(), campaignId: c._id.toHexString(), requeued: stale.modifiedCount });
-      await recountCampaign(orgId, c._id);
+    const quiet = now.getTime() - c.updatedAt.getTime() > STALL_MS;
+    if (stale.modifiedCount > 0 || quiet) {
+      log.info("campaign.sweep", { orgId: orgId.toHexString(), campaignId: c._id.toHexString(), requeued: stale.modifiedCount, quiet });
+      // Only a campaign that stopped moving is recounted: a live job counts right after its transitions.
+      if (quiet) await recountCampaign(orgId, c._id);
       const round = `sweep-${Math.floor(now.getTime() / 60_000)}`;
       await enqueue("campaign-dispatch", { orgId: orgId.toHexString(), campaignId: c._id.toHexString(), round, after: null }, { deduplicationId: `campaign-dispatch-${c._id.toHexString()}-${round}` });
     }
