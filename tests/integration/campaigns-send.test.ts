@@ -5,7 +5,9 @@ import { cancelCampaign, createCampaign, getCampaign, pauseByPerson, resumeCampa
 import { recipientFor } from "@/lib/campaigns/prepare-job";
 import { campaignSendJob } from "@/lib/campaigns/send-job";
 import { campaignsTickJob } from "@/lib/campaigns/tick-job";
+import { contactProfile } from "@/lib/contacts/profile";
 import { scoped } from "@/lib/db/scoped";
+import { reserveSendTime } from "@/lib/messaging/send-pacer";
 import { enqueue } from "@/lib/jobs/enqueue";
 import type { CampaignDoc } from "@/lib/schemas/campaign";
 import { campaignContacts, syncedTemplates, welcomeOfferInput } from "../support/campaign-fixtures";
@@ -126,6 +128,13 @@ describe("a campaign sends each recipient exactly once and counts its funnel exa
     expect(after.byVariant.A!.replied).toBe(1);
     const conv = await db()("conversations").findOne({ contactId: docs[0]!._id });
     expect(conv?.status).toBe("open");
+    // The contact's timeline says how far the campaign got with each person, linked to it.
+    const step = async (i: number) => (await contactProfile(org.orgId, docs[i]!._id)).timeline.find((t) => t.kind === "campaign");
+    expect(await step(0)).toMatchObject({ title: `Campaign “${c.name}”: replied`, href: `/campaigns/${c._id.toHexString()}` });
+    expect(await step(1)).toMatchObject({ title: `Campaign “${c.name}”: read` });
+    // Another organization sees neither the contact nor its campaigns.
+    const stranger = await createOrg();
+    await expect(contactProfile(stranger.orgId, docs[0]!._id)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("handles Meta's errors by code: final, marketing stop, 24 h reschedule, back-off", async () => {
@@ -212,6 +221,37 @@ describe("a campaign sends each recipient exactly once and counts its funnel exa
   });
 });
 
+describe("a pause or cancel reaches batches already waiting for their moment", () => {
+  const waiting = async (count: number, messageId: string) => {
+    const { tag, docs } = await audience(count);
+    const c = await materialised(tag);
+    const ids = (await db()("campaign_recipients").find({ campaignId: c._id }).toArray()).map((r) => r._id.toHexString());
+    // The number's schedule is taken for the next second: the batch claims its recipients, then waits.
+    await db()("whatsapp_accounts").updateOne({ _id: account._id }, { $set: { sendPacedUntil: Date.now() + 1_000 } });
+    const run = campaignSendJob.handle({ orgId: org.orgId.toHexString(), campaignId: c._id.toHexString(), recipientIds: ids }, { messageId, attempt: 1, enqueue });
+    await expect.poll(() => db()("campaign_recipients").countDocuments({ campaignId: c._id, status: "sending" })).toBe(count);
+    return { c, docs, run };
+  };
+
+  it("paused: nothing is sent and the recipients are queued again for the resume", async () => {
+    const { c, docs, run } = await waiting(2, "delivery-paused-wait");
+    await pauseByPerson(org.orgId, actor(), c._id);
+    expect(await run).toMatchObject({ skipped: "paused", released: 2 });
+    expect(sentTo(docs.map((d) => d.waId!))).toEqual([0, 0]);
+    expect(await db()("campaign_recipients").countDocuments({ campaignId: c._id, status: "queued", claimToken: null })).toBe(2);
+    expect((await getCampaign(org.orgId, c._id)).counters.pending).toBe(2);
+  });
+
+  it("cancelled: nothing is sent and the recipients leave the pending count", async () => {
+    const { c, docs, run } = await waiting(3, "delivery-cancelled-wait");
+    await cancelCampaign(org.orgId, actor(), c._id);
+    expect(await run).toMatchObject({ skipped: "cancelled", released: 3 });
+    expect(sentTo(docs.map((d) => d.waId!))).toEqual([0, 0, 0]);
+    expect(await db()("campaign_recipients").countDocuments({ campaignId: c._id, status: "cancelled" })).toBe(3);
+    expect((await getCampaign(org.orgId, c._id)).counters.pending).toBe(0);
+  });
+});
+
 describe("the recipient claim under concurrent and repeated deliveries", () => {
   it("two jobs holding the same recipients send each message once", async () => {
     const { tag, docs } = await audience(6);
@@ -290,5 +330,28 @@ describe("the recipient claim under concurrent and repeated deliveries", () => {
     const fixed = await getCampaign(org.orgId, c._id);
     expect(fixed).toMatchObject({ status: "completed", counters: { targeted: 3, sent: 3, delivered: 3, pending: 0 } });
     expect(fixed.byVariant.A).toMatchObject({ sent: 3, delivered: 3 });
+  });
+});
+
+describe("the number's shared send schedule", () => {
+  it("spaces concurrent batches by their share of the throughput, and restarts from now once idle", async () => {
+    const other = await insertSimAccount(org.orgId, "109000000000001");
+    // Ten batches of 8 at 80/s, reserved at once by ten instances: one every 8 / (80 × 0.97) s.
+    const starts = (await Promise.all(Array.from({ length: 10 }, async () => (await reserveSendTime(org.orgId, other._id, 8, 80)).startAt))).sort((a, b) => a - b);
+    const step = 8000 / (80 * 0.97);
+    // Never two batches closer than their share of a second; no more than the first moment's race apart in all.
+    starts.slice(1).forEach((s, k) => expect(s - starts[k]!).toBeGreaterThanOrEqual(step - 0.001));
+    expect(starts[9]! - starts[0]!).toBeLessThan(9 * step + 100);
+    // Another organization cannot move this number's schedule.
+    const stranger = await createOrg();
+    expect((await reserveSendTime(stranger.orgId, other._id, 8, 80)).waitMs).toBe(0);
+    // The eleventh batch comes right after the ten (the stranger's call reserved nothing).
+    const eleventh = (await reserveSendTime(org.orgId, other._id, 8, 80)).startAt;
+    expect(eleventh - starts[9]!).toBeCloseTo(step, 3);
+    // Idle (its schedule is in the past): the next batch goes now, not after the old end.
+    await db()("whatsapp_accounts").updateOne({ _id: other._id }, { $set: { sendPacedUntil: Date.now() - 5_000 } });
+    const fresh = await reserveSendTime(org.orgId, other._id, 8, 80);
+    expect(fresh.waitMs).toBe(0);
+    expect(Math.abs(fresh.startAt - Date.now())).toBeLessThan(1_000);
   });
 });
