@@ -6,7 +6,7 @@ import type { CampaignRecipientDoc, CampaignRef, RecipientVariant } from "@/lib/
 import type { DeliveryStatus, MetaErrorInfo } from "@/lib/schemas/message";
 import { defaultPricing, type PricingTable } from "@/lib/schemas/settings";
 import { recordConsent } from "@/lib/webhook/consent";
-import { bump, type CounterDelta } from "./counters";
+import { bump, type CounterDelta, type CounterTally } from "./counters";
 import { campaignMeta, dispatch } from "./dispatch";
 import { actionFor, backoffSeconds, MAX_BACKOFF_ATTEMPTS } from "./meta-errors";
 
@@ -101,7 +101,14 @@ export async function pauseCampaign(orgId: ObjectId, campaignId: ObjectId, reaso
  * settles a recipient whose send job died after Meta accepted it; `delivered` and `read` stamp
  * their time once (a `read` implies `delivered`, whatever order they come in) and price the message.
  */
-export async function onCampaignStatus(orgId: ObjectId, ref: CampaignRef, status: DeliveryStatus, at: Date, extra: { error?: MetaErrorInfo | null; pricing?: Record<string, unknown> | null }) {
+export async function onCampaignStatus(
+  orgId: ObjectId,
+  ref: CampaignRef,
+  status: DeliveryStatus,
+  at: Date,
+  extra: { error?: MetaErrorInfo | null; pricing?: Record<string, unknown> | null },
+  tally?: CounterTally,
+) {
   const recipients = scoped(orgId)("campaign_recipients");
   const variant: RecipientVariant = ref.variant;
   if (status === "failed") {
@@ -111,24 +118,31 @@ export async function onCampaignStatus(orgId: ObjectId, ref: CampaignRef, status
     return;
   }
   const delta: CounterDelta = {};
-  const accepted = await recipients.updateOne({ _id: ref.recipientId, status: "sending" }, { $set: { status: "sent", sentAt: at, claimToken: null, updatedAt: new Date() } });
-  if (accepted.modifiedCount) Object.assign(delta, { sent: 1, pending: -1 });
+  // Still `sending`: the send's answer was lost (a crash after Meta accepted it); the status settles it.
+  const adopt = async () => {
+    const accepted = await recipients.updateOne({ _id: ref.recipientId, status: "sending" }, { $set: { status: "sent", sentAt: at, claimToken: null, updatedAt: new Date() } });
+    if (accepted.modifiedCount) Object.assign(delta, { sent: 1, pending: -1 });
+  };
+  if (status === "sent") await adopt();
   if (status === "delivered" || status === "read" || status === "played") {
-    const r = await recipients.findOneAndUpdate(
-      { _id: ref.recipientId, status: "sent", deliveredAt: null },
+    // One write in the usual case (the send job recorded the answer), a second only to adopt.
+    const before = await recipients.findOneAndUpdate(
+      { _id: ref.recipientId, status: { $in: ["sent", "sending"] }, deliveredAt: null },
       { $set: { deliveredAt: at, heldAt: null, updatedAt: new Date() } },
-      { projection: { country: 1 } },
+      { projection: { country: 1, status: 1 } },
     );
-    if (r) {
+    if (before) {
+      if (before.status === "sending") await adopt();
       delta.delivered = 1;
-      if (extra.pricing?.billable !== false) delta.costMicros = await priceMicros(orgId, ref, r.country);
+      if (extra.pricing?.billable !== false) delta.costMicros = await priceMicros(orgId, ref, before.country);
     }
   }
   if (status === "read" || status === "played") {
-    const res = await recipients.updateOne({ _id: ref.recipientId, status: "sent", readAt: null }, { $set: { readAt: at, updatedAt: new Date() } });
+    const res = await recipients.updateOne({ _id: ref.recipientId, status: { $in: ["sent", "sending"] }, readAt: null }, { $set: { readAt: at, updatedAt: new Date() } });
     if (res.modifiedCount) delta.read = 1;
   }
-  await bump(orgId, ref.campaignId, [{ variant, delta }]);
+  if (tally) tally.add(ref.campaignId, { variant, delta });
+  else await bump(orgId, ref.campaignId, [{ variant, delta }]);
 }
 
 const pricingCache = new Map<string, { value: PricingTable; until: number }>();

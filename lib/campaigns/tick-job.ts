@@ -12,6 +12,8 @@ import { IN_DOUBT_AFTER_MS } from "./send-job";
 
 /** A sending campaign with no progress for this long is recounted and re-dispatched (a lost job must not strand its recipients). */
 const STALL_MS = Number(process.env.CAMPAIGN_STALL_MS ?? 2 * 60_000);
+/** How long after completion a campaign's counts are still checked (the longest conversion window). */
+const RECOUNT_COMPLETED_MS = 30 * 24 * 3600_000;
 /** Tagged contacts looked up against a campaign's recipients per query. */
 const CONVERSION_BATCH = 1_000;
 
@@ -19,7 +21,8 @@ const CONVERSION_BATCH = 1_000;
  * `campaigns-tick` (every minute), per organization:
  * 1. starts scheduled campaigns whose time has come (a template paused since pauses them instead);
  * 2. sweeps sending campaigns: recipients claimed by a delivery that died and whose doubt has
- *    expired go back to the queue, and a campaign that stopped moving is dispatched again;
+ *    expired go back to the queue, and a campaign that stopped moving is recounted and dispatched
+ *    again; a completed campaign whose recipients changed since its last count is recounted once quiet;
  * 3. counts conversions by tag for campaigns inside their conversion window.
  */
 export const campaignsTickJob = defineJob({
@@ -73,6 +76,17 @@ async function sweep(orgId: ObjectId, now: Date): Promise<number> {
       const round = `sweep-${Math.floor(now.getTime() / 60_000)}`;
       await enqueue("campaign-dispatch", { orgId: orgId.toHexString(), campaignId: c._id.toHexString(), round, after: null }, { deduplicationId: `campaign-dispatch-${c._id.toHexString()}-${round}` });
     }
+  }
+  // Statuses, replies and clicks keep counting after completion, one bump per webhook envelope: a
+  // worker killed between the recipients' updates and that bump loses counts, which only the
+  // recipients still show. Recounted once the newest such change is quiet (no bump still in flight).
+  const completed = await db("campaigns")
+    .find({ status: "completed", completedAt: { $gte: new Date(now.getTime() - RECOUNT_COMPLETED_MS) } }, { projection: { _id: 1, countedAt: 1, completedAt: 1 } })
+    .toArray();
+  for (const c of completed) {
+    const since = c.countedAt ?? c.completedAt ?? new Date(0);
+    const newest = await db("campaign_recipients").findOne({ campaignId: c._id, updatedAt: { $gt: since } }, { sort: { updatedAt: -1 }, projection: { updatedAt: 1 } });
+    if (newest && now.getTime() - newest.updatedAt.getTime() > STALL_MS) await recountCampaign(orgId, c._id);
   }
   return n;
 }

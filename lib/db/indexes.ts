@@ -157,6 +157,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact_created" },
     // The plan's "sent in the last 24 h" against the messaging limit.
     { key: { orgId: 1, sentAt: -1 }, name: "org_sent" },
+    // The sweep's "changed since the last count" for completed campaigns (lib/campaigns/tick-job.ts).
+    { key: { orgId: 1, campaignId: 1, updatedAt: -1 }, name: "org_campaign_updated" },
   ],
   triggers: [{ key: { orgId: 1, active: 1, type: 1 }, name: "org_active_type" }],
   workflow_executions: [

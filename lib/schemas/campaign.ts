@@ -146,6 +146,8 @@ export const campaignDoc = z.object({
   pauseReason: z.string().nullable(),
   /** The materialisation's progress: the last audience contact id written (resumes after a crash). */
   prepareCursor: objectId.nullable(),
+  /** The last recount from the recipients (lib/campaigns/counters.ts); the sweep recounts after later changes. */
+  countedAt: z.date().nullable().optional(),
   /** The conversions job's last look at goal tags (it only reads contacts changed since). */
   conversionCheckedAt: z.date().nullable().optional(),
   preparedAt: z.date().nullable(),

@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { CounterTally } from "@/lib/campaigns/counters";
 import { onCampaignStatus } from "@/lib/campaigns/outcomes";
 import { escapeKeys, unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
@@ -25,7 +26,7 @@ type Outcome = "advanced" | "recorded" | "known" | "missing";
  * 2. else, not in the history yet (a late `delivered` after `read`): it is only appended;
  * 3. else the status was applied before (a redelivery), or the message is not stored yet.
  */
-async function applyStatus(orgId: ObjectId, s: StatusItem): Promise<Outcome> {
+async function applyStatus(orgId: ObjectId, s: StatusItem, tally?: CounterTally): Promise<Outcome> {
   const messages = scoped(orgId)("messages");
   const entry = { status: s.status, at: s.timestamp };
   const details = statusDetails(s);
@@ -37,13 +38,13 @@ async function applyStatus(orgId: ObjectId, s: StatusItem): Promise<Outcome> {
   );
   if (moved) {
     await updatePreviewStatus(orgId, moved, s.status);
-    if (moved.campaign) await onCampaignStatus(orgId, moved.campaign, s.status, s.timestamp, { error: s.status === "failed" ? failureOf(s) : null, pricing: s.pricing ?? null });
+    if (moved.campaign) await onCampaignStatus(orgId, moved.campaign, s.status, s.timestamp, { error: s.status === "failed" ? failureOf(s) : null, pricing: s.pricing ?? null }, tally);
     return "advanced";
   }
   const recorded = await messages.updateOne({ ...target, "statusHistory.status": { $ne: s.status } }, { $set: details, $push: { statusHistory: entry } });
   if (recorded.matchedCount > 0) return "recorded";
   if (await messages.findOne(target, { projection: { _id: 1 } })) return "known";
-  return (await adoptByCallback(orgId, s)) ? applyStatus(orgId, s) : "missing";
+  return (await adoptByCallback(orgId, s)) ? applyStatus(orgId, s, tally) : "missing";
 }
 
 /** Meta's callback data, when it is one of our message ids (every send of ours carries it). */
@@ -102,21 +103,27 @@ export async function applyStatuses(orgId: ObjectId, items: StatusItem[]): Promi
   for (const s of items) byWamid.set(s.id, [...(byWamid.get(s.id) ?? []), s]);
   let applied = 0;
   let orphaned = 0;
-  await mapLimit([...byWamid], 8, async ([wamid, group]) => {
-    const missing: StatusItem[] = [];
-    for (const s of ladderOrder(group)) {
-      const outcome = await applyStatus(orgId, s);
-      if (outcome === "missing") missing.push(s);
-      else if (outcome !== "known") applied++;
-    }
-    if (missing.length === 0) return;
-    await keepOrphans(orgId, wamid, missing);
-    // The send may have stored the wamid between our update and the orphan insert; it would have
-    // found no orphans to apply, so look once more.
-    const late = await scoped(orgId)("messages").findOne({ waMessageId: wamid }, { projection: { _id: 1 } });
-    if (late) await applyOrphanStatuses(orgId, wamid);
-    else orphaned += missing.length;
-  });
+  // Campaign counters move once per envelope (lib/campaigns/counters.ts), also when a status throws.
+  const tally = new CounterTally();
+  try {
+    await mapLimit([...byWamid], 8, async ([wamid, group]) => {
+      const missing: StatusItem[] = [];
+      for (const s of ladderOrder(group)) {
+        const outcome = await applyStatus(orgId, s, tally);
+        if (outcome === "missing") missing.push(s);
+        else if (outcome !== "known") applied++;
+      }
+      if (missing.length === 0) return;
+      await keepOrphans(orgId, wamid, missing);
+      // The send may have stored the wamid between our update and the orphan insert; it would have
+      // found no orphans to apply, so look once more.
+      const late = await scoped(orgId)("messages").findOne({ waMessageId: wamid }, { projection: { _id: 1 } });
+      if (late) await applyOrphanStatuses(orgId, wamid);
+      else orphaned += missing.length;
+    });
+  } finally {
+    await tally.flush(orgId);
+  }
   return { applied, orphaned };
 }
 

@@ -330,6 +330,18 @@ describe("the recipient claim under concurrent and repeated deliveries", () => {
     const fixed = await getCampaign(org.orgId, c._id);
     expect(fixed).toMatchObject({ status: "completed", counters: { targeted: 3, sent: 3, delivered: 3, pending: 0 } });
     expect(fixed.byVariant.A).toMatchObject({ sent: 3, delivered: 3 });
+
+    // After completion, a read whose count a crash lost (between the recipient's update and the
+    // envelope's bump) is restored once the change is quiet; a campaign counted since is left alone.
+    const lost = new Date(Date.now() - 1000);
+    await db()("campaigns").updateOne({ _id: c._id }, { $set: { countedAt: new Date(lost.getTime() - 1000) } });
+    await db()("campaign_recipients").updateMany({ campaignId: c._id }, { $set: { readAt: lost, updatedAt: lost } });
+    await campaignsTickJob.handle({}, { messageId: "sweep-2", attempt: 1, enqueue });
+    const restored = await getCampaign(org.orgId, c._id);
+    expect(restored.counters).toMatchObject({ sent: 3, delivered: 3, read: 3, pending: 0 });
+    expect(restored.countedAt!.getTime()).toBe(restored.updatedAt.getTime());
+    await campaignsTickJob.handle({}, { messageId: "sweep-3", attempt: 1, enqueue });
+    expect((await getCampaign(org.orgId, c._id)).updatedAt.getTime()).toBe(restored.updatedAt.getTime());
   });
 });
 
