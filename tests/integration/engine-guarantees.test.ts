@@ -40,6 +40,27 @@ describe("engine guarantees the product relies on", () => {
     }
   });
 
+  it("hands each of 40 concurrent findOneAndUpdate $inc calls its own value (returnDocument after), also when the first one upserts", async () => {
+    // Ticket numbers (lib/tickets/numbering.ts) are this call. Five rounds: a broken engine fails most single ones.
+    const col = db.collection<{ _id?: ObjectId; orgId: ObjectId; name: string; seq: number; updatedAt: Date }>("sequences");
+    await col.createIndex({ orgId: 1, name: 1 }, { unique: true });
+    for (const _ of times(5)) {
+      const orgId = new ObjectId();
+      const next = async () => {
+        for (;;) {
+          try {
+            return (await col.findOneAndUpdate({ name: "s", orgId }, { $inc: { seq: 1 }, $set: { updatedAt: new Date() }, $setOnInsert: { _id: new ObjectId() } }, { upsert: true, returnDocument: "after" }))!.seq;
+          } catch (err) {
+            // A losing upsert racer may get 11000, as with updateOne below; the product retries it.
+            if ((err as { code?: number }).code !== 11000) throw err;
+          }
+        }
+      };
+      const values = await Promise.all(times(40).map(next));
+      expect([...values].sort((x, y) => x - y)).toEqual(times(40).map((i) => i + 1));
+    }
+  });
+
   it("upserts one document for 20 concurrent upserts on a unique key, and $setOnInsert keeps nulls", async () => {
     const col = db.collection<{ _id?: ObjectId; key: string; assigneeId: null; tags: string[] }>("upsert");
     await col.createIndex({ key: 1 }, { unique: true });

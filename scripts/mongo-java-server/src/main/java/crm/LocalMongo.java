@@ -4,8 +4,14 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * mongo-java-server on 127.0.0.1 for dev, tests and benchmarks.
@@ -31,7 +37,19 @@ public final class LocalMongo {
         }
       }
     }
-    MongoBackend backend = h2File == null ? new MemoryBackend() : new H2Backend(h2File);
+    MongoBackend backend = h2File == null
+        ? new MemoryBackend() {
+            @Override
+            public Document handleCommand(Channel channel, String db, String command, Document query) {
+              return Writes.serialized(db, command, query, () -> super.handleCommand(channel, db, command, query));
+            }
+          }
+        : new H2Backend(h2File) {
+            @Override
+            public Document handleCommand(Channel channel, String db, String command, Document query) {
+              return Writes.serialized(db, command, query, () -> super.handleCommand(channel, db, command, query));
+            }
+          };
     MongoServer server = new MongoServer(backend);
     server.enableOplog();
     server.bind("127.0.0.1", port);
@@ -60,5 +78,31 @@ public final class LocalMongo {
         + " backend=" + (h2File == null ? "memory" : "h2:" + h2File));
     System.out.flush();
     stopped.await();
+  }
+
+  /**
+   * MongoDB returns a findAndModify's document as it was at that write. mongo-java-server returns
+   * the stored document itself, and the reply is encoded after the command has returned, so a
+   * concurrent update of the same document changes it in between: 40 concurrent sequence calls
+   * returned 3 twice and never 2 (tests/integration/engine-guarantees.test.ts). Here updates and
+   * findAndModify commands of one collection run one at a time and a findAndModify's reply is
+   * copied before the next may run, which restores what Atlas guarantees per document, at the cost
+   * of write parallelism within one collection.
+   */
+  static final class Writes {
+    private static final ConcurrentHashMap<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+    static Document serialized(String db, String command, Document query, Supplier<Document> run) {
+      String name = command.toLowerCase(Locale.ROOT);
+      if (!name.equals("findandmodify") && !name.equals("update")) return run.get();
+      ReentrantLock lock = LOCKS.computeIfAbsent(db + "." + query.get(command), k -> new ReentrantLock());
+      lock.lock();
+      try {
+        Document reply = run.get();
+        return name.equals("findandmodify") ? reply.cloneDeeply() : reply;
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 }
