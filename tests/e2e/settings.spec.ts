@@ -35,6 +35,39 @@ test.describe("organization settings", () => {
     }
   });
 
+  test("an admin adds a country to the message prices, is told what is wrong with a bad row, and the table is still there after a reload", async ({ page }) => {
+    await signIn(page, demo.admin);
+    const original = (await (await page.request.get("/api/settings")).json()).settings;
+    try {
+      await page.goto("/settings/general");
+      const prices = page.getByRole("form", { name: "Message prices" });
+      await expect(prices.getByLabel("BR marketing price")).toHaveValue("0.0625");
+      const rows = await prices.getByTestId("price-row").count();
+
+      await prices.getByRole("button", { name: "+ Add country" }).click();
+      await prices.getByLabel(`Row ${rows + 1} country`).fill("P1");
+      await prices.getByRole("button", { name: "Save prices" }).click();
+      await expect(prices.getByRole("alert")).toHaveText(`P1: the country is a 2-letter ISO code such as BR.`);
+      await prices.getByLabel(`Row ${rows + 1} country`).fill("pt");
+      await prices.getByLabel("PT marketing price").fill("0.0431");
+      await prices.getByRole("button", { name: "Save prices" }).click();
+      await expect(prices.getByRole("status")).toHaveText("Prices saved");
+
+      await page.reload();
+      await expect(prices.getByLabel("PT marketing price")).toHaveValue("0.0431");
+      // Removing a row takes it out of the table once saved.
+      await prices.getByRole("button", { name: "Remove PT" }).click();
+      await prices.getByRole("button", { name: "Save prices" }).click();
+      await expect(prices.getByRole("status")).toHaveText("Prices saved");
+      await page.reload();
+      await expect(prices.getByLabel("PT marketing price")).toHaveCount(0);
+      await expect(prices.getByTestId("price-row")).toHaveCount(rows);
+    } finally {
+      const restore = await page.request.put("/api/settings", { data: { pricing: original.pricing } });
+      expect(restore.status()).toBe(200);
+    }
+  });
+
   test("an agent has no Settings entry and gets the 403 page", async ({ page }) => {
     await signIn(page, demo.agent);
     await expect(page.getByRole("link", { name: "Settings", exact: true })).toHaveCount(0);

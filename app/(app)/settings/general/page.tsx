@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { PricingForm } from "@/components/settings/pricing-form";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { requirePageUser } from "@/lib/auth/session";
 import { getSettings } from "@/lib/settings/settings";
@@ -11,5 +12,10 @@ export default async function GeneralSettingsPage() {
   const settings = toSettingsResponse(await getSettings(user.orgId));
   // Listed on the server: the browser's own list can differ and would break hydration.
   const timeZones = [...new Set(["UTC", settings.businessHours.timezone, ...Intl.supportedValuesOf("timeZone")])];
-  return <SettingsForm initial={settings} timeZones={timeZones} />;
+  return (
+    <div className="space-y-6">
+      <SettingsForm initial={settings} timeZones={timeZones} />
+      <PricingForm initial={settings.pricing} />
+    </div>
+  );
 }
