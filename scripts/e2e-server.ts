@@ -13,7 +13,8 @@ import { e2eLogFile } from "../tests/support/index-coverage/files";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3200);
-const DIST = ".next-e2e";
+// Separate build directories let two e2e servers (two ports) run side by side.
+const DIST = process.env.E2E_DIST_DIR ?? ".next-e2e";
 
 async function main() {
   const appUrl = `http://127.0.0.1:${PORT}`;

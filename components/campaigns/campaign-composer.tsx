@@ -279,8 +279,8 @@ function trackedButton(t: ComposerTemplate, s: TemplateSlot, base: string): bool
 function SlotRow({ slot, value, customFieldKeys, tracked, onChange }: { slot: TemplateSlot; value: VariableSource | undefined; customFieldKeys: string[]; tracked: boolean; onChange: (v: VariableSource | null) => void }) {
   const kind = value?.source ?? "";
   return (
-    <div className="grid items-end gap-2 sm:grid-cols-[10rem_10rem_1fr_1fr]">
-      <span className="text-sm font-medium text-slate-700">{slot.label}</span>
+    <div role="group" aria-label={slot.label} className="grid items-end gap-2 sm:grid-cols-[10rem_10rem_1fr_1fr]">
+      <span className="text-sm font-medium text-slate-700" aria-hidden>{slot.label}</span>
       <SelectField
         label="Value from"
         value={kind}

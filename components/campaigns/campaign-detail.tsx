@@ -34,7 +34,7 @@ export function CampaignDetail({ initial, timezone }: { initial: CampaignRespons
             ← Campaigns
           </Link>
           <h1 className="mt-1 flex items-center gap-2 text-xl font-semibold">
-            {c.name} <CampaignStatusBadge status={c.status} />
+            {c.name} <CampaignStatusBadge status={c.status} testId="campaign-status" />
           </h1>
           <p className="text-sm text-slate-500">
             {c.variants.map((v) => `${c.variants.length > 1 ? `${v.key}: ` : ""}${v.template.name} (${v.template.category.toLowerCase()})`).join(" · ")} · {c.ratePerSecond} messages/s

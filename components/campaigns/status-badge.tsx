@@ -10,8 +10,8 @@ const styles: Record<CampaignStatus, string> = {
   cancelled: "bg-slate-100 text-slate-500 ring-slate-200",
 };
 
-export function CampaignStatusBadge({ status }: { status: CampaignStatus }) {
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${styles[status]}`}>{status}</span>;
+export function CampaignStatusBadge({ status, testId }: { status: CampaignStatus; testId?: string }) {
+  return <span data-testid={testId} className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${styles[status]}`}>{status}</span>;
 }
 
 /** "42%" of a whole, or "–" when there is nothing to divide by. */

@@ -4,6 +4,7 @@ export const DEMO_PASSWORD = "demo-password-1";
 export const demo = {
   admin: "admin@example.com",
   supervisor: "supervisor@example.com",
+  marketer: "marketer@example.com",
   agent: "agent1@example.com",
   agent2: "agent2@example.com",
   viewer: "viewer@example.com",
