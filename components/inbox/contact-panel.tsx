@@ -4,10 +4,13 @@ import Link from "next/link";
 import { useState } from "react";
 import useSWR from "swr";
 import { ConversationInsights } from "@/components/ai/conversation-insights";
+import { NewTicketForm } from "@/components/tickets/new-ticket-form";
+import { TicketStatusBadge } from "@/components/tickets/ticket-badges";
 import { Button } from "@/components/ui/button";
 import { timeAgo } from "@/lib/inbox/format";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationResponse } from "@/lib/schemas/inbox";
+import type { TicketResponse } from "@/lib/schemas/ticket";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
 import { statusLabel } from "./inbox-shell";
 
@@ -26,6 +29,7 @@ export function ContactPanel({
   source,
   canEdit,
   canAnalyse,
+  canManageTickets,
   open,
   onClose,
 }: {
@@ -34,6 +38,7 @@ export function ContactPanel({
   source: ConversationResponse["source"];
   canEdit: boolean;
   canAnalyse: boolean;
+  canManageTickets: boolean;
   open: boolean;
   onClose: () => void;
 }) {
@@ -131,6 +136,7 @@ export function ContactPanel({
             </p>
           </section>
           <ConversationInsights conversationId={conversationId} canAnalyse={canAnalyse} />
+          <ConversationTickets conversationId={conversationId} canManage={canManageTickets} />
           <section aria-label="Conversations">
             <h3 className="text-xs font-semibold uppercase text-slate-500">Conversations ({data.conversationCount})</h3>
             <ul className="space-y-1">
@@ -247,5 +253,29 @@ function NewCustomField({ onAdd }: { onAdd: (key: string, value: string) => Prom
         Add
       </Button>
     </form>
+  );
+}
+
+/** The tickets opened from this conversation, and a form to open one. */
+function ConversationTickets({ conversationId, canManage }: { conversationId: string; canManage: boolean }) {
+  const { data, mutate } = useSWR<{ tickets: TicketResponse[] }>(`/api/tickets?conversationId=${conversationId}`, fetcher);
+  return (
+    <section aria-label="Tickets">
+      <h3 className="text-xs font-semibold uppercase text-slate-500">Tickets</h3>
+      {data && data.tickets.length === 0 && <p className="text-xs text-slate-500">None for this conversation.</p>}
+      <ul className="mb-1 space-y-1">
+        {data?.tickets.map((t) => (
+          <li key={t.id}>
+            <Link href={`/tickets/${t.id}`} className="block rounded px-1.5 py-1 hover:bg-slate-100">
+              <span className="block truncate">{t.subject}</span>
+              <span className="flex items-center gap-1 text-xs text-slate-500">
+                {t.number} <TicketStatusBadge status={t.status} />
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      {canManage && <NewTicketForm conversationId={conversationId} onCreated={() => void mutate()} />}
+    </section>
   );
 }

@@ -13,7 +13,7 @@ import { Composer } from "./composer";
 import { ContactPanel } from "./contact-panel";
 import { MessageBubble } from "./message-bubble";
 
-export type InboxMe = { id: string; name: string; canWrite: boolean; canAssignOthers: boolean; canEditContacts: boolean };
+export type InboxMe = { id: string; name: string; canWrite: boolean; canAssignOthers: boolean; canEditContacts: boolean; canManageTickets: boolean };
 
 /** A reply the API has not confirmed yet, kept in localStorage until it has (reload-safe, idempotent resend). */
 type Outgoing = { clientKey: string; content: SendMessageBody["content"]; preview: string; at: string; state: "sending" | "failed"; error?: string };
@@ -171,7 +171,7 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
           <p className="border-t border-slate-200 bg-slate-50 p-3 text-sm text-slate-600">You have read-only access to conversations.</p>
         )}
       </section>
-      <ContactPanel contactId={conversation.contactId} conversationId={conversation.id} source={conversation.source} canEdit={me.canEditContacts} canAnalyse={me.canWrite} open={panelOpen} onClose={() => setPanelOpen(false)} />
+      <ContactPanel contactId={conversation.contactId} conversationId={conversation.id} source={conversation.source} canEdit={me.canEditContacts} canAnalyse={me.canWrite} canManageTickets={me.canManageTickets} open={panelOpen} onClose={() => setPanelOpen(false)} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { Permission } from "@/lib/auth/permissions";
 /** The sections of the app; each issue that adds a section adds its entry here. */
 export const navItems: { href: string; label: string; permission?: Permission }[] = [
   { href: "/inbox", label: "Inbox", permission: "read:conversations" },
+  { href: "/tickets", label: "Tickets", permission: "view:tickets" },
   { href: "/contacts", label: "Contacts", permission: "view:contacts" },
   { href: "/templates", label: "Templates", permission: "manage:templates" },
   { href: "/campaigns", label: "Campaigns", permission: "manage:campaigns" },

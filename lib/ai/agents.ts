@@ -25,7 +25,7 @@ export const defaultAgents: Record<AgentType, AgentConfig> = {
       "Answer only with facts from the knowledge base and the conversation; never invent prices, dates or policies.",
       "Write like a helpful person on WhatsApp: short (1-3 sentences), friendly, in the customer's language, no markdown.",
       "Act only through the tools. Use reply to answer, ask_clarifying_question when the request is ambiguous,",
-      "add_tags / update_contact / set_priority to record what you learn, and handover_to_human with a reason when",
+      "add_tags / update_contact / set_priority to record what you learn, create_ticket when the request needs follow-up work by the team, and handover_to_human with a reason when",
       "the customer asks for a person, is upset, or the knowledge base does not cover the question.",
       "Report an honest confidence: below 0.6 means a human should answer instead.",
     ].join(" "),

@@ -11,6 +11,7 @@ import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { contactSearchTokens, refreshConversationSnapshots, touchesConversations } from "@/lib/contacts/contact-fields";
 import type { ActionExecutor } from "./conversation-agent";
 import type { ToolArgs } from "./conversation-tools";
+import { createTicket } from "@/lib/tickets/tickets";
 
 /** The AI as it appears in the audit log. */
 export const aiActor: Actor = { id: null, name: "AI agent" };
@@ -37,6 +38,14 @@ export function conversationActionExecutor(orgId: ObjectId, conversation: Pick<C
           await recordActivity(orgId, aiActor, { action: "conversation.priority_changed", entityType: "conversation", entityId: conversation._id, before: { priority: before.priority }, after: { priority } });
         }
         return { ok: true, priority };
+      }
+      case "create_ticket": {
+        const { subject, summary, priority, category } = args as ToolArgs<"create_ticket">;
+        // A retried turn asks again: the conversation's open AI ticket with that subject is the same ticket.
+        const existing = await db("tickets").findOne({ conversationId: conversation._id, source: "ai", subject, status: { $nin: ["resolved", "closed"] } }, { projection: { number: 1 } });
+        if (existing) return { ok: true, number: existing.number };
+        const ticket = await createTicket(orgId, aiActor, { subject, description: summary, priority, category, conversationId: conversation._id.toHexString() }, "ai");
+        return { ok: true, number: ticket.number };
       }
       case "update_contact": {
         const patch = Object.fromEntries(Object.entries(args as ToolArgs<"update_contact">).filter(([, v]) => v !== undefined)) as ToolArgs<"update_contact">;

@@ -30,7 +30,7 @@ export type TurnLog = {
 
 export type AgentRun = { provider: ProviderName; model: string; decision: Decision; turns: TurnLog[] };
 
-/** Executes an action tool (add_tags, update_contact, set_priority) and returns what the model is told. */
+/** Executes an action tool (add_tags, update_contact, set_priority, create_ticket) and returns what the model is told. */
 export type ActionExecutor = (name: Exclude<ConversationToolName, (typeof terminalTools)[number]>, args: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 export async function runConversationAgent(opts: {

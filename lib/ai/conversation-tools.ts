@@ -35,6 +35,15 @@ export const conversationTools = {
     description: "Change the conversation's priority (e.g. urgent for an outage or a payment problem).",
     parameters: z.object({ priority: z.enum(priorities) }),
   },
+  create_ticket: {
+    description: "Open a support ticket when the request needs follow-up work by the team after this conversation (a refund, a defect, a delivery investigation). Then tell the customer it is being handled.",
+    parameters: z.object({
+      subject: z.string().min(1).max(200).describe("One line: what needs doing"),
+      summary: z.string().min(1).max(4000).describe("What the customer reported and what is known so far, for the teammate who takes the ticket"),
+      priority: z.enum(priorities).optional(),
+      category: z.string().min(1).max(60).optional().describe("e.g. billing, shipping, product"),
+    }),
+  },
   handover_to_human: {
     description: "Hand the conversation to a human agent: the customer asks for one, is upset, or you cannot answer reliably.",
     parameters: z.object({ reason: z.string().min(1).max(300).describe("Why a human should take over, for the agent who picks it up") }),

@@ -10,6 +10,9 @@ export const permissions = [
   "view:contacts",
   /** Creating contacts by hand, saving segments, bulk actions and imports over the directory. */
   "manage:contacts",
+  /** Reading tickets, their notes and history. */
+  "view:tickets",
+  /** Opening, assigning, changing and resolving tickets. */
   "manage:tickets",
   "view:analytics",
   "manage:agents",
@@ -34,14 +37,15 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     "manage:customers",
     "view:contacts",
     "manage:contacts",
+    "view:tickets",
     "manage:tickets",
     "view:analytics",
     "manage:canned_responses",
   ],
-  agent: ["read:conversations", "write:messages", "manage:customers", "manage:tickets"],
+  agent: ["read:conversations", "write:messages", "manage:customers", "view:tickets", "manage:tickets"],
   /** Reaches customers in bulk; reads conversations (a campaign's replies) but never writes in the inbox. */
   marketer: ["read:conversations", "view:contacts", "manage:contacts", "manage:templates", "manage:campaigns", "manage:automations", "view:analytics"],
-  viewer: ["read:conversations", "view:contacts", "view:analytics"],
+  viewer: ["read:conversations", "view:contacts", "view:tickets", "view:analytics"],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -4,10 +4,11 @@ import { scoped } from "@/lib/db/scoped";
 import { toContactResponse } from "./contacts";
 import { toConversationResponse } from "@/lib/inbox/responses";
 import { exclusionLabels, type CampaignRecipientDoc } from "@/lib/schemas/campaign";
+import { ticketStatusLabels } from "@/lib/schemas/ticket";
 
 export type TimelineEntry = {
   at: string;
-  kind: "conversation" | "consent" | "activity" | "note" | "campaign";
+  kind: "conversation" | "consent" | "activity" | "note" | "campaign" | "ticket";
   title: string;
   detail: string | null;
   /** Where the entry can be opened (a conversation in the inbox). */
@@ -18,13 +19,13 @@ const TIMELINE_EACH = 50;
 
 /**
  * Everything the directory shows about one person: the contact, their conversations (newest
- * first, linked into the inbox), the consent ledger, the campaigns that reached them and the audit
+ * first, linked into the inbox), the consent ledger, the campaigns that reached them, their tickets and the audit
  * entries about them, merged into one timeline. Indexed reads in parallel, each bounded, and one
  * for the names of those campaigns.
  */
 export async function contactProfile(orgId: ObjectId, id: ObjectId) {
   const db = scoped(orgId);
-  const [contact, conversations, consent, activity, merges, notes, recipients] = await Promise.all([
+  const [contact, conversations, consent, activity, merges, notes, recipients, tickets] = await Promise.all([
     db("contacts").findOne({ _id: id }),
     db("conversations").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("consent_events").find({ contactId: id }, { sort: { at: -1 }, limit: TIMELINE_EACH }).toArray(),
@@ -32,6 +33,7 @@ export async function contactProfile(orgId: ObjectId, id: ObjectId) {
     db("contact_merges").find({ survivorId: id }, { sort: { createdAt: -1 }, limit: 10 }).toArray(),
     db("contact_notes").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
     db("campaign_recipients").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
+    db("tickets").find({ contactId: id }, { sort: { createdAt: -1 }, limit: TIMELINE_EACH }).toArray(),
   ]);
   if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
   const campaignIds = [...new Map(recipients.map((r) => [r.campaignId.toHexString(), r.campaignId])).values()];
@@ -66,6 +68,13 @@ export async function contactProfile(orgId: ObjectId, id: ObjectId) {
       title: `Campaign “${campaignNames.get(r.campaignId.toHexString()) ?? "deleted campaign"}”: ${campaignStep(r)}`,
       detail: r.excludedReason ? exclusionLabels[r.excludedReason] : r.error ? `${r.error.code}: ${r.error.message}` : r.variant === "A" || r.variant === "control" ? null : `variant ${r.variant}`,
       href: `/campaigns/${r.campaignId.toHexString()}`,
+    })),
+    ...tickets.map((t) => ({
+      at: t.createdAt.toISOString(),
+      kind: "ticket" as const,
+      title: `Ticket ${t.number}: ${t.subject}`,
+      detail: `${ticketStatusLabels[t.status]}${t.resolution ? ` — ${t.resolution.summary}` : ""}`,
+      href: `/tickets/${t._id.toHexString()}`,
     })),
     ...activity.map((a) => ({
       at: a.at.toISOString(),

@@ -13,7 +13,8 @@ import type { SegmentDoc } from "@/lib/schemas/segment";
 import type { CampaignDoc, CampaignRecipientDoc } from "@/lib/schemas/campaign";
 import type { MessageDoc, OrphanStatusDoc } from "@/lib/schemas/message";
 import type { OrganizationDoc } from "@/lib/schemas/organization";
-import type { ApiKeyDoc, LoginThrottleDoc, PlatformStateDoc, TicketDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";
+import type { ApiKeyDoc, LoginThrottleDoc, PlatformStateDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";
+import type { CounterDoc, TicketDoc, TicketNoteDoc } from "@/lib/schemas/ticket";
 import type { SettingsDoc } from "@/lib/schemas/settings";
 import type { CannedResponseDoc, TemplateDoc } from "@/lib/schemas/template";
 import type { UserDoc } from "@/lib/schemas/user";
@@ -59,6 +60,8 @@ export type Docs = {
   api_keys: ApiKeyDoc;
   webhook_endpoints: WebhookEndpointDoc;
   tickets: TicketDoc;
+  ticket_notes: TicketNoteDoc;
+  counters: CounterDoc;
   platform_state: PlatformStateDoc;
 };
 export type CollectionName = keyof Docs;

@@ -175,11 +175,18 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   ],
   webhook_endpoints: [{ key: { orgId: 1, active: 1 }, name: "org_active" }],
   tickets: [
+    // Found by its number (search, the public API); the unique key also refuses a reused number.
     { key: { orgId: 1, number: 1 }, name: "org_number_unique", unique: true },
-    { key: { orgId: 1, status: 1, updatedAt: -1 }, name: "org_status_updated" },
-    // A contact's tickets (its page, a merge).
+    // The tickets list: every view is a set of statuses, most recently changed first (keyset);
+    // assignee, priority and category narrow it further as residual filters.
+    { key: { orgId: 1, status: 1, updatedAt: -1, _id: -1 }, name: "org_status_updated" },
+    // A contact's tickets (its page, its timeline, a merge).
     { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact_created" },
+    // A conversation's tickets (the inbox contact panel).
+    { key: { orgId: 1, conversationId: 1, createdAt: -1 }, name: "org_conversation_created" },
   ],
+  ticket_notes: [{ key: { orgId: 1, ticketId: 1, createdAt: 1 }, name: "org_ticket_created" }],
+  counters: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   // Read by _id only.
   platform_state: [],
 };

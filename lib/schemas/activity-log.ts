@@ -8,7 +8,7 @@ export const activityLogDoc = z.object({
   actorId: objectId.nullable(),
   actorName: z.string(),
   action: z.string(),
-  entityType: z.enum(["organization", "user", "conversation", "contact", "message", "settings", "whatsapp_account", "template", "ai_agent", "knowledge_article", "campaign", "segment", "contact_list", "contact_import", "trigger", "api_key", "webhook_event", "job"]),
+  entityType: z.enum(["organization", "user", "conversation", "contact", "message", "settings", "whatsapp_account", "template", "ai_agent", "knowledge_article", "campaign", "segment", "contact_list", "contact_import", "trigger", "api_key", "webhook_event", "job", "ticket"]),
   entityId: objectId.nullable(),
   before: z.record(z.string(), z.unknown()).nullable(),
   after: z.record(z.string(), z.unknown()).nullable(),

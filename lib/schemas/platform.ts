@@ -24,18 +24,6 @@ export const webhookEndpointDoc = z.object({
 });
 export type WebhookEndpointDoc = z.infer<typeof webhookEndpointDoc>;
 
-export const ticketDoc = z.object({
-  ...tenantFields,
-  number: z.string(),
-  contactId: objectId,
-  conversationId: objectId.nullable(),
-  subject: z.string(),
-  status: z.enum(["open", "pending", "resolved", "closed"]),
-  priority: z.enum(["low", "normal", "high", "urgent"]),
-  assigneeId: objectId.nullable(),
-});
-export type TicketDoc = z.infer<typeof ticketDoc>;
-
 /** Failed sign-ins per account or per IP; the lock lives in the database so every instance sees it. */
 export const loginThrottleDoc = z.object({
   _id: objectId,

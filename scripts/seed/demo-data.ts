@@ -1,12 +1,13 @@
 /**
  * Demo data for a newcomer: one organization, a team of every role, ~30 contacts with tags, and
- * conversations holding every message type and every delivery status.
+ * conversations holding every message type and every delivery status, and a few tickets.
  */
 import { ObjectId } from "mongodb";
 import { ensureDefaultOrganization } from "@/lib/setup/default-organization";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { createUser } from "@/lib/team/users";
+import { createTicket, updateTicket } from "@/lib/tickets/tickets";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { DeliveryStatus, MessageDoc } from "@/lib/schemas/message";
@@ -128,7 +129,25 @@ export async function seedDemoData(now = new Date()) {
   // ensureDefaultOrganization seeded the AI agents; the knowledge base gives them answers.
   const articles = await seedKnowledge(orgId);
   await seedJobRuns(orgId, now);
-  return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles };
+  const tickets = await seedTickets(orgId, conversations, users);
+  return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles, tickets };
+}
+
+/** A few tickets opened from the demo conversations, so /tickets is not empty on the first visit. */
+async function seedTickets(orgId: ObjectId, conversations: Omit<ConversationDoc, "orgId">[], users: { _id: ObjectId; name: string; role: Role }[]) {
+  const supervisor = users.find((u) => u.role === "supervisor")!;
+  const agent = users.find((u) => u.role === "agent")!;
+  const demo = [
+    { subject: "Refund the double charge on order 1042", priority: "high" as const, category: "billing", assign: agent, status: "in_progress" as const },
+    { subject: "Replacement for a damaged parcel", priority: "normal" as const, category: "shipping", assign: null, status: null },
+    { subject: "Invoice with the company's VAT number", priority: "low" as const, category: "billing", assign: supervisor, status: "waiting_customer" as const },
+  ];
+  for (const [i, t] of demo.entries()) {
+    const actor = { id: supervisor._id, name: supervisor.name };
+    const ticket = await createTicket(orgId, actor, { subject: t.subject, priority: t.priority, category: t.category, conversationId: conversations[i]!._id.toHexString(), assigneeId: t.assign?._id.toHexString() ?? null }, "agent");
+    if (t.status) await updateTicket(orgId, actor, ticket._id, { status: t.status });
+  }
+  return demo.length;
 }
 
 type DemoMessage = {

@@ -106,7 +106,7 @@ describe("ai-reply: the conversation agent answers through the real Gemini SDK",
 
     const sent = gemini.requests[0]!.body;
     expect(sent.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY" } });
-    expect(sent.tools![0]!.functionDeclarations!.map((f) => f.name)).toEqual(["reply", "ask_clarifying_question", "add_tags", "update_contact", "set_priority", "handover_to_human"]);
+    expect(sent.tools![0]!.functionDeclarations!.map((f) => f.name)).toEqual(["reply", "ask_clarifying_question", "add_tags", "update_contact", "set_priority", "create_ticket", "handover_to_human"]);
     const prompt = sent.contents[0]!.parts[0]!.text as string;
     expect(prompt).toContain("[KB:1] Shipping to Canada");
     expect(prompt).toContain("Customer: Hi\nCustomer: Do you ship to Canada?");

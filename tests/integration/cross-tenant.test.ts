@@ -11,6 +11,7 @@ import { getDb } from "@/lib/db/client";
 import { globalCollections, rawCollection } from "@/lib/db/collections";
 import { resetEnvCache } from "@/lib/env";
 import { createCannedResponse } from "@/lib/inbox/canned-responses";
+import { createTicket } from "@/lib/tickets/tickets";
 import type { UserDoc } from "@/lib/schemas/user";
 import { countWebhookEvents, listWebhookEvents } from "@/lib/webhook/events-admin";
 import { saveMedia } from "@/lib/whatsapp/media-store";
@@ -62,9 +63,10 @@ async function seedOrg(mark: string) {
   const event = await insertWebhookEvent(orgId, mark);
   const jobRun = await insertFailedRun(orgId);
   await rawCollection("settings").updateOne({ orgId }, { $set: { handoverMessage: `${mark} a human will answer` } });
+  const ticket = (await createTicket(orgId, actor, { subject: `${mark} refund`, description: `${mark} card charged twice`, conversationId: conversation._id.toHexString() }, "agent"))._id;
   const ids = {
     org: orgId, account: account._id, conversation: conversation._id, contact: conversation.contactId, inbound: inbound._id, failed: failed._id, note: note._id,
-    canned: canned._id, article: article._id, aiAgent: agents[0]!._id, run, template, fileId, event, jobRun,
+    canned: canned._id, article: article._id, aiAgent: agents[0]!._id, run, template, fileId, event, jobRun, ticket,
     admin: users.admin._id, supervisor: users.supervisor._id, agent: users.agent._id, viewer: users.viewer._id, agent2: users.agent2._id,
   };
   return { ...org, ids, hex: Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, v.toHexString()])) as Record<keyof typeof ids, string> };
@@ -179,6 +181,9 @@ const byId: ByIdRow[] = [
   { route: "/api/webhook-events/[id]/replay", method: "POST", of: "an unmapped webhook event", params: () => ({ id: unmappedEvent.toHexString() }) },
   { route: "/api/jobs-admin/[id]/retry", method: "POST", of: "A's job run", params: () => ({ id: a.hex.jobRun }) },
   { route: "/api/jobs-admin/[id]/retry", method: "POST", of: "a platform job run", params: () => ({ id: platformRun.toHexString() }) },
+  { route: "/api/tickets/[id]", method: "GET", of: "A's ticket", params: () => ({ id: a.hex.ticket }) },
+  { route: "/api/tickets/[id]", method: "PATCH", of: "A's ticket", params: () => ({ id: a.hex.ticket }), body: () => ({ priority: "urgent" }) },
+  { route: "/api/tickets/[id]/notes", method: "POST", of: "A's ticket", params: () => ({ id: a.hex.ticket }), body: () => ({ text: "peek" }) },
   { route: "/api/templates/sync", method: "POST", of: "A's WhatsApp account", params: () => ({}), body: () => ({ accountId: a.hex.account }) },
 ];
 
@@ -187,6 +192,10 @@ type RefRow = { name: string; route: string; method: HttpMethod; params: () => R
 /** Writes into B's own documents that name one of A's: refused, and nothing of A's is referenced afterwards. */
 const references: RefRow[] = [
   { name: "assign B's conversation to A's agent", route: "/api/conversations/[id]/assignee", method: "PUT", params: () => ({ id: b.hex.conversation }), body: () => ({ assigneeId: a.hex.agent }), status: 422 },
+  { name: "open a ticket on A's conversation", route: "/api/tickets", method: "POST", params: () => ({}), body: () => ({ subject: "x", conversationId: a.hex.conversation }), status: 422 },
+  { name: "open a ticket for A's contact", route: "/api/tickets", method: "POST", params: () => ({}), body: () => ({ subject: "x", contactId: a.hex.contact }), status: 422 },
+  { name: "assign B's ticket to A's agent", route: "/api/tickets/[id]", method: "PATCH", params: () => ({ id: b.hex.ticket }), body: () => ({ assigneeId: a.hex.agent }), status: 422 },
+  { name: "link A's ticket to B's", route: "/api/tickets/[id]", method: "PATCH", params: () => ({ id: b.hex.ticket }), body: () => ({ relatedTicketIds: [a.hex.ticket] }), status: 422 },
   { name: "mention A's agent in a note", route: "/api/conversations/[id]/notes", method: "POST", params: () => ({ id: b.hex.conversation }), body: () => ({ idempotencyKey: key(), text: "see", mentions: [a.hex.agent] }), status: 422 },
   { name: "reply to A's message", route: "/api/conversations/[id]/messages", method: "POST", params: () => ({ id: b.hex.conversation }), body: () => ({ idempotencyKey: key(), content: { type: "text", text: "re" }, replyToMessageId: a.hex.inbound }), status: 422 },
   { name: "send A's media file", route: "/api/conversations/[id]/messages", method: "POST", params: () => ({ id: b.hex.conversation }), body: () => ({ idempotencyKey: key(), content: { type: "image", fileId: a.hex.fileId } }), status: 422 },
@@ -213,6 +222,9 @@ const lists: ListRow[] = [
   { route: "/api/users", includes: () => [b.hex.admin, b.hex.viewer] },
   { route: "/api/jobs-admin", includes: () => [b.hex.jobRun] },
   { route: "/api/settings", includes: () => ["bravoorgmark a human will answer"] },
+  { route: "/api/tickets", label: "every ticket", query: () => "?view=all", includes: () => [b.hex.ticket] },
+  { route: "/api/tickets", label: "A's ticket number", query: () => "?number=TICKET-" + new Date().getUTCFullYear() + "-000001", includes: () => [b.hex.ticket] },
+  { route: "/api/tickets", label: "filtered by A's conversation", query: () => `?conversationId=${a.hex.conversation}`, includes: () => [] },
 ];
 
 describe("org B's users acting on org A's documents by id", () => {

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { ContactProfileEditor } from "@/components/contacts/contact-profile-editor";
 import { AddNoteForm } from "@/components/contacts/add-note-form";
 import { UndoMergeButton } from "@/components/contacts/undo-merge-button";
+import { NewTicketForm } from "@/components/tickets/new-ticket-form";
 import { ApiError } from "@/lib/api/errors";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
@@ -82,9 +83,12 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
             <h2 id="timeline-h" className="text-base font-semibold">
               Timeline
             </h2>
-            {canManage && <AddNoteForm contactId={contact.id} />}
+            <div className="flex flex-wrap items-start gap-3">
+              {canManage && <AddNoteForm contactId={contact.id} />}
+              {can(user.role, "manage:tickets") && <NewTicketForm contactId={contact.id} />}
+            </div>
             {timeline.length === 0 ? (
-              <p className="mt-2 text-sm text-slate-500">Nothing yet: no conversation, consent change or edit.</p>
+              <p className="mt-2 text-sm text-slate-500">Nothing yet: no conversation, ticket, consent change or edit.</p>
             ) : (
               <ol className="mt-2 space-y-2" data-testid="contact-timeline">
                 {timeline.map((t, i) => (

@@ -34,6 +34,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
         canWrite: can(user.role, "write:messages"),
         canAssignOthers: can(user.role, "assign:conversations"),
         canEditContacts: can(user.role, "manage:customers"),
+        canManageTickets: can(user.role, "manage:tickets"),
       }}
     />
   );
