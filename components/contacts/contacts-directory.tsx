@@ -7,6 +7,7 @@ import useSWR from "swr";
 import useSWRInfinite from "swr/infinite";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/field";
+import { describeConsent } from "@/lib/contacts/consent-label";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
 import { useAction } from "@/lib/swr/use-action";
 import type { ContactResponse } from "@/lib/schemas/contact";
@@ -33,7 +34,7 @@ const columns = {
   email: { label: "Email", cell: (c: ContactResponse) => c.email ?? "—" },
   company: { label: "Company", cell: (c: ContactResponse) => c.company ?? "—" },
   tags: { label: "Tags", cell: (c: ContactResponse, colors: Record<string, string>) => (c.tags.length ? <span className="flex flex-wrap gap-1">{c.tags.map((t) => <TagChip key={t} name={t} color={colors[t]} />)}</span> : "—") },
-  consent: { label: "Consent", cell: (c: ContactResponse) => c.consent.state.replace("_", " ") },
+  consent: { label: "Consent", cell: (c: ContactResponse) => describeConsent(c.consent).state },
   owner: { label: "Owner", cell: (c: ContactResponse, _colors: Record<string, string>, ownerNames: Map<string, string>) => (c.ownerId ? (ownerNames.get(c.ownerId) ?? "Former teammate") : "—") },
   source: { label: "Source", cell: (c: ContactResponse) => sourceLabel(c) },
   createdAt: { label: "Created", cell: (c: ContactResponse) => day(c.createdAt) },

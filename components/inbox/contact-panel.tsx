@@ -7,7 +7,8 @@ import { ConversationInsights } from "@/components/ai/conversation-insights";
 import { NewTicketForm } from "@/components/tickets/new-ticket-form";
 import { TicketStatusBadge } from "@/components/tickets/ticket-badges";
 import { Button } from "@/components/ui/button";
-import { timeAgo } from "@/lib/inbox/format";
+import { describeConsent } from "@/lib/contacts/consent-label";
+import { sinceLabel } from "@/lib/inbox/format";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import type { ConversationResponse } from "@/lib/schemas/inbox";
 import type { TicketResponse } from "@/lib/schemas/ticket";
@@ -105,13 +106,7 @@ export function ContactPanel({
           {saveError && <p role="alert" className="text-xs text-red-700">{saveError}</p>}
           <section aria-label="Consent">
             <h3 className="text-xs font-semibold uppercase text-slate-500">Consent</h3>
-            <p>
-              <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${c.consent.state === "opted_out" ? "bg-red-100 text-red-800" : c.consent.state === "opted_in" ? "bg-emerald-100 text-emerald-800" : "bg-slate-100"}`}>
-                {c.consent.state.replace("_", " ")}
-              </span>{" "}
-              marketing {c.consent.marketing ? "allowed" : "stopped"}
-              {c.consent.changedAt && <span className="block text-xs text-slate-500">changed {timeAgo(c.consent.changedAt)} ago{c.consent.source ? ` via ${c.consent.source}` : ""}</span>}
-            </p>
+            <ConsentLine consent={c.consent} />
           </section>
           <section aria-label="Source">
             <h3 className="text-xs font-semibold uppercase text-slate-500">Source</h3>
@@ -277,5 +272,16 @@ function ConversationTickets({ conversationId, canManage }: { conversationId: st
       </ul>
       {canManage && <NewTicketForm conversationId={conversationId} onCreated={() => void mutate()} />}
     </section>
+  );
+}
+
+function ConsentLine({ consent }: { consent: ContactResponse["consent"] }) {
+  const d = describeConsent(consent);
+  const tone = d.tone === "negative" ? "bg-red-100 text-red-800" : d.tone === "positive" ? "bg-emerald-100 text-emerald-800" : "bg-slate-100";
+  return (
+    <p>
+      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${tone}`}>{d.state}</span> {d.marketing}
+      {consent.changedAt && <span className="block text-xs text-slate-500">changed {sinceLabel(consent.changedAt)}{consent.source ? ` via ${consent.source.replace(/_/g, " ")}` : ""}</span>}
+    </p>
   );
 }

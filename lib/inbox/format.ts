@@ -12,6 +12,23 @@ export function timeAgo(iso: string | null, now = Date.now()): string {
   return new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short" });
 }
 
+/**
+ * When something happened, as a phrase that reads in a sentence ("changed 5 min ago", "changed on
+ * Oct 24"): relative within a week, a date after that, so a date never gets an "ago".
+ */
+export function sinceLabel(iso: string | null, now = Date.now()): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const s = Math.max(0, Math.round((now - d.getTime()) / 1000));
+  if (s < 60) return "just now";
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  const days = Math.floor(s / 86400);
+  if (days < 7) return days === 1 ? "yesterday" : `${days} days ago`;
+  const sameYear = d.getFullYear() === new Date(now).getFullYear();
+  return `on ${d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: sameYear ? undefined : "numeric" })}`;
+}
+
 /** The 24-hour customer-service window as the composer and the list show it. */
 export function windowState(lastCustomerMessageAt: string | null, now = Date.now()): { open: boolean; remainingMs: number; label: string } {
   if (!lastCustomerMessageAt) return { open: false, remainingMs: 0, label: "Window closed" };

@@ -9,6 +9,7 @@ import { NewTicketForm } from "@/components/tickets/new-ticket-form";
 import { ApiError } from "@/lib/api/errors";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
+import { describeConsent } from "@/lib/contacts/consent-label";
 import { contactProfile, type ContactProfile } from "@/lib/contacts/profile";
 import { listCustomFields } from "@/lib/contacts/custom-fields";
 import { listAssignees } from "@/lib/team/users";
@@ -62,8 +63,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
           )}
           <section aria-labelledby="consent-h" className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="consent-h" className="text-base font-semibold">
-              Consent: {contact.consent.state.replace("_", " ")}
-              {contact.consent.marketing ? " (marketing allowed)" : ""}
+              Consent: {describeConsent(contact.consent).state} ({describeConsent(contact.consent).marketing})
             </h2>
             <p className="text-xs text-slate-500">Derived from the ledger below; it changes only with a new entry (a keyword, the customer&apos;s WhatsApp setting, an import or an agent).</p>
             {consentHistory.length === 0 ? (
