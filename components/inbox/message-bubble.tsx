@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { OfflineAiBadge } from "@/components/ai/offline-badge";
 import { Dialog } from "@/components/ui/dialog";
 import { clockTime, fileSize } from "@/lib/inbox/format";
 import type { MessageResponse } from "@/lib/schemas/inbox";
@@ -37,6 +38,7 @@ export function MessageBubble({ message: m, senderName, onRetry, local }: Props)
         <header className="mb-0.5 flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
           {note && <span className="font-semibold uppercase tracking-wide text-amber-700">Internal note · not sent</span>}
           {outbound && !note && <span className="font-medium">{m.sender === "ai" ? "AI" : (senderName ?? (m.sender === "agent" ? "Agent" : "System"))}</span>}
+          {m.aiProvider && <OfflineAiBadge provider={m.aiProvider} />}
           {note && senderName && <span className="font-medium">{senderName}</span>}
           {m.forwarded !== "no" && <span className="italic">{m.forwarded === "frequently" ? "Forwarded many times" : "Forwarded"}</span>}
         </header>

@@ -107,7 +107,7 @@ export async function replyToConversation(orgId: ObjectId, conversationId: Objec
   });
   const decision = guardDecision(run.decision, agent);
   await recordAgentRun(orgId, { agent, run, final: decision, conversationId, knowledgeArticleIds: context.knowledge.map((k) => k._id) });
-  return apply(orgId, conversation, agent, decision, latest, triggerKey);
+  return apply(orgId, conversation, agent, decision, latest, triggerKey, { provider: run.provider, model: run.model });
 }
 
 async function apply(
@@ -117,6 +117,7 @@ async function apply(
   decision: Decision,
   latest: WithId<MessageDoc>,
   triggerKey: string,
+  author: NonNullable<MessageDoc["ai"]>,
 ): Promise<AiReplyResult> {
   if (decision.kind === "handover") {
     await handOver(orgId, conversation._id, decision.reason, triggerKey);
@@ -129,6 +130,7 @@ async function apply(
       sender: "ai",
       idempotencyKey: `ai:${triggerKey}`,
       content: { type: "text", text: decision.text },
+      ai: author,
     });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;

@@ -9,7 +9,8 @@ import { asksForHuman, isStronglyNegative, sentimentScore } from "./signals";
  * AI replies with no key. It reads the same prompt a model would (knowledge base block + transcript),
  * answers from the best-matching article by keyword overlap, hands over when the customer asks for
  * a person or is upset, and emits function calls and JSON in the same shapes as Gemini, so the
- * agents run the same code path. Everything it writes is labelled "offline AI".
+ * agents run the same code path. What it writes for agents (summaries, handover reasons, checks) is
+ * labelled "offline AI"; what it writes to customers is not (the stored message names its provider).
  */
 export const OFFLINE_MODEL = "offline-ai";
 export const OFFLINE_LABEL = "[offline AI]";
@@ -44,15 +45,25 @@ function messageText(m: ProviderMessage): string {
   return "";
 }
 
-/** The best knowledge-base sentences for the customer's latest words, with a confidence. */
+/**
+ * The best knowledge-base sentences for the customer's latest words, with a confidence. An article
+ * answers only when it is about the question: several of the question's terms, one of them in its
+ * title, or a title term covering half the question. One shared word ("item" in "is this item in
+ * stock?" and the returns policy) is no match, so the confidence stays low and the agent's
+ * threshold hands over, as it does for a real model that is unsure.
+ */
 function answer(prompt: string): { text: string; confidence: number } {
   const latest = latestCustomerLines(prompt).join(" ") || allCustomerLines(prompt).at(-1) || "";
   const wanted = new Set(keywordsOf(latest));
   const articles = parseKnowledgeBlock(prompt);
-  let best: { body: string; title: string; score: number } | null = null;
+  let best: { body: string; title: string; score: number; overlap: number } | null = null;
   for (const a of articles) {
-    const score = keywordsOf(a.title, a.body).filter((k) => wanted.has(k)).length;
-    if (score > 0 && (!best || score > best.score)) best = { ...a, score };
+    const overlap = keywordsOf(a.title, a.body).filter((k) => wanted.has(k)).length;
+    const titleHits = keywordsOf(a.title).filter((k) => wanted.has(k)).length;
+    const coverage = wanted.size ? overlap / wanted.size : 0;
+    const relevant = overlap >= 3 || (titleHits >= 1 && (overlap >= 2 || coverage >= 0.5));
+    const score = overlap + titleHits;
+    if (relevant && (!best || score > best.score)) best = { ...a, score, overlap };
   }
   if (best) {
     const sentences = best.body.split(/(?<=[.!?])\s+/).filter(Boolean);
@@ -62,7 +73,7 @@ function answer(prompt: string): { text: string; confidence: number } {
       .slice(0, 2)
       .sort((a, b) => a.i - b.i)
       .map((x) => x.s);
-    return { text: ranked.join(" "), confidence: Math.min(0.95, 0.6 + 0.1 * best.score) };
+    return { text: ranked.join(" "), confidence: Math.min(0.95, 0.6 + 0.1 * best.overlap) };
   }
   if (/^\s*(hi|hello|hey|hola|good (morning|afternoon|evening))\b/i.test(latest) && latest.split(/\s+/).length <= 4) {
     return { text: "Hello! How can I help you today?", confidence: 0.9 };
@@ -85,9 +96,10 @@ function decide(prompt: string, tools: Set<string>, afterToolResults: boolean): 
   }
   const a = answer(prompt);
   if (a.confidence < 0.5 && latest.trim().split(/\s+/).length <= 3 && tools.has("ask_clarifying_question")) {
-    return [...calls, { name: "ask_clarifying_question", args: { question: `${OFFLINE_LABEL} Could you tell me a bit more about what you need?`, confidence: 0.7, sentiment } }];
+    return [...calls, { name: "ask_clarifying_question", args: { question: "Could you tell me a bit more about what you need?", confidence: 0.7, sentiment } }];
   }
-  return [...calls, { name: "reply", args: { text: `${OFFLINE_LABEL} ${a.text}`, confidence: a.confidence, sentiment } }];
+  // What reaches the customer carries no label: the message records its provider and the inbox shows the badge.
+  return [...calls, { name: "reply", args: { text: a.text, confidence: a.confidence, sentiment } }];
 }
 
 type JsonSchema = {

@@ -72,6 +72,7 @@ export function toMessageResponse(m: MessageDoc, quoted?: Map<string, Quoted>): 
     forwarded: m.forwarded,
     status: m.status,
     error: m.error,
+    ...(m.ai ? { aiProvider: m.ai.provider } : {}),
     sentAt: m.sentAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

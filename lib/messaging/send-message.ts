@@ -36,6 +36,7 @@ export type SendInput = {
   content: OutboundContent;
   replyToMessageId?: ObjectId;
   bypassConsent?: boolean;
+  ai?: MessageDoc["ai"];
 };
 
 
@@ -67,6 +68,7 @@ export async function sendMessage(orgId: ObjectId, input: SendInput): Promise<Me
     senderUserId: input.senderUserId ?? null,
     ...prepared,
     replyTo,
+    ...(input.ai ? { ai: input.ai } : {}),
   });
   const message: MessageDoc = { ...doc, orgId };
   try {
@@ -84,7 +86,7 @@ export async function sendMessage(orgId: ObjectId, input: SendInput): Promise<Me
  * A new outbound message as stored before Meta is called (`pending`): the one shape for every
  * sender, so a single send and a campaign's batch store the same record.
  */
-export function outboundMessage(f: Pick<MessageDoc, "conversationId" | "contactId" | "accountId" | "key" | "sender" | "senderUserId" | "type" | "text" | "payload" | "media" | "replyTo"> & Pick<Partial<MessageDoc>, "campaign">): Omit<MessageDoc, "orgId"> {
+export function outboundMessage(f: Pick<MessageDoc, "conversationId" | "contactId" | "accountId" | "key" | "sender" | "senderUserId" | "type" | "text" | "payload" | "media" | "replyTo"> & Pick<Partial<MessageDoc>, "campaign" | "ai">): Omit<MessageDoc, "orgId"> {
   const now = new Date();
   return {
     _id: new ObjectId(),

@@ -97,6 +97,8 @@ export const messageResponse = z.object({
   forwarded: z.enum(["no", "forwarded", "frequently"]),
   status: z.enum(deliveryStatuses).nullable(),
   error: z.object({ code: z.number(), title: z.string().nullable(), message: z.string().nullable(), details: z.string().nullable() }).nullable(),
+  /** Which AI provider wrote an AI reply (absent otherwise): the agent's UI badges "offline AI". */
+  aiProvider: z.enum(["gemini", "offline"]).optional(),
   sentAt: z.string(),
   updatedAt: z.string(),
 });

@@ -73,6 +73,8 @@ export const messageDoc = z.object({
   waConversation: z.record(z.string(), z.unknown()).nullable(),
   /** A campaign's message: its statuses advance that recipient's funnel (lib/campaigns/outcomes.ts). */
   campaign: campaignRef.optional(),
+  /** An AI reply: which provider and model wrote it, so the inbox can badge the offline stand-in without labelling the text the customer reads. */
+  ai: z.object({ provider: z.enum(["gemini", "offline"]), model: z.string() }).optional(),
   /** Meta's message timestamp (inbound) or our send time (outbound). */
   sentAt: z.date(),
   searchTokens: z.array(z.string()),

@@ -50,6 +50,8 @@ test.describe("AI agent", () => {
     await expect(aiAnswer).toBeVisible({ timeout: 20_000 });
     await expect(aiAnswer).toContainText("AI");
     await expect(customer.messages("business").filter({ hasText: "Canada" })).toBeVisible();
+    // The "offline AI" badge is the agent's; the customer's phone shows the answer alone.
+    await expect(customer.messages("business").filter({ hasText: "offline AI" })).toHaveCount(0);
 
     // The switch stops replies.
     const aiSwitch = inbox.getByRole("checkbox", { name: "AI replies" });

@@ -46,6 +46,8 @@ async function ask(...texts: string[]) {
   const sent = await db("messages").find({ conversationId: conversation._id, sender: "ai" }).toArray();
   const handoverNotice = (m: (typeof sent)[number]) => m.key.startsWith("out:handover:");
   return {
+    /** What reached the customer's phone through the Graph API simulator. */
+    delivered: sim.sim.sent(phone.slice(1)).map((t) => t.text),
     conversation: (await db("conversations").findOne({ _id: conversation._id }))!,
     contact: (await db("contacts").findOne({ _id: conversation.contactId }))!,
     ai: sent.filter((m) => !handoverNotice(m)),
@@ -54,19 +56,39 @@ async function ask(...texts: string[]) {
   };
 }
 
-describe("offline AI (no GEMINI_API_KEY): the same agent code path, deterministic, labelled", () => {
+describe("offline AI (no GEMINI_API_KEY): the same agent code path, deterministic, labelled for agents only", () => {
   it("is selected when no key is configured", async () => {
     expect((await getAiProvider()).name).toBe("offline");
   });
 
-  it("answers from the knowledge base, labelled offline AI", async () => {
+  it("answers from the knowledge base; the message records its provider and the customer reads no label", async () => {
     const r = await ask("Do you ship to Canada?");
     expect(r.ai).toHaveLength(1);
-    expect(r.ai[0]!.text).toMatch(/^\[offline AI\] .*Canada/);
+    expect(r.ai[0]!.text).toMatch(/^We ship to .*Canada/);
+    expect(r.ai[0]!.ai).toEqual({ provider: "offline", model: "offline-ai" });
+    expect(r.delivered).toEqual([r.ai[0]!.text]);
     expect(r.conversation).toMatchObject({ status: "ai_handled", ai: { consecutiveReplies: 1 } });
     expect(r.conversation.ai.confidence).toBeGreaterThanOrEqual(0.6);
     expect(r.runs).toMatchObject([{ provider: "offline", model: "offline-ai", outcome: "replied", costUsd: 0 }]);
     expect(r.runs[0]!.knowledgeArticleIds.length).toBeGreaterThan(0);
+  });
+
+  it("answers a returns question from the returns policy, with no prefix in what the customer gets", async () => {
+    const r = await ask("How do I return an item I bought?");
+    expect(r.handoverNotices).toEqual([]);
+    expect(r.ai).toHaveLength(1);
+    expect(r.ai[0]!.text).toContain("return any unused item within 30 days");
+    expect(r.ai[0]!.text).not.toContain(OFFLINE_LABEL);
+    expect(r.delivered).toEqual([r.ai[0]!.text]);
+    expect(r.conversation).toMatchObject({ status: "ai_handled" });
+  });
+
+  it("hands over a stock question: one shared word with the returns policy is no match", async () => {
+    const r = await ask("Is this item in stock?");
+    expect(r.ai).toHaveLength(0);
+    expect(r.delivered).toEqual([defaultSettings.handoverMessage]);
+    expect(r.conversation).toMatchObject({ status: "open", ai: { handoverReason: "Low AI confidence (0.20 < 0.60)" } });
+    expect(r.runs).toMatchObject([{ provider: "offline", outcome: "handover" }]);
   });
 
   it("acts through the same tools: saves an email the customer gives", async () => {
