@@ -34,9 +34,11 @@ async function main() {
 
   const { ensureIndexes } = await import("@/lib/db/indexes");
   const { seedDemoData } = await import("./seed/demo-data");
+  const { seedFailedJobRunsForE2e } = await import("./seed/demo-job-runs");
   const { closeClient } = await import("@/lib/db/client");
   await ensureIndexes();
-  await seedDemoData();
+  const { orgId } = await seedDemoData();
+  await seedFailedJobRunsForE2e(orgId, new Date());
   await primeDevSimulator(sim);
   await closeClient();
 

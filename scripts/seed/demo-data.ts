@@ -1,6 +1,6 @@
 /**
  * Demo data for a newcomer: one organization, a team of every role, ~30 contacts with tags, and
- * conversations holding every message type and every delivery status, and a few tickets.
+ * conversations holding every message type and every delivery status, a few tickets and saved replies.
  */
 import { ObjectId } from "mongodb";
 import { ensureDefaultOrganization } from "@/lib/setup/default-organization";
@@ -14,6 +14,7 @@ import type { DeliveryStatus, MessageDoc } from "@/lib/schemas/message";
 import type { Role } from "@/lib/schemas/common";
 import { searchTokens } from "@/lib/search/tokens";
 import { seedKnowledge } from "./demo-knowledge";
+import { seedCannedResponses } from "./demo-canned-responses";
 import { seedJobRuns } from "./demo-job-runs";
 
 export const DEMO_PASSWORD = "demo-password-1";
@@ -129,8 +130,9 @@ export async function seedDemoData(now = new Date()) {
   // ensureDefaultOrganization seeded the AI agents; the knowledge base gives them answers.
   const articles = await seedKnowledge(orgId);
   await seedJobRuns(orgId, now);
+  const cannedResponses = await seedCannedResponses(orgId, users.find((u) => u.role === "admin")!._id, now);
   const tickets = await seedTickets(orgId, conversations, users);
-  return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles, tickets };
+  return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles, cannedResponses, tickets };
 }
 
 /** A few tickets opened from the demo conversations, so /tickets is not empty on the first visit. */
