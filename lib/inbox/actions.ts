@@ -220,13 +220,8 @@ export async function markConversationRead(user: ActingUser, actor: Actor, conve
       log.warn("inbox.read_receipt_failed", { orgId: orgId.toHexString(), conversationId: conversation._id.toHexString(), err });
     }
   }
-  await recordActivity(orgId, actor, {
-    action: "conversation.read",
-    entityType: "conversation",
-    entityId: conversation._id,
-    before: { unreadCount: conversation.unreadCount },
-    after: { unreadCount: 0 },
-  });
+  // Not audited: reading is not a change anyone needs to account for, and every open of a thread
+  // would flood the log (issue 16).
   return (updated as ConversationDoc | null) ?? conversation;
 }
 

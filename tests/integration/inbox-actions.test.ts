@@ -206,6 +206,8 @@ describe("sending", () => {
     const res = await call(postRead, users.agent, conv, "/read", "POST");
     expect(res.body.conversation.unreadCount).toBe(0);
     expect(sim.sim.thread(waId).find((t) => t.wamid === wamid)?.status).toBe("read");
+    // Reading changes nothing anyone must account for: it is not audited (each open would flood the log).
+    expect(await scoped(orgId)("activity_logs").countDocuments({ entityId: conv._id })).toBe(0);
   });
 
   it("retries a failed message", async () => {
