@@ -42,6 +42,8 @@ export const defaultPricing: PricingTable = {
 export const settingsValues = z.object({
   businessHours: z.object({ timezone: z.string(), days: z.record(z.enum(weekdays), dayHours) }),
   autoAssignment: z.boolean(),
+  /** An agent's reply to an unassigned conversation assigns it to them (Chatwoot's default). Older documents lack it: on. */
+  autoAssignOnReply: z.boolean().default(true),
   maxConversationsPerAgent: z.number().int().min(1).max(500),
   /** Agents see only their own and unassigned conversations unless this widens it. */
   agentsSeeAllConversations: z.boolean(),
@@ -76,6 +78,7 @@ export const defaultSettings: SettingsValues = {
     ) as SettingsValues["businessHours"]["days"],
   },
   autoAssignment: true,
+  autoAssignOnReply: true,
   maxConversationsPerAgent: 10,
   agentsSeeAllConversations: false,
   aiEnabled: true,
@@ -143,6 +146,7 @@ export const updateSettingsBody = z
   .strictObject({
     businessHours: businessHoursInput.optional(),
     autoAssignment: z.boolean().optional(),
+    autoAssignOnReply: z.boolean().optional(),
     maxConversationsPerAgent: wholeNumber(1, 500).optional(),
     agentsSeeAllConversations: z.boolean().optional(),
     aiEnabled: z.boolean().optional(),
