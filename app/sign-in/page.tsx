@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SignInForm } from "@/components/shell/sign-in-form";
+import { demoSignIn } from "@/lib/setup/demo-sign-in";
 import { needsFirstRunSetup } from "@/lib/setup/first-run";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -10,7 +11,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { callbackUrl, passwordChanged } = await searchParams;
   // Only same-site paths: an open redirect through callbackUrl would be a phishing aid.
   const target = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
-  const firstRun = await needsFirstRunSetup().catch(() => false);
+  const [firstRun, demo] = await Promise.all([needsFirstRunSetup().catch(() => false), demoSignIn().catch(() => null)]);
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="w-full max-w-sm rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
@@ -29,6 +30,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             </Link>
             .
           </p>
+        )}
+        {demo && (
+          <section aria-label="Demo sign-in" className="mb-4 rounded-md bg-sky-50 px-3 py-2 text-sky-900 ring-1 ring-sky-200">
+            <p className="font-medium">Demo data is loaded</p>
+            <p className="text-sm">
+              Sign in as <code className="font-mono">{demo.email}</code> with the password <code className="font-mono">{demo.password}</code>. The other demo users
+              (supervisor@, agent1@, agent2@, viewer@example.com) have the same password.
+            </p>
+          </section>
         )}
         <SignInForm callbackUrl={target} />
       </div>

@@ -37,9 +37,10 @@ export type LoginThrottleDoc = z.infer<typeof loginThrottleDoc>;
 
 /**
  * Installation-wide state, one document per fact (not owned by an organization). `first_run_setup`:
- * the claim that lets exactly one first-run setup run, and what it created.
+ * the claim that lets exactly one first-run setup run, and what it created. `demo_data`: the demo
+ * seed ran (`npm run dev`, `npm run seed`), and the sign-in page may show its credentials.
  */
-export const platformStateDoc = z.object({
+export const firstRunSetupState = z.object({
   _id: z.literal("first_run_setup"),
   claimId: objectId,
   claimedAt: z.date(),
@@ -47,4 +48,13 @@ export const platformStateDoc = z.object({
   userId: objectId.nullable(),
   completedAt: z.date().nullable(),
 });
+export const demoDataState = z.object({
+  _id: z.literal("demo_data"),
+  orgId: objectId,
+  /** The demo admin's sign-in: a published password (README), shown only while that user still has it. */
+  signIn: z.object({ email: z.string(), password: z.string() }),
+  seededAt: z.date(),
+});
+export type DemoDataState = z.infer<typeof demoDataState>;
+export const platformStateDoc = z.discriminatedUnion("_id", [firstRunSetupState, demoDataState]);
 export type PlatformStateDoc = z.infer<typeof platformStateDoc>;

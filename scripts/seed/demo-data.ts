@@ -6,6 +6,7 @@ import { ObjectId } from "mongodb";
 import { ensureDefaultOrganization } from "@/lib/setup/default-organization";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { markDemoData } from "@/lib/setup/demo-sign-in";
 import { createUser } from "@/lib/team/users";
 import { createTicket, updateTicket } from "@/lib/tickets/tickets";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -132,6 +133,8 @@ export async function seedDemoData(now = new Date()) {
   await seedJobRuns(orgId, now);
   const cannedResponses = await seedCannedResponses(orgId, users.find((u) => u.role === "admin")!._id, now);
   const tickets = await seedTickets(orgId, conversations, users);
+  // The sign-in page shows the demo sign-in while this mark is there (lib/setup/demo-sign-in.ts).
+  await markDemoData(orgId, { email: demoUsers[0]!.email, password: DEMO_PASSWORD });
   return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles, cannedResponses, tickets };
 }
 

@@ -3,7 +3,9 @@ import { GET as listCanned } from "@/app/api/canned-responses/route";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { demoCannedResponses } from "@/scripts/seed/demo-canned-responses";
-import { seedDemoData } from "@/scripts/seed/demo-data";
+import { hashPassword } from "@/lib/auth/password";
+import { demoSignIn, markDemoData } from "@/lib/setup/demo-sign-in";
+import { DEMO_PASSWORD, seedDemoData } from "@/scripts/seed/demo-data";
 import { request, routeParams } from "../support/factories";
 
 // This file's database starts empty, as `npm run dev` finds it on the first run.
@@ -23,5 +25,29 @@ describe("demo data a newcomer sees", () => {
     expect(await db("workflow_executions").countDocuments({ status: { $in: ["failed", "dead"] } })).toBe(0);
     // Seeding is not a person's change: the audit log starts with what people do.
     expect(await db("activity_logs").countDocuments({ action: "canned_response.created" })).toBe(0);
+  });
+});
+
+describe("the demo sign-in on the sign-in page", () => {
+  it("is offered while the demo admin still has the published password, and not once it was changed", async () => {
+    // The first test of this file seeded the demo data (the mark is written by the seed itself).
+    expect(await demoSignIn()).toEqual({ email: "admin@example.com", password: DEMO_PASSWORD });
+
+    const users = rawCollection("users");
+    const admin = (await users.findOne({ email: "admin@example.com" }))!;
+    await users.updateOne({ _id: admin._id }, { $set: { passwordHash: await hashPassword("a real secret 42") } });
+    try {
+      expect(await demoSignIn()).toBeNull();
+    } finally {
+      await users.updateOne({ _id: admin._id }, { $set: { passwordHash: admin.passwordHash } });
+    }
+
+    // Without the demo seed's mark (a production install set up through /setup) nothing is shown.
+    await rawCollection("platform_state").deleteOne({ _id: "demo_data" });
+    try {
+      expect(await demoSignIn()).toBeNull();
+    } finally {
+      await markDemoData(admin.orgId, { email: "admin@example.com", password: DEMO_PASSWORD });
+    }
   });
 });
