@@ -1,6 +1,5 @@
 import { ObjectId } from "mongodb";
 import { z } from "zod";
-import { scoped } from "@/lib/db/scoped";
 import { defineJob, PermanentJobError } from "@/lib/jobs/define-job";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { idString } from "@/lib/schemas/common";
@@ -25,14 +24,14 @@ export const aiAnalyzeJob = defineJob({
 });
 
 /**
- * INBOX calls this after resolving a conversation: the AI starts fresh if the customer writes again
- * (handover reason and reply counter cleared) and the conversation is analysed in the background.
+ * What resolving a conversation does for the AI: it starts fresh if the customer writes again (these
+ * fields, which the inbox sets in its own status write, so no second round trip) and the conversation
+ * is analysed in the background.
  */
-export async function onConversationResolved(orgId: ObjectId, conversationId: ObjectId) {
-  await scoped(orgId)("conversations").updateOne(
-    { _id: conversationId },
-    { $set: { "ai.handoverReason": null, "ai.consecutiveReplies": 0, updatedAt: new Date() } },
-  );
+export const aiResetOnResolve = { "ai.handoverReason": null, "ai.consecutiveReplies": 0 } as const;
+
+/** The background analysis of a resolved conversation. */
+export function enqueueResolvedAnalysis(orgId: ObjectId, conversationId: ObjectId) {
   // One analysis per resolution: resolving twice within the same 10 s (double click) enqueues once.
   return enqueue(
     "ai-analyze",

@@ -3,6 +3,7 @@ import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
 import { toOrgSettings, type OrgSettings } from "@/lib/settings/settings";
 import { findSessionUser } from "@/lib/team/users";
 import type { UserDoc } from "@/lib/schemas/user";
@@ -14,12 +15,13 @@ export type SessionUser = UserDoc & { orgId: ObjectId; settings: OrgSettings };
 
 /**
  * The signed-in user, re-read from the database: a deactivated user's JWT stops working at once,
- * and a role or settings change applies on the next request.
+ * and a role or settings change applies on the next request. Read once per page render: the app
+ * layout, a section layout and the page each ask, and `cache` makes that one database round trip.
  */
-export async function getSessionUser(): Promise<SessionUser | null> {
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   return activeUser(session?.user?.id, session?.user?.orgId, session?.user?.sv);
-}
+});
 
 /** The same for API routes, decoded from the request's session cookie (no global request state). */
 export async function getRequestUser(req: NextRequest): Promise<SessionUser | null> {

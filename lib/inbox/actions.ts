@@ -1,6 +1,6 @@
 import { ObjectId, type Document, type UpdateFilter } from "mongodb";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
-import { onConversationResolved } from "@/lib/ai/ai-analyze-job";
+import { aiResetOnResolve, enqueueResolvedAnalysis } from "@/lib/ai/ai-analyze-job";
 import { can } from "@/lib/auth/permissions";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
@@ -12,6 +12,7 @@ import type { UserDoc } from "@/lib/schemas/user";
 import { searchTokens } from "@/lib/search/tokens";
 import { graphClientFor } from "@/lib/whatsapp/graph-client";
 import type { Viewer } from "./access";
+import { nextStatusOnAssign } from "./optimistic";
 import { addSystemMessage, formatUtc, notSentFields } from "./system-message";
 
 export type ActingUser = Viewer & Pick<UserDoc, "name">;
@@ -62,24 +63,21 @@ export async function assignConversation(
     : target._id.equals(user._id)
       ? `${user.name} took the conversation`
       : `${user.name} assigned the conversation to ${target.name}`;
-  await addSystemMessage(orgId, conversation, {
-    text,
-    payload: { event: target ? "assigned" : "unassigned", by: user._id.toHexString(), assigneeId: target?._id.toHexString() ?? null, assigneeName: target?.name ?? null },
-  });
-  await recordActivity(orgId, actor, {
-    action: target ? "conversation.assigned" : "conversation.unassigned",
-    entityType: "conversation",
-    entityId: conversation._id,
-    before: { assigneeId: current?.toHexString() ?? null, status: conversation.status },
-    after: { assigneeId: target?._id.toHexString() ?? null, status },
-  });
+  // The thread line and the audit entry are independent writes: sent together, one round trip of wait.
+  await Promise.all([
+    addSystemMessage(orgId, conversation, {
+      text,
+      payload: { event: target ? "assigned" : "unassigned", by: user._id.toHexString(), assigneeId: target?._id.toHexString() ?? null, assigneeName: target?.name ?? null },
+    }),
+    recordActivity(orgId, actor, {
+      action: target ? "conversation.assigned" : "conversation.unassigned",
+      entityType: "conversation",
+      entityId: conversation._id,
+      before: { assigneeId: current?.toHexString() ?? null, status: conversation.status },
+      after: { assigneeId: target?._id.toHexString() ?? null, status },
+    }),
+  ]);
   return updated as ConversationDoc;
-}
-
-export function nextStatusOnAssign(status: ConversationDoc["status"], assigned: boolean): ConversationDoc["status"] {
-  if (assigned && (status === "open" || status === "ai_handled")) return "assigned";
-  if (!assigned && status === "assigned") return "open";
-  return status;
 }
 
 const statusText: Record<(typeof settableStatuses)[number], string> = {
@@ -119,12 +117,14 @@ export async function setConversationStatus(
     resolvedAt: status === "resolved" ? now : status === "closed" ? (conversation.resolvedAt ?? now) : null,
     liveKey: status === "closed" ? `closed:${conversation._id.toHexString()}` : liveKey,
   };
+  // Resolving also resets the AI's handover state, in the same write (no second update).
+  const aiReset = status === "resolved" ? aiResetOnResolve : {};
   const conflict = () => new ApiError("conflict", "This contact already has a newer open conversation; continue there instead of reopening this one");
   let updated: ConversationDoc | null;
   try {
     updated = (await scoped(orgId)("conversations").findOneAndUpdate(
       { _id: conversation._id, status: conversation.status },
-      { $set: set } as ConversationUpdate,
+      { $set: { ...set, ...aiReset } } as ConversationUpdate,
       { returnDocument: "after" },
     )) as ConversationDoc | null;
   } catch (err) {
@@ -133,18 +133,20 @@ export async function setConversationStatus(
   }
   if (!updated) throw new ApiError("conflict", "Someone else changed the status in the meantime; reload and try again");
   const text = `${user.name} ${statusText[input.status]}${snoozedUntil ? ` until ${formatUtc(snoozedUntil)}` : ""}`;
-  await addSystemMessage(orgId, conversation, {
-    text,
-    payload: { event: input.status === "open" ? "reopened" : input.status, by: user._id.toHexString(), ...(snoozedUntil ? { until: snoozedUntil.toISOString() } : {}) },
-  });
-  await recordActivity(orgId, actor, {
-    action: `conversation.${input.status === "open" ? "reopened" : input.status}`,
-    entityType: "conversation",
-    entityId: conversation._id,
-    before: { status: conversation.status, snoozedUntil: conversation.snoozedUntil?.toISOString() ?? null },
-    after: { status, snoozedUntil: snoozedUntil?.toISOString() ?? null },
-  });
-  if (status === "resolved") await onConversationResolved(orgId, conversation._id);
+  await Promise.all([
+    addSystemMessage(orgId, conversation, {
+      text,
+      payload: { event: input.status === "open" ? "reopened" : input.status, by: user._id.toHexString(), ...(snoozedUntil ? { until: snoozedUntil.toISOString() } : {}) },
+    }),
+    recordActivity(orgId, actor, {
+      action: `conversation.${input.status === "open" ? "reopened" : input.status}`,
+      entityType: "conversation",
+      entityId: conversation._id,
+      before: { status: conversation.status, snoozedUntil: conversation.snoozedUntil?.toISOString() ?? null },
+      after: { status, snoozedUntil: snoozedUntil?.toISOString() ?? null },
+    }),
+    status === "resolved" ? enqueueResolvedAnalysis(orgId, conversation._id) : null,
+  ]);
   return updated;
 }
 
@@ -189,10 +191,10 @@ export async function updateConversation(
     { returnDocument: "after" },
   );
   if (!updated) throw new ApiError("not_found", "Conversation not found");
-  for (const line of lines) {
-    await addSystemMessage(orgId, conversation, { text: line.text, payload: { event: line.event, by: user._id.toHexString() }, at: now });
-  }
-  await recordActivity(orgId, actor, { action: "conversation.updated", entityType: "conversation", entityId: conversation._id, before, after });
+  await Promise.all([
+    ...lines.map((line) => addSystemMessage(orgId, conversation, { text: line.text, payload: { event: line.event, by: user._id.toHexString() }, at: now })),
+    recordActivity(orgId, actor, { action: "conversation.updated", entityType: "conversation", entityId: conversation._id, before, after }),
+  ]);
   return updated as ConversationDoc;
 }
 

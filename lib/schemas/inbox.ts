@@ -178,3 +178,21 @@ export function formatCount(counts: ViewCounts, name: CountName): string {
   const n = counts[name];
   return n >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(n);
 }
+
+const countWords: Record<CountName, [one: string, many: string]> = {
+  all: ["open conversation", "open conversations"],
+  mine: ["open, assigned to me", "open, assigned to me"],
+  unassigned: ["unassigned open", "unassigned open"],
+  ai: ["open, handled by AI", "open, handled by AI"],
+  unread: ["unread conversation", "unread conversations"],
+};
+
+/**
+ * What a count counts, with the count: "6 unassigned open", "9 unread conversations". The tabs, the
+ * nav badge and the dashboard show this same text (visible, title and aria-label), so one number
+ * never reads as two. "Open" is every active status (open, assigned, waiting, AI-handled).
+ */
+export function countLabel(counts: ViewCounts, name: CountName): string {
+  const [one, many] = countWords[name];
+  return `${formatCount(counts, name)} ${counts[name] === 1 ? one : many}`;
+}

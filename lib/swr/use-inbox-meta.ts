@@ -6,8 +6,11 @@ import type { AssigneeResponse, ViewCounts } from "@/lib/schemas/inbox";
 import type { TemplateResponse } from "@/lib/schemas/template";
 import { fetcher } from "./fetcher";
 
+/** The one source of the inbox counts (tabs, nav badge, dashboard): lib/inbox/list-conversations.ts viewCounts. */
+export const VIEW_COUNTS_KEY = "/api/conversations/counts";
+
 export function useViewCounts(fallback?: ViewCounts) {
-  return useSWR<{ counts: ViewCounts }>("/api/conversations/counts", fetcher, {
+  return useSWR<{ counts: ViewCounts }>(VIEW_COUNTS_KEY, fetcher, {
     fallbackData: fallback ? { counts: fallback } : undefined,
     refreshInterval: 5000,
   });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getAnalysis, POST as analyze } from "@/app/api/conversations/[id]/analyze/route";
 import { POST as suggest } from "@/app/api/conversations/[id]/suggestions/route";
-import { onConversationResolved } from "@/lib/ai/ai-analyze-job";
+import { enqueueResolvedAnalysis } from "@/lib/ai/ai-analyze-job";
 import { createArticle } from "@/lib/ai/knowledge";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { setConversationStatus } from "@/lib/inbox/actions";
 import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
 import type { FakeGemini } from "../fakes/gemini-server";
@@ -97,10 +98,12 @@ describe("analysis agent", () => {
     const c = await conversationWith("thanks, all good");
     await scoped(org.orgId)("conversations").updateOne({ _id: c._id }, { $set: { "ai.handoverReason": "Customer asked for a human", "ai.consecutiveReplies": 3 } });
     gemini.push({ json: { ...good, sentiment: 0.8, satisfaction: 5 } });
-    const first = await onConversationResolved(org.orgId, c._id);
-    const second = await onConversationResolved(org.orgId, c._id);
-    expect(second.deduplicated).toBe(true);
-    expect(first.deduplicated).toBe(false);
+    const admin = { ...org.users.admin, orgId: org.orgId };
+    const resolved = await setConversationStatus(admin, { id: admin._id, name: admin.name }, c, { status: "resolved" });
+    // The reset is part of the status write itself: the answer already carries it.
+    expect(resolved).toMatchObject({ status: "resolved", ai: { handoverReason: null, consecutiveReplies: 0 } });
+    // A double click within the same 10 s enqueues no second analysis.
+    expect((await enqueueResolvedAnalysis(org.orgId, c._id)).deduplicated).toBe(true);
     expect(await scoped(org.orgId)("conversations").findOne({ _id: c._id })).toMatchObject({ ai: { handoverReason: null, consecutiveReplies: 0 } });
     const until = Date.now() + 5_000;
     while (!(await scoped(org.orgId)("conversation_analytics").findOne({ conversationId: c._id })) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
