@@ -7,11 +7,11 @@ import { Dialog } from "@/components/ui/dialog";
 import type { ConversationPage } from "@/lib/inbox/list-conversations";
 import { timeAgo, windowState } from "@/lib/inbox/format";
 import { priorities } from "@/lib/schemas/conversation";
-import { formatCount, inboxViews, type AssigneeResponse, type ConversationResponse, type InboxView, type StatusFilter, type ViewCounts } from "@/lib/schemas/inbox";
+import type { AssigneeResponse, ConversationResponse, InboxView, StatusFilter, ViewCounts } from "@/lib/schemas/inbox";
 import { useConversationList, type ListFilters } from "@/lib/swr/use-conversations";
-import { useAssignees, useViewCounts } from "@/lib/swr/use-inbox-meta";
+import { useAssignees } from "@/lib/swr/use-inbox-meta";
+import { ViewTabs } from "./view-tabs";
 
-const viewLabels: Record<InboxView, string> = { mine: "Mine", unassigned: "Unassigned", ai: "AI", all: "All" };
 const statusOptions: { value: StatusFilter; label: string }[] = [
   { value: "active", label: "Active" },
   { value: "open", label: "Open" },
@@ -49,7 +49,8 @@ export function InboxShell({
   children,
 }: {
   initialPage: ConversationPage;
-  initialCounts: ViewCounts;
+  /** Streamed: the list renders without waiting for the counts. */
+  initialCounts: Promise<ViewCounts>;
   initialAssignees: AssigneeResponse[];
   initialView: InboxView;
   meId: string;
@@ -61,8 +62,6 @@ export function InboxShell({
   const [filters, setFilters] = useState<ListFilters>({ view: initialView });
   const [search, setSearch] = useState("");
   const list = useConversationList(filters, filters.view === initialView && Object.keys(filters).length === 1 ? initialPage : null);
-  const { data: countsData } = useViewCounts(initialCounts);
-  const counts = countsData?.counts ?? initialCounts;
   const { data: team } = useAssignees(initialAssignees);
   const names = new Map((team?.assignees ?? initialAssignees).map((a) => [a.id, a.name]));
   const [help, setHelp] = useState(false);
@@ -130,21 +129,7 @@ export function InboxShell({
     <div className="-m-4 flex h-[100dvh] min-h-[420px] overflow-hidden bg-white md:-m-6 md:h-[calc(100dvh-3.1rem)]">
       <section aria-label="Conversations" className={`${currentId ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 md:w-80 lg:w-96`}>
         <div className="space-y-2 border-b border-slate-200 p-2">
-          <div role="tablist" aria-label="Views" className="grid grid-cols-4 gap-1">
-            {inboxViews.map((v) => (
-              <button
-                key={v}
-                role="tab"
-                type="button"
-                aria-selected={filters.view === v}
-                onClick={() => setFilters((f) => ({ ...f, view: v }))}
-                className={`rounded-md px-1 py-1 text-xs font-medium ${filters.view === v ? "bg-brand-600 text-white" : "text-slate-600 hover:bg-slate-100"}`}
-                data-testid={`view-${v}`}
-              >
-                {viewLabels[v]} <span className="tabular-nums opacity-80">{formatCount(counts, v)}</span>
-              </button>
-            ))}
-          </div>
+          <ViewTabs view={filters.view} counts={initialCounts} onSelect={(v) => setFilters((f) => ({ ...f, view: v }))} />
           <label className="block">
             <span className="sr-only">Search conversations by name, phone or message text</span>
             <input

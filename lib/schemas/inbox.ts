@@ -193,6 +193,12 @@ const countWords: Record<CountName, [one: string, many: string]> = {
  * never reads as two. "Open" is every active status (open, assigned, waiting, AI-handled).
  */
 export function countLabel(counts: ViewCounts, name: CountName): string {
+  const { count, words } = countParts(counts, name);
+  return `${count} ${words}`;
+}
+
+/** countLabel in its two parts, for a layout that sets the number apart (the dashboard cards). */
+export function countParts(counts: ViewCounts, name: CountName): { count: string; words: string } {
   const [one, many] = countWords[name];
-  return `${formatCount(counts, name)} ${counts[name] === 1 ? one : many}`;
+  return { count: formatCount(counts, name), words: counts[name] === 1 ? one : many };
 }
