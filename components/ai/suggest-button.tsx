@@ -1,7 +1,8 @@
 "use client";
 
-import { useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { sendJson } from "@/lib/swr/fetcher";
 import { OfflineAiBadge } from "./offline-badge";
 
@@ -10,10 +11,15 @@ type Suggestions = { drafts: string[]; provider: "gemini" | "offline"; knowledge
 /**
  * "Suggest" for the inbox composer: three AI drafts grounded in the conversation and the knowledge
  * base; picking one hands its text to the composer (never sends). Mount:
- * <SuggestButton conversationId={id} onPick={(text) => setDraft(text)} />.
+ * <SuggestButton conversationId={id} onPick={(text) => setDraft(text)} />. The pop-up closes with
+ * Escape, a click outside or focus leaving it; remount it (a `key`) to close it from outside.
  */
 export function SuggestButton({ conversationId, onPick, disabled }: { conversationId: string; onPick: (text: string) => void; disabled?: boolean }) {
   const [state, setState] = useState<{ busy: boolean; result: Suggestions | null; error: string | null }>({ busy: false, result: null, error: null });
+  const root = useRef<HTMLDivElement>(null);
+  const open = !!(state.result || state.error);
+  const close = useCallback(() => setState({ busy: false, result: null, error: null }), []);
+  useDismiss(root, open, close);
 
   async function suggest() {
     setState({ busy: true, result: null, error: null });
@@ -25,15 +31,15 @@ export function SuggestButton({ conversationId, onPick, disabled }: { conversati
   }
 
   return (
-    <div className="relative">
+    <div ref={root} className="relative">
       <Button type="button" variant="secondary" onClick={suggest} disabled={disabled || state.busy} aria-haspopup="listbox">
         {state.busy ? "Thinking…" : "Suggest"}
       </Button>
-      {(state.result || state.error) && (
+      {open && (
         <div role="dialog" aria-label="Suggested replies" className="absolute bottom-full left-0 z-10 mb-2 w-96 max-w-[90vw] space-y-2 rounded-lg bg-white p-3 shadow-lg ring-1 ring-slate-200">
           <div className="flex items-center justify-between">
             <span className="flex items-center gap-2 text-sm font-semibold">Suggested replies {state.result && <OfflineAiBadge provider={state.result.provider} />}</span>
-            <Button type="button" variant="ghost" onClick={() => setState({ busy: false, result: null, error: null })} aria-label="Close suggestions">×</Button>
+            <Button type="button" variant="ghost" onClick={close} aria-label="Close suggestions">×</Button>
           </div>
           {state.error && <p role="alert" className="text-sm text-red-700">{state.error}</p>}
           {state.result && (
@@ -46,7 +52,7 @@ export function SuggestButton({ conversationId, onPick, disabled }: { conversati
                     className="w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-100"
                     onClick={() => {
                       onPick(d);
-                      setState({ busy: false, result: null, error: null });
+                      close();
                     }}
                   >
                     {d}

@@ -1,8 +1,9 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { SuggestButton } from "@/components/ai/suggest-button";
 import { Button } from "@/components/ui/button";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { windowState } from "@/lib/inbox/format";
 import type { AssigneeResponse, ConversationResponse, SendMessageBody } from "@/lib/schemas/inbox";
 import { mediaProblem, mediaTypeFor } from "@/lib/whatsapp/media-limits";
@@ -24,7 +25,9 @@ const draftKey = (id: string, mode: string) => `inbox:draft:${id}:${mode}`;
 /**
  * Reply (or internal note) box. Enter sends, Shift+Enter adds a line, "/" opens saved replies, "@"
  * mentions teammates in notes. What is typed is kept in localStorage per conversation until sent.
- * With the 24-hour window closed, free text is replaced by the approved templates.
+ * With the 24-hour window closed, free text is replaced by the approved templates. Its pop-ups
+ * (saved replies, teammates, emoji, AI suggestions) close with Escape, a click outside, switching
+ * between reply and note, and a change of the conversation's status (resolving it, say).
  */
 export function Composer({
   conversation,
@@ -45,7 +48,13 @@ export function Composer({
   const [emojiOpen, setEmojiOpen] = useState(false);
   const [templatesOpen, setTemplatesOpen] = useState(false);
   const [pick, setPick] = useState(0);
+  const [focused, setFocused] = useState(false);
+  /** The text for which Escape closed the lists; typing on opens them again. */
+  const [dismissedFor, setDismissedFor] = useState<string | null>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const emojiRef = useRef<HTMLDivElement>(null);
+  const closeEmoji = useCallback(() => setEmojiOpen(false), []);
+  useDismiss(emojiRef, emojiOpen, closeEmoji);
   const fileRef = useRef<HTMLInputElement>(null);
   const win = windowState(conversation.lastCustomerMessageAt);
   const closed = !win.open && mode === "reply";
@@ -65,6 +74,8 @@ export function Composer({
   const slash = /^\/(\S*)$/.exec(text);
   const mention = mode === "note" ? /(?:^|\s)@([\p{L}\d ]{0,20})$/u.exec(text) : null;
   const suggestions = useMemo(() => {
+    // The lists belong to the text being typed: clicking or tabbing out of the box closes them.
+    if (!focused || dismissedFor === text) return [];
     if (slash) {
       const q = slash[1]!.toLowerCase();
       return (canned?.cannedResponses ?? [])
@@ -80,7 +91,7 @@ export function Composer({
         .map((a) => ({ key: a.id, label: `@${a.name}`, hint: a.role, insert: null as string | null }));
     }
     return [];
-  }, [slash, mention, canned, assignees]);
+  }, [focused, dismissedFor, text, slash, mention, canned, assignees]);
 
   // A new suggestion list starts at its first entry (adjusted during render, not in an effect).
   const [pickFor, setPickFor] = useState(suggestions.length);
@@ -172,7 +183,7 @@ export function Composer({
       if (e.key === "ArrowDown") return (e.preventDefault(), setPick((p) => (p + 1) % suggestions.length));
       if (e.key === "ArrowUp") return (e.preventDefault(), setPick((p) => (p - 1 + suggestions.length) % suggestions.length));
       if (e.key === "Enter" || e.key === "Tab") return (e.preventDefault(), choose(pick));
-      if (e.key === "Escape") return (e.preventDefault(), setText((t) => t.replace(/^\//, "")));
+      if (e.key === "Escape") return (e.preventDefault(), setDismissedFor(text));
     }
     if (e.key === "Escape") return inputRef.current?.blur();
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -235,7 +246,7 @@ export function Composer({
                 ))}
               </ul>
             )}
-            {slash && suggestions.length === 0 && (
+            {focused && dismissedFor !== text && slash && suggestions.length === 0 && (
               <p className="absolute bottom-full left-0 mb-1 rounded bg-white px-2 py-1 text-xs text-slate-500 shadow ring-1 ring-slate-200">No saved reply matches</p>
             )}
             <label htmlFor="composer-input" className="sr-only">
@@ -245,8 +256,13 @@ export function Composer({
               id="composer-input"
               ref={inputRef}
               value={text}
-              onChange={(e) => setText(e.target.value)}
+              onChange={(e) => {
+                setText(e.target.value);
+                setDismissedFor(null);
+              }}
               onKeyDown={onKeyDown}
+              onFocus={() => setFocused(true)}
+              onBlur={() => setFocused(false)}
               rows={3}
               placeholder={mode === "note" ? "Note for your team; @name mentions someone" : "Type a reply… / for saved replies, Enter sends, Shift+Enter for a new line"}
               className="block w-full resize-y rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-600"
@@ -266,7 +282,7 @@ export function Composer({
                 </Button>
               </>
             )}
-            <div className="relative">
+            <div ref={emojiRef} className="relative">
               <Button variant="ghost" type="button" onClick={() => setEmojiOpen((o) => !o)} aria-expanded={emojiOpen} aria-haspopup="menu">
                 Emoji
               </Button>
@@ -280,7 +296,7 @@ export function Composer({
                 </div>
               )}
             </div>
-            <SuggestButton conversationId={conversation.id} onPick={setText} />
+            <SuggestButton key={`${mode}:${conversation.status}`} conversationId={conversation.id} onPick={setText} />
             <span id="composer-count" className={`ml-auto text-xs ${over ? "font-semibold text-red-700" : "text-slate-500"}`}>
               {text.length.toLocaleString()} / {MAX.toLocaleString()}
             </span>
