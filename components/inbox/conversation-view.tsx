@@ -1,9 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { MessagePage } from "@/lib/inbox/list-messages";
-import { dayLabel, newIdempotencyKey, windowState } from "@/lib/inbox/format";
+import { newIdempotencyKey, windowState } from "@/lib/inbox/format";
 import type { ConversationResponse, MessageResponse, SendMessageBody } from "@/lib/schemas/inbox";
 import { ApiClientError, sendJson } from "@/lib/swr/fetcher";
 import { useAssignees } from "@/lib/swr/use-inbox-meta";
@@ -11,12 +11,9 @@ import { useConversation, useThread } from "@/lib/swr/use-thread";
 import { ActionsBar } from "./actions-bar";
 import { Composer } from "./composer";
 import { ContactPanel } from "./contact-panel";
-import { MessageBubble } from "./message-bubble";
+import { Thread, type Outgoing } from "./thread";
 
 export type InboxMe = { id: string; name: string; canWrite: boolean; canAssignOthers: boolean; canEditContacts: boolean; canManageTickets: boolean };
-
-/** A reply the API has not confirmed yet, kept in localStorage until it has (reload-safe, idempotent resend). */
-type Outgoing = { clientKey: string; content: SendMessageBody["content"]; preview: string; at: string; state: "sending" | "failed"; error?: string };
 
 const outboxKey = (id: string) => `inbox:outbox:${id}`;
 function readOutbox(id: string): Outgoing[] {
@@ -36,7 +33,7 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
   const id = initialConversation.id;
   const { data, mutate } = useConversation(id, initialConversation);
   const conversation = data?.conversation ?? initialConversation;
-  const { messages, hasOlder, loadOlder, upsert } = useThread(id, initialPage);
+  const { messages, hasOlder, loadOlder, upsert, refresh } = useThread(id, initialPage);
   const { data: team } = useAssignees();
   const assignees = team?.assignees ?? [];
   const names = new Map(assignees.map((a) => [a.id, a.name]));
@@ -59,15 +56,25 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
     async (o: Outgoing) => {
       saveOutbox((all) => all.map((x) => (x.clientKey === o.clientKey ? { ...x, state: "sending", error: undefined } : x)));
       try {
-        const { message } = await sendJson<{ message: MessageResponse }>(`/api/conversations/${id}/messages`, "POST", { idempotencyKey: o.clientKey, content: o.content });
-        upsert([message]);
+        const res = await sendJson<{ message: MessageResponse; conversation?: ConversationResponse }>(`/api/conversations/${id}/messages`, "POST", {
+          idempotencyKey: o.clientKey,
+          content: o.content,
+        });
+        upsert([res.message]);
         saveOutbox((all) => all.filter((x) => x.clientKey !== o.clientKey));
+        // The reply assigned the conversation to the sender (autoAssignOnReply): header and list show it now.
+        if (res.conversation) {
+          void mutate({ conversation: res.conversation }, { revalidate: false });
+          announce(res.conversation);
+        }
+        // Meta's ticks for the new message follow within a second or two: look now, not at the next tick.
+        void refresh();
       } catch (err) {
         const error = err instanceof ApiClientError ? err.message : "Not sent: the connection failed. Retry when you are back online.";
         saveOutbox((all) => all.map((x) => (x.clientKey === o.clientKey ? { ...x, state: "failed", error } : x)));
       }
     },
-    [id, saveOutbox, upsert],
+    [id, saveOutbox, upsert, mutate, refresh],
   );
 
   // Replies typed before a reload that the API never confirmed go out again with the same key (never twice).
@@ -174,139 +181,4 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
       <ContactPanel contactId={conversation.contactId} conversationId={conversation.id} source={conversation.source} canEdit={me.canEditContacts} canAnalyse={me.canWrite} canManageTickets={me.canManageTickets} open={panelOpen} onClose={() => setPanelOpen(false)} />
     </div>
   );
-}
-
-function Thread({
-  messages,
-  locals,
-  hasOlder,
-  loadOlder,
-  names,
-  onRetryServer,
-  onRetryLocal,
-}: {
-  messages: MessageResponse[];
-  locals: Outgoing[];
-  hasOlder: boolean;
-  loadOlder: () => Promise<number>;
-  names: Map<string, string>;
-  onRetryServer: (m: MessageResponse) => void;
-  onRetryLocal: (o: Outgoing) => void;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const top = useRef<HTMLDivElement>(null);
-  const restore = useRef<number | null>(null);
-  const stickToBottom = useRef(true);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const count = messages.length + locals.length;
-
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    if (restore.current !== null) {
-      // Older messages were prepended: keep what the user was looking at in place.
-      el.scrollTop = el.scrollHeight - restore.current;
-      restore.current = null;
-    } else if (stickToBottom.current) {
-      el.scrollTop = el.scrollHeight;
-    }
-  }, [count]);
-
-  const older = useCallback(async () => {
-    const el = scroller.current;
-    if (!el || loadingOlder) return;
-    setLoadingOlder(true);
-    restore.current = el.scrollHeight - el.scrollTop;
-    try {
-      if ((await loadOlder()) === 0) restore.current = null;
-    } finally {
-      setLoadingOlder(false);
-    }
-  }, [loadOlder, loadingOlder]);
-
-  useEffect(() => {
-    const el = top.current;
-    if (!el || !hasOlder) return;
-    const io = new IntersectionObserver((entries) => entries[0]?.isIntersecting && void older(), { root: scroller.current, rootMargin: "200px 0px 0px 0px" });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [hasOlder, older]);
-
-  return (
-    <div
-      ref={scroller}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-      }}
-      role="log"
-      aria-label="Messages"
-      aria-live="polite"
-      className="flex-1 space-y-3 overflow-y-auto bg-slate-50 px-3 py-3"
-      data-testid="thread"
-    >
-      <div ref={top} />
-      {hasOlder && (
-        <div className="text-center">
-          <button type="button" onClick={() => void older()} className="text-xs text-brand-700 underline" disabled={loadingOlder}>
-            {loadingOlder ? "Loading older messages…" : "Load older messages"}
-          </button>
-        </div>
-      )}
-      {messages.map((m, i) => {
-        const day = dayLabel(m.sentAt);
-        const sep = i === 0 || day !== dayLabel(messages[i - 1]!.sentAt);
-        return (
-          <Fragment key={m.id}>
-            {sep && <DaySeparator label={day} />}
-            <MessageBubble message={m} senderName={m.senderUserId ? (names.get(m.senderUserId) ?? null) : null} onRetry={m.status === "failed" ? () => onRetryServer(m) : undefined} />
-          </Fragment>
-        );
-      })}
-      {locals.map((o) => (
-        <MessageBubble
-          key={o.clientKey}
-          message={localMessage(o)}
-          senderName="You"
-          local={o.state === "failed" ? { state: "failed", error: o.error ?? "Not sent" } : { state: "sending" }}
-          onRetry={o.state === "failed" ? () => onRetryLocal(o) : undefined}
-        />
-      ))}
-    </div>
-  );
-}
-
-function DaySeparator({ label }: { label: string }) {
-  return (
-    <div role="separator" aria-label={label} className="flex items-center gap-2 py-1 text-xs text-slate-500">
-      <span className="h-px flex-1 bg-slate-200" />
-      {label}
-      <span className="h-px flex-1 bg-slate-200" />
-    </div>
-  );
-}
-
-function localMessage(o: Outgoing): MessageResponse {
-  return {
-    id: o.clientKey,
-    conversationId: "",
-    clientKey: o.clientKey,
-    waMessageId: null,
-    direction: "outbound",
-    sender: "agent",
-    senderUserId: null,
-    type: o.content.type === "template" ? "template" : "text",
-    text: o.preview,
-    payload: o.content.type === "template" ? { name: o.content.template.name } : null,
-    media: null,
-    replyTo: null,
-    reactions: [],
-    edited: null,
-    revokedAt: null,
-    forwarded: "no",
-    status: "pending",
-    error: null,
-    sentAt: o.at,
-    updatedAt: o.at,
-  };
 }

@@ -5,6 +5,7 @@ import { OfflineAiBadge } from "@/components/ai/offline-badge";
 import { Dialog } from "@/components/ui/dialog";
 import { clockTime, fileSize } from "@/lib/inbox/format";
 import type { MessageResponse } from "@/lib/schemas/inbox";
+import { StatusIcon } from "./status-icon";
 
 type Props = {
   message: MessageResponse;
@@ -35,7 +36,7 @@ export function MessageBubble({ message: m, senderName, onRetry, local }: Props)
         aria-label={`${note ? "Internal note" : outbound ? "Sent" : "Received"} message${senderName ? ` from ${senderName}` : ""}`}
         className={`relative max-w-[85%] rounded-lg px-3 py-2 text-sm shadow-sm md:max-w-[70%] ${tone} ${m.revokedAt ? "opacity-70" : ""}`}
       >
-        <header className="mb-0.5 flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
+        <header className="mb-0.5 flex flex-wrap items-center gap-x-2 text-xs text-slate-600">
           {note && <span className="font-semibold uppercase tracking-wide text-amber-700">Internal note · not sent</span>}
           {outbound && !note && <span className="font-medium">{m.sender === "ai" ? "AI" : (senderName ?? (m.sender === "agent" ? "Agent" : "System"))}</span>}
           {m.aiProvider && <OfflineAiBadge provider={m.aiProvider} />}
@@ -62,7 +63,7 @@ export function MessageBubble({ message: m, senderName, onRetry, local }: Props)
             {m.text && m.edited.text !== m.text && <span className="block line-through">Before: {m.text}</span>}
           </p>
         )}
-        <footer className="mt-1 flex items-center justify-end gap-1 text-[11px] text-slate-500">
+        <footer className="mt-1 flex items-center justify-end gap-1 text-[11px] text-slate-600">
           <time dateTime={m.sentAt}>{clockTime(m.sentAt)}</time>
           {outbound && !note && <Ticks m={m} local={local} />}
         </footer>
@@ -110,13 +111,19 @@ function ReactionLine({ m }: { m: MessageResponse }) {
 
 function Ticks({ m, local }: { m: MessageResponse; local?: Props["local"] }) {
   const tipId = useId();
-  if (local?.state === "sending") return <span aria-label="Sending">🕓</span>;
+  if (local?.state === "sending") {
+    return (
+      <span data-testid="tick" data-status="pending" className="inline-flex">
+        <StatusIcon status="pending" />
+      </span>
+    );
+  }
   if (local?.state === "failed" || m.status === "failed") {
     const reason = local?.state === "failed" ? local.error : m.error ? `${m.error.title ?? "Failed"} (code ${m.error.code})${m.error.details ? `: ${m.error.details}` : ""}` : "Not delivered";
     return (
       <span className="group relative">
-        <button type="button" aria-describedby={tipId} className="font-semibold text-red-600 focus:outline-2" data-testid="tick-failed">
-          ⚠ Failed
+        <button type="button" aria-describedby={tipId} className="inline-flex items-center gap-0.5 font-semibold text-red-600 focus:outline-2" data-testid="tick-failed">
+          <StatusIcon status="failed" label="Not delivered" /> Failed
         </button>
         <span id={tipId} role="tooltip" className="invisible absolute bottom-5 right-0 z-10 w-64 rounded bg-slate-900 p-2 text-left text-xs text-white group-focus-within:visible group-hover:visible">
           {reason}
@@ -124,11 +131,10 @@ function Ticks({ m, local }: { m: MessageResponse; local?: Props["local"] }) {
       </span>
     );
   }
-  const label = { pending: "Sending", sent: "Sent", delivered: "Delivered", read: "Read", played: "Played" }[m.status ?? "pending"];
-  const glyph = m.status === "sent" ? "✓" : m.status === "delivered" ? "✓✓" : m.status === "read" || m.status === "played" ? "✓✓" : "🕓";
+  const status = m.status ?? "pending";
   return (
-    <span aria-label={label} title={label} data-testid="tick" data-status={m.status ?? "pending"} className={m.status === "read" || m.status === "played" ? "font-semibold text-sky-600" : ""}>
-      {glyph}
+    <span data-testid="tick" data-status={status} className="inline-flex">
+      <StatusIcon status={status} />
     </span>
   );
 }

@@ -8,9 +8,19 @@ import { fetcher } from "./fetcher";
 
 const chronological = (a: MessageResponse, b: MessageResponse) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id);
 
+/** Poll interval; faster while the newest reply still shows its pending clock (Meta's ticks follow in a second or two). */
+const POLL_MS = 2000;
+const POLL_AWAITING_TICK_MS = 1000;
+
 /**
  * One conversation's thread: the newest page (server-rendered), older pages on scroll-up, and every
- * 2 s the messages changed since the last poll (new ones, ticks, edits, reactions), merged by id.
+ * 2 s the messages changed since the last poll (new ones, media that finished downloading, ticks,
+ * edits, reactions), merged by id; `refresh` polls now.
+ *
+ * A failed poll must not stop the polling: SWR skips `refreshInterval` while its cache holds an
+ * error and retries with exponential backoff (5 s, 10 s, 20 s…), so one network blip or 500 left
+ * the thread frozen (a photo stuck at its caption, a reply stuck at its clock) until a reload. The
+ * poll therefore never throws; it answers whether it reached the server (`live`).
  */
 export function useThread(conversationId: string, initial: MessagePage) {
   const [messages, setMessages] = useState<MessageResponse[]>(initial.messages);
@@ -30,23 +40,31 @@ export function useThread(conversationId: string, initial: MessagePage) {
     });
   }, []);
 
-  useSWR(
+  const newestOutbound = messages.findLast((m) => m.direction === "outbound" && m.type !== "note" && m.type !== "system");
+  const awaitingTick = newestOutbound?.status === "pending";
+  const { data: live, mutate } = useSWR(
     ["thread-delta", conversationId],
     async () => {
-      const delta = await fetcher<MessagePage>(`${base}?updatedAfter=${encodeURIComponent(since.current)}`);
-      if (delta.reset) {
-        const page = await fetcher<MessagePage>(base);
-        setMessages(page.messages);
-        setOlderCursor(page.nextCursor);
-        since.current = page.serverTime;
-        return null;
+      try {
+        const delta = await fetcher<MessagePage>(`${base}?updatedAfter=${encodeURIComponent(since.current)}`);
+        if (delta.reset) {
+          const page = await fetcher<MessagePage>(base);
+          setMessages(page.messages);
+          setOlderCursor(page.nextCursor);
+          since.current = page.serverTime;
+          return true;
+        }
+        since.current = delta.serverTime;
+        upsert(delta.messages);
+        return true;
+      } catch {
+        // `since` is unchanged, so the next poll brings everything this one missed.
+        return false;
       }
-      since.current = delta.serverTime;
-      upsert(delta.messages);
-      return null;
     },
-    { refreshInterval: 2000, revalidateOnFocus: true, revalidateOnMount: false, dedupingInterval: 800 },
+    { refreshInterval: awaitingTick ? POLL_AWAITING_TICK_MS : POLL_MS, revalidateOnFocus: true, revalidateOnReconnect: true, revalidateOnMount: false, dedupingInterval: 800 },
   );
+  const refresh = useCallback(() => mutate(), [mutate]);
 
   const loadOlder = useCallback(async () => {
     if (!olderCursor) return 0;
@@ -56,7 +74,7 @@ export function useThread(conversationId: string, initial: MessagePage) {
     return page.messages.length;
   }, [base, olderCursor, upsert]);
 
-  return { messages, hasOlder: olderCursor !== null, loadOlder, upsert };
+  return { messages, hasOlder: olderCursor !== null, loadOlder, upsert, refresh, live: live !== false };
 }
 
 export function useConversation(id: string, fallback: ConversationResponse) {
