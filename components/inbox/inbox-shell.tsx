@@ -10,6 +10,8 @@ import { priorities } from "@/lib/schemas/conversation";
 import type { AssigneeResponse, ConversationResponse, InboxView, StatusFilter, ViewCounts } from "@/lib/schemas/inbox";
 import { useConversationList, type ListFilters } from "@/lib/swr/use-conversations";
 import { useAssignees } from "@/lib/swr/use-inbox-meta";
+import { OfflinePrompt } from "./offline-prompt";
+import { StatusIcon, type TickStatus } from "./status-icon";
 import { ViewTabs } from "./view-tabs";
 
 const statusOptions: { value: StatusFilter; label: string }[] = [
@@ -46,6 +48,7 @@ export function InboxShell({
   initialAssignees,
   initialView,
   meId,
+  meOffline = false,
   children,
 }: {
   initialPage: ConversationPage;
@@ -54,6 +57,8 @@ export function InboxShell({
   initialAssignees: AssigneeResponse[];
   initialView: InboxView;
   meId: string;
+  /** The signed-in person can hold conversations and is offline: the list starts with a prompt to go online. */
+  meOffline?: boolean;
   children: React.ReactNode;
 }) {
   const params = useParams<{ id?: string }>();
@@ -177,6 +182,7 @@ export function InboxShell({
             />
           </div>
         </div>
+        {meOffline && <OfflinePrompt />}
         {list.error && (
           <p role="alert" className="p-2 text-sm text-red-700">
             {list.error}
@@ -226,7 +232,8 @@ export function statusLabel(status: ConversationResponse["status"]): string {
 function Row({ c, active, assignee }: { c: ConversationResponse; active: boolean; assignee: string | null }) {
   const win = windowState(c.lastCustomerMessageAt);
   const last = c.lastMessage;
-  const tick = last && last.sender !== "customer" ? ({ pending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" } as Record<string, string>)[last.status ?? "pending"] : null;
+  // The preview's status is the same ladder as a message's (a string on the wire).
+  const tick = last && last.sender !== "customer" ? ((last.status ?? "pending") as TickStatus) : null;
   return (
     <li id={`row-${c.id}`}>
       <Link
@@ -243,11 +250,7 @@ function Row({ c, active, assignee }: { c: ConversationResponse; active: boolean
           </time>
         </div>
         <div className="flex items-center gap-1 text-sm text-slate-600">
-          {tick && (
-            <span aria-label={`Last reply ${last?.status ?? "pending"}`} className={last?.status === "read" ? "text-sky-600" : last?.status === "failed" ? "text-red-600" : ""}>
-              {tick}
-            </span>
-          )}
+          {tick && <StatusIcon status={tick} label={`Last reply ${tick === "pending" ? "sending" : tick}`} />}
           {last?.sender === "ai" && <span className="text-xs text-violet-700">AI:</span>}
           <span className="min-w-0 flex-1 truncate">{last?.preview ?? "No messages yet"}</span>
           {c.unreadCount > 0 && (

@@ -2,9 +2,10 @@
 
 import Link from "next/link";
 import { signOut } from "next-auth/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { sendJson } from "@/lib/swr/fetcher";
 import { availabilities, type Availability } from "@/lib/schemas/user";
+import { announceAvailability, AVAILABILITY_EVENT } from "./availability-event";
 
 const dot: Record<Availability, string> = { online: "bg-green-500", away: "bg-amber-400", busy: "bg-red-500", offline: "bg-slate-400" };
 
@@ -12,12 +13,20 @@ export function UserMenu({ name, role, availability: initial }: { name: string; 
   const [availability, setAvailability] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
+  // The inbox's "Go online" prompt changes it too.
+  useEffect(() => {
+    const onChange = (e: Event) => setAvailability((e as CustomEvent<Availability>).detail);
+    window.addEventListener(AVAILABILITY_EVENT, onChange);
+    return () => window.removeEventListener(AVAILABILITY_EVENT, onChange);
+  }, []);
+
   async function change(next: Availability) {
     const previous = availability;
     setAvailability(next);
     setError(null);
     try {
       await sendJson("/api/me/availability", "PUT", { availability: next });
+      announceAvailability(next);
     } catch (err) {
       setAvailability(previous);
       setError((err as Error).message);
