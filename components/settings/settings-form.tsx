@@ -42,6 +42,7 @@ function toBody(d: Draft): UpdateSettingsBody {
     aiEnabled: d.aiEnabled,
     handoverMessage: d.handoverMessage,
     autoAssignment: d.autoAssignment,
+    autoAssignOnReply: d.autoAssignOnReply,
     maxConversationsPerAgent: Number(d.maxConversationsPerAgent),
     agentsSeeAllConversations: d.agentsSeeAllConversations,
     businessHours: d.businessHours,
@@ -59,6 +60,7 @@ const fieldLabels: Record<string, string> = {
   aiEnabled: "AI replies",
   handoverMessage: "Handover message",
   autoAssignment: "Auto-assignment",
+  autoAssignOnReply: "Assign on reply",
   maxConversationsPerAgent: "Max conversations per agent",
   agentsSeeAllConversations: "Agents see all conversations",
   "businessHours.timezone": "Time zone",
@@ -145,6 +147,12 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
           <textarea rows={2} maxLength={1024} value={draft.handoverMessage} onChange={(e) => set("handoverMessage", e.target.value)} className={textarea} />
         </label>
         <Toggle label="Auto-assignment" hint="New conversations go round-robin to online agents." checked={draft.autoAssignment} onChange={(v) => set("autoAssignment", v)} />
+        <Toggle
+          label="Assign on reply"
+          hint="Replying to an unassigned conversation assigns it to the agent who replied."
+          checked={draft.autoAssignOnReply}
+          onChange={(v) => set("autoAssignOnReply", v)}
+        />
         <Toggle
           label="Agents see all conversations"
           hint="Otherwise agents see only their own and unassigned conversations."
