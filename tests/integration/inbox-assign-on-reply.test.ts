@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as sendReply } from "@/app/api/conversations/[id]/messages/route";
+import { GET as getSettings, PUT as putSettings } from "@/app/api/settings/route";
 import { scoped } from "@/lib/db/scoped";
 import type { ConversationResponse, MessageResponse } from "@/lib/schemas/inbox";
 import type { UserDoc } from "@/lib/schemas/user";
@@ -40,7 +41,12 @@ async function reply(user: UserDoc, conversationId: string, text: string) {
   return { status: res.status, body: (await res.json()) as { message: MessageResponse; conversation?: ConversationResponse } };
 }
 
-const setAutoAssignOnReply = (on: boolean) => scoped(org.orgId)("settings").updateOne({}, { $set: { autoAssignOnReply: on } });
+/** The admin flips "Assign on reply" in General settings. */
+async function setAutoAssignOnReply(on: boolean) {
+  const res = await putSettings(await request(org.users.admin, "/api/settings", { method: "PUT", body: { autoAssignOnReply: on } }), routeParams({}));
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { settings: { autoAssignOnReply: boolean } }).settings.autoAssignOnReply).toBe(on);
+}
 
 describe("a reply to an unassigned conversation assigns it to the agent who replied", () => {
   it("assigns it, says so in the thread and the audit log, and returns the conversation with its new assignee", async () => {
@@ -80,8 +86,12 @@ describe("a reply to an unassigned conversation assigns it to the agent who repl
     expect((await scoped(org.orgId)("conversations").findOne({ _id: conv._id }))!.assigneeId?.equals(org.users.agent2._id)).toBe(true);
   });
 
-  it("does nothing when the organization switched the setting off", async () => {
+  it("is on by default, and does nothing once the admin switched it off", async () => {
+    const current = (await (await getSettings(await request(org.users.admin, "/api/settings"), routeParams({}))).json()) as { settings: { autoAssignOnReply: boolean } };
+    expect(current.settings.autoAssignOnReply).toBe(true);
     await setAutoAssignOnReply(false);
+    const audit = await scoped(org.orgId)("activity_logs").findOne({ action: "settings.updated" }, { sort: { _id: -1 } });
+    expect([audit?.before, audit?.after]).toEqual([{ autoAssignOnReply: true }, { autoAssignOnReply: false }]);
     try {
       const conv = await openConversation();
       const { body } = await reply(org.users.agent, conv._id.toHexString(), "Just a quick answer");
