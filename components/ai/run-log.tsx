@@ -52,7 +52,7 @@ export function RunLog({ provider }: { provider: "gemini" | "offline" }) {
         </div>
       </div>
       <ErrorText>{error?.message}</ErrorText>
-      <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
             <tr>

@@ -329,7 +329,7 @@ function Funnel({ c }: { c: CampaignResponse }) {
   const converted = c.counters.converted - (control?.converted ?? 0);
   return (
     <div className="space-y-4">
-      <div className="overflow-x-auto rounded-lg bg-white p-4 ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-lg bg-white p-4 ring-1 ring-slate-200">
         <h2 className="mb-2 text-sm font-semibold">Funnel</h2>
         <table className="w-full text-sm" data-testid="funnel">
           <thead className="text-left text-slate-500">
@@ -431,7 +431,7 @@ function Recipients({ id }: { id: string }) {
           </SelectField>
         </div>
       </div>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-sm" data-testid="recipients">
           <thead className="text-left text-slate-500">
             <tr><th className="py-1 font-medium">Contact</th><th className="py-1 font-medium">Variant</th><th className="py-1 font-medium">Status</th><th className="py-1 font-medium">Delivered</th><th className="py-1 font-medium">Read</th><th className="py-1 font-medium">Replied</th></tr>

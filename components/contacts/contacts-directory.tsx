@@ -242,10 +242,11 @@ export function ContactsDirectory({
             className="mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
           />
         </label>
-        <label className="text-sm font-medium text-slate-700">
+        <label className="min-w-0 max-w-full text-sm font-medium text-slate-700">
           Segment
+          {/* A long segment name must not widen the page on a phone: the select shrinks and truncates. */}
           <select
-            className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+            className="mt-1 block w-full max-w-xs truncate rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
             value={segmentId ?? (listInFilter ? `list:${listInFilter}` : "")}
             onChange={(e) => {
               const v = e.target.value;
@@ -358,7 +359,7 @@ export function ContactsDirectory({
         />
       )}
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
             <tr>

@@ -224,7 +224,7 @@ export function ImportWizard({ lists, customFields, recent }: { lists: Named[]; 
         <>
           <section aria-label="Column mapping" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
             <h2 className="font-semibold">Columns of {imp.filename}</h2>
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table className="min-w-full text-sm">
                 <thead className="text-left text-xs uppercase text-slate-500">
                   <tr>

@@ -57,7 +57,7 @@ export function InboxShell({
   initialAssignees: AssigneeResponse[];
   initialView: InboxView;
   meId: string;
-  /** The signed-in person can hold conversations and is offline: the list starts with a prompt to go online. */
+  /** The signed-in agent is offline, so round-robin skips them: the list starts with a prompt to go online. */
   meOffline?: boolean;
   children: React.ReactNode;
 }) {
@@ -131,7 +131,7 @@ export function InboxShell({
   }, [hasMore, loadMore]);
 
   return (
-    <div className="-m-4 flex h-[100dvh] min-h-[420px] overflow-hidden bg-white md:-m-6 md:h-[calc(100dvh-3.1rem)]">
+    <div className="-m-4 flex h-[calc(100dvh-3rem)] min-h-[420px] overflow-hidden bg-white md:-m-6 md:h-[calc(100dvh-3.1rem)]">
       <section aria-label="Conversations" className={`${currentId ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 md:w-80 lg:w-96`}>
         <div className="space-y-2 border-b border-slate-200 p-2">
           <ViewTabs view={filters.view} counts={initialCounts} onSelect={(v) => setFilters((f) => ({ ...f, view: v }))} />

@@ -64,7 +64,7 @@ export function JobRuns({ initialRuns, initialStatus }: { initialRuns: Execution
       ) : runs.length === 0 ? (
         <p className="rounded-lg bg-white p-6 text-center text-slate-500 ring-1 ring-slate-200">No job runs{status ? ` with status ${status}` : ""}.</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
               <tr>

@@ -74,7 +74,8 @@ export function PricingForm({ initial }: { initial: PricingTable }) {
       <div className="w-40">
         <TextField label="Currency" value={currency} maxLength={3} onChange={(e) => (setSaved(false), setCurrency(e.target.value))} />
       </div>
-      <div className="overflow-x-auto">
+      {/* relative: the sr-only header inside is absolutely placed and would otherwise widen the page */}
+      <div className="relative overflow-x-auto">
         <table className="w-full min-w-[32rem] text-sm">
           <thead className="text-left text-slate-500">
             <tr>

@@ -134,7 +134,7 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
   return (
     <form onSubmit={save} aria-label="Organization settings" className="max-w-3xl space-y-4">
       <div>
-        <h1 className="text-xl font-semibold">Settings</h1>
+        <h1 className="text-xl font-semibold">General settings</h1>
         <p className="text-slate-500">How the organization works: AI, assignment, business hours, consent keywords and data retention.</p>
       </div>
 
@@ -181,35 +181,37 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
             ))}
           </SelectField>
         </div>
-        <table className="text-sm">
-          <thead className="text-left text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-1 pr-4 font-medium">Day</th>
-              <th className="py-1 pr-4 font-medium">Open</th>
-              <th className="py-1 pr-4 font-medium">Opens</th>
-              <th className="py-1 font-medium">Closes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {weekdays.map((day) => {
-              const h = draft.businessHours.days[day];
-              return (
-                <tr key={day} data-testid={`hours-${day}`}>
-                  <td className="py-1 pr-4 font-medium">{dayLabel(day)}</td>
-                  <td className="py-1 pr-4">
-                    <input type="checkbox" aria-label={`${dayLabel(day)} open`} checked={h.enabled} onChange={(e) => setDay(day, { enabled: e.target.checked })} />
-                  </td>
-                  <td className="py-1 pr-4">
-                    <input type="time" aria-label={`${dayLabel(day)} opens`} value={h.start} onChange={(e) => setDay(day, { start: e.target.value })} className="rounded-md border border-slate-300 px-1.5 py-1" />
-                  </td>
-                  <td className="py-1">
-                    <input type="time" aria-label={`${dayLabel(day)} closes`} value={h.end} onChange={(e) => setDay(day, { end: e.target.value })} className="rounded-md border border-slate-300 px-1.5 py-1" />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="relative overflow-x-auto">
+          <table className="text-sm">
+            <thead className="text-left text-xs uppercase text-slate-500">
+              <tr>
+                <th className="py-1 pr-2 font-medium sm:pr-4">Day</th>
+                <th className="py-1 pr-2 font-medium sm:pr-4">Open</th>
+                <th className="py-1 pr-2 font-medium sm:pr-4">Opens</th>
+                <th className="py-1 font-medium">Closes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {weekdays.map((day) => {
+                const h = draft.businessHours.days[day];
+                return (
+                  <tr key={day} data-testid={`hours-${day}`}>
+                    <td className="py-1 pr-2 sm:pr-4 font-medium">{dayLabel(day)}</td>
+                    <td className="py-1 pr-2 sm:pr-4">
+                      <input type="checkbox" aria-label={`${dayLabel(day)} open`} checked={h.enabled} onChange={(e) => setDay(day, { enabled: e.target.checked })} />
+                    </td>
+                    <td className="py-1 pr-2 sm:pr-4">
+                      <input type="time" aria-label={`${dayLabel(day)} opens`} value={h.start} onChange={(e) => setDay(day, { start: e.target.value })} className="rounded-md border border-slate-300 px-1.5 py-1" />
+                    </td>
+                    <td className="py-1">
+                      <input type="time" aria-label={`${dayLabel(day)} closes`} value={h.end} onChange={(e) => setDay(day, { end: e.target.value })} className="rounded-md border border-slate-300 px-1.5 py-1" />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </fieldset>
 
       <fieldset className={section}>

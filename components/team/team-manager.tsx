@@ -36,7 +36,7 @@ export function TeamManager({ initialUsers, currentUserId }: { initialUsers: Use
         <Button onClick={() => setCreating(true)}>Add user</Button>
       </div>
       <ErrorText>{error}</ErrorText>
-      <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
             <tr>

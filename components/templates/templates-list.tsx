@@ -52,7 +52,7 @@ export function TemplatesList({ rows }: { rows: TemplateRow[] }) {
       {shown.length === 0 ? (
         <p className="text-sm text-slate-500">No template matches “{q}”.</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="relative overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
           <table className="w-full text-sm" data-testid="templates-table">
             <thead className="bg-slate-50 text-left text-slate-500">
               <tr>

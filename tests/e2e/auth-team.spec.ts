@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demo, DEMO_PASSWORD, SignInPage, signIn, signOut } from "./support/pages";
+import { demo, DEMO_PASSWORD, SignInPage, signIn, signOut, openSettings } from "./support/pages";
 
 test.describe("sign-in and team management", () => {
   test("signed-out visitors are sent to sign-in, and come back after", async ({ page }) => {
@@ -17,7 +17,7 @@ test.describe("sign-in and team management", () => {
 
   test("an admin creates an agent, who can then sign in", async ({ page }) => {
     await signIn(page, demo.admin);
-    await page.getByRole("link", { name: "Team" }).click();
+    await openSettings(page, "Team");
     await page.getByRole("button", { name: "Add user" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Name").fill("Nia New");

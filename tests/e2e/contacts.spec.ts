@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { parse } from "csv-parse/sync";
-import { demo, signIn } from "./support/pages";
+import { demo, signIn, openSettings } from "./support/pages";
 
 // A run-unique word, so a rerun on the same server (a retry) finds only its own contacts.
 const RUN = `fair${Date.now().toString(36)}`;
@@ -145,7 +145,7 @@ test.describe("contacts directory", () => {
 
   test("an admin defines a custom field and then edits it; a list is created and deleted from the lists page", async ({ page }) => {
     await signIn(page, demo.admin);
-    await page.getByRole("link", { name: "Custom fields", exact: true }).click();
+    await openSettings(page, "Custom fields");
     const form = page.getByRole("form", { name: "New custom field" });
     await form.getByLabel("Label").fill(`Plan ${RUN}`);
     await form.getByLabel("Type").selectOption({ label: "One of a list" });

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { demo, signIn } from "./support/pages";
+import { demo, signIn, openSettings } from "./support/pages";
 
 test.describe("background jobs admin", () => {
   test("an admin finds a dead job run and retries it", async ({ page }) => {
     await signIn(page, demo.admin);
-    await page.getByRole("link", { name: "Background jobs" }).click();
+    await openSettings(page, "Background jobs");
     await expect(page.getByRole("heading", { name: "Background jobs" })).toBeVisible();
     // A status change shows "Loading job runs…" until its rows render; counting earlier would see none.
     const show = async (status: string) => {

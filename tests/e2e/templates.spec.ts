@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demo, signIn } from "./support/pages";
+import { demo, signIn, openSettings } from "./support/pages";
 
 // A run-unique name: a rerun on the same server (a retry) never meets its own earlier template.
 const NAME = `e2e_order_${Date.now().toString(36)}`;
@@ -7,7 +7,7 @@ const NAME = `e2e_order_${Date.now().toString(36)}`;
 test.describe("template builder", () => {
   test("an admin builds a template with a variable and a quick reply, sees the preview and the linter, submits it and sees Meta approve it", async ({ page }) => {
     await signIn(page, demo.admin);
-    await page.getByRole("link", { name: "Templates", exact: true }).click();
+    await openSettings(page, "Templates");
     await expect(page.getByRole("heading", { name: "Message templates" })).toBeVisible();
     await page.getByRole("link", { name: "New template" }).click();
     await expect(page.getByRole("heading", { name: "New template" })).toBeVisible();

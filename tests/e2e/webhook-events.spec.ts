@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { demo, signIn } from "./support/pages";
+import { demo, signIn, openSettings } from "./support/pages";
 
 // The e2e server's app secret (scripts/lib/dev-simulator.ts sets it when the environment does not).
 const APP_SECRET = process.env.WHATSAPP_APP_SECRET || "dev-simulator-app-secret";
@@ -28,7 +28,7 @@ test.describe("webhook events admin", () => {
     expect((await post("999000999", { from: "16505550999", id: lost, timestamp: "1750000000", type: "text", text: { body: "anyone?" } })).status()).toBe(200);
 
     await signIn(page, demo.admin);
-    await page.getByRole("link", { name: "Webhook events" }).click();
+    await openSettings(page, "Webhook events");
     await expect(page.getByRole("heading", { name: "Webhook events" })).toBeVisible();
     await page.getByTestId("outcome-filter-unprocessed").click();
     const item = page.getByRole("listitem").filter({ hasText: wamid });
@@ -54,7 +54,7 @@ test.describe("webhook events admin", () => {
     expect(res.status()).toBe(200);
 
     await signIn(page, demo.admin);
-    await page.getByRole("link", { name: "WhatsApp numbers" }).click();
+    await openSettings(page, "WhatsApp numbers");
     const number = page.getByTestId("whatsapp-number").first();
     await expect(number).toContainText("RED");
     await expect(number).toContainText("TIER_10K");

@@ -23,7 +23,7 @@ import { roles, type Role } from "@/lib/schemas/common";
 import type { UserDoc } from "@/lib/schemas/user";
 import { createUser, updateUser } from "@/lib/team/users";
 import { saveMedia } from "@/lib/whatsapp/media-store";
-import { navItems } from "@/components/shell/nav-items";
+import { navFor, navItems, settingsGroups } from "@/components/shell/nav-items";
 import { signQstashJwt } from "../fakes/qstash-server";
 import {
   findFiles,
@@ -110,6 +110,7 @@ const redirectPages: Record<string, string> = {
 /** Pages under app/(app) that every signed-in user may open: `requirePageUser()` with no permission. */
 const signedInPages: Record<string, string> = {
   "app/(app)/account/page.tsx": "the signed-in user's own account (their password)",
+  "app/(app)/settings/page.tsx": "the index of settings, listing only the ones the role may open",
 };
 
 /** Permissions that grant reading only: no state-changing method may be declared with one. */
@@ -470,13 +471,18 @@ describe("pages: declarations", () => {
   });
 
   it("the navigation shows each role exactly the pages it may open", () => {
-    for (const item of navItems) {
+    for (const item of [...navItems, ...settingsGroups.flatMap((g) => g.items)]) {
       const page = item.href === "/" ? "app/(app)/page.tsx" : `app/(app)${item.href}/page.tsx`;
       expect(pages, item.href).toContain(page);
       const required = requiredFor(page).permissions;
       for (const role of roles) {
         expect(!item.permission || can(role, item.permission), `${item.href} for ${role}`).toBe(required.every((p) => can(role, p)));
       }
+    }
+    // Settings shows for a role exactly when one of its pages would open.
+    for (const role of roles) {
+      const any = settingsGroups.some((g) => g.items.some((i) => !i.permission || can(role, i.permission)));
+      expect(navFor(role).some((i) => i.href === "/settings"), `Settings for ${role}`).toBe(any);
     }
   });
 });

@@ -32,10 +32,18 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   const signInPage = new SignInPage(page);
   await signInPage.goto();
   await signInPage.signIn(email, password);
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // On a phone the user menu is folded behind Menu; either one showing means the shell is up.
+  await expect(page.getByRole("button", { name: /^(Sign out|Menu)$/ })).toBeVisible();
 }
 
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
+}
+
+/** Opens a settings page the way a person does: Settings in the navigation, then the page's entry. */
+export async function openSettings(page: Page, label: string) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Settings", exact: true })).toBeVisible();
+  await page.getByRole("main").getByRole("link", { name: label, exact: true }).click();
 }
