@@ -7,8 +7,8 @@ import { sendJson } from "@/lib/swr/fetcher";
 import type { Availability } from "@/lib/schemas/user";
 
 /**
- * Shown at the top of the inbox to someone who can hold conversations but is offline (new users
- * start offline): auto-assignment skips them, which is easy to miss. One click sets them online
+ * Shown at the top of the inbox to an agent who is offline (new users start offline): round-robin
+ * assignment skips them, which is easy to miss. One click sets them online
  * through the same API as the availability menu; "Not now" hides it until the next visit.
  */
 export function OfflinePrompt() {

@@ -15,8 +15,10 @@ const NEAR_BOTTOM_PX = 80;
  * The messages of one conversation, oldest first. At (or near) the bottom it follows what arrives,
  * also when a photo or video finishes loading and grows the thread; scrolled up to read older
  * messages it stays put and offers "New messages ↓" instead. Scrolling to the top loads older ones.
+ * While the live updates cannot reach the server it says so, so nobody trusts a stale thread.
  */
 export function Thread({
+  live = true,
   messages,
   locals,
   hasOlder,
@@ -25,6 +27,7 @@ export function Thread({
   onRetryServer,
   onRetryLocal,
 }: {
+  live?: boolean;
   messages: MessageResponse[];
   locals: Outgoing[];
   hasOlder: boolean;
@@ -103,6 +106,11 @@ export function Thread({
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col">
+      {!live && (
+        <p role="status" className="bg-amber-50 px-3 py-1 text-xs text-amber-900">
+          Connection lost: retrying every few seconds. New messages and ticks appear when it is back.
+        </p>
+      )}
       <div
         ref={scroller}
         onScroll={(e) => {

@@ -95,8 +95,7 @@ test.describe("agent inbox", () => {
     await page.waitForTimeout(1_000);
     await expect(customer.messages("business").filter({ hasText: "voucher" })).toHaveCount(0);
 
-    // Assign to me, snooze, then the customer writing reopens it.
-    await agent.page.getByRole("button", { name: "Assign to me" }).click();
+    // The reply took the conversation (assign on reply); snooze, then the customer writing reopens it.
     await expect(inbox.status()).toHaveText("Assigned");
     await expect(inbox.bubble("took the conversation")).toBeVisible();
     await agent.page.getByRole("button", { name: "Snooze" }).click();

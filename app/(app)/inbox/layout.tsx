@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import { InboxShell } from "@/components/inbox/inbox-shell";
 import { requirePageUser, type SessionUser } from "@/lib/auth/session";
 import { listConversations, viewCounts } from "@/lib/inbox/list-conversations";
-import { assigneeRoles, listAssignees } from "@/lib/team/users";
+import { listAssignees } from "@/lib/team/users";
 
 export const metadata: Metadata = { title: "Inbox" };
 
@@ -32,7 +32,7 @@ async function InboxWithList({ user, children }: { user: SessionUser; children: 
       initialAssignees={assignees}
       initialView="all"
       meId={user._id.toHexString()}
-      meOffline={user.availability === "offline" && assigneeRoles.includes(user.role)}
+      meOffline={user.availability === "offline" && user.role === "agent"}
     >
       {children}
     </InboxShell>
