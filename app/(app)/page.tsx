@@ -26,7 +26,7 @@ export default async function DashboardPage() {
         <InboxCountCards counts={counts} />
         {cards.map((c) => (
           <p key={c.words} className="rounded-lg bg-white p-4 ring-1 ring-slate-200" title={`${c.count} ${c.words}`}>
-            <span className="block text-2xl font-semibold tabular-nums">{c.count}</span>
+            <span className="block text-2xl font-semibold tabular-nums">{c.count}</span>{" "}
             <span className="mt-1 block text-slate-600">{c.words}</span>
           </p>
         ))}

@@ -6,6 +6,7 @@ import type { MessagePage } from "@/lib/inbox/list-messages";
 import { newIdempotencyKey, windowState } from "@/lib/inbox/format";
 import type { ConversationResponse, MessageResponse, SendMessageBody } from "@/lib/schemas/inbox";
 import { ApiClientError, sendJson } from "@/lib/swr/fetcher";
+import { announce, useConversationActions } from "@/lib/swr/use-conversation-actions";
 import { useAssignees } from "@/lib/swr/use-inbox-meta";
 import { useConversation, useThread } from "@/lib/swr/use-thread";
 import { ActionsBar } from "./actions-bar";
@@ -24,16 +25,11 @@ function readOutbox(id: string): Outgoing[] {
   }
 }
 
-/** Tells the list about a conversation the user just changed, before the next poll. */
-export function announce(conversation: ConversationResponse) {
-  window.dispatchEvent(new CustomEvent("inbox:conversation-updated", { detail: conversation }));
-}
-
 export function ConversationView({ initialConversation, initialPage, me }: { initialConversation: ConversationResponse; initialPage: MessagePage; me: InboxMe }) {
   const id = initialConversation.id;
   const { data, mutate } = useConversation(id, initialConversation);
   const conversation = data?.conversation ?? initialConversation;
-  const { messages, hasOlder, loadOlder, upsert, refresh } = useThread(id, initialPage);
+  const { messages, hasOlder, loadOlder, upsert, refresh, live } = useThread(id, initialPage);
   const { data: team } = useAssignees();
   const assignees = team?.assignees ?? [];
   const names = new Map(assignees.map((a) => [a.id, a.name]));
@@ -111,25 +107,12 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
     }
   }
 
-  const act = useCallback(
-    async (path: string, method: "PUT" | "PATCH" | "POST", body?: unknown) => {
-      setActionError(null);
-      try {
-        const res = await sendJson<{ conversation: ConversationResponse }>(`/api/conversations/${id}${path}`, method, body);
-        await mutate(res, { revalidate: false });
-        announce(res.conversation);
-      } catch (err) {
-        setActionError((err as Error).message);
-      }
-    },
-    [id, mutate],
-  );
+  const { act, error: refused } = useConversationActions(conversation, me.id, mutate);
 
   // Opening a conversation reads it: unread resets and WhatsApp shows blue ticks to the customer.
   const unread = conversation.unreadCount;
   useEffect(() => {
     if (!me.canWrite || unread === 0 || document.visibilityState !== "visible") return;
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- marking read is a side effect of viewing, sent to the API (and Meta)
     void act("/read", "POST");
   }, [unread, me.canWrite, act]);
 
@@ -166,12 +149,12 @@ export function ConversationView({ initialConversation, initialPage, me }: { ini
           </button>
         </header>
         <ActionsBar conversation={conversation} assignees={assignees} me={me} act={act} />
-        {actionError && (
-          <p role="alert" className="bg-red-50 px-3 py-1 text-sm text-red-700">
-            {actionError}
+        {(refused ?? actionError) && (
+          <p role="alert" className="bg-red-50 px-3 py-1 text-sm text-red-700" data-testid="action-error">
+            {refused ?? actionError}
           </p>
         )}
-        <Thread messages={messages} locals={locals} hasOlder={hasOlder} loadOlder={loadOlder} names={names} onRetryServer={retryServer} onRetryLocal={(o) => void post(o)} />
+        <Thread live={live} messages={messages} locals={locals} hasOlder={hasOlder} loadOlder={loadOlder} names={names} onRetryServer={retryServer} onRetryLocal={(o) => void post(o)} />
         {me.canWrite ? (
           <Composer conversation={conversation} assignees={assignees} onSend={send} onNote={note} />
         ) : (

@@ -6,60 +6,73 @@ import { useViewCounts } from "@/lib/swr/use-inbox-meta";
 
 const viewLabels: Record<InboxView, string> = { mine: "Mine", unassigned: "Unassigned", ai: "AI", all: "All" };
 
-type Props = { view: InboxView; onSelect: (view: InboxView) => void };
+/** The counts the server streamed in, then the live ones (the cache the nav badge and the dashboard share). */
+function useLiveCounts(initial: Promise<ViewCounts>): ViewCounts {
+  const streamed = use(initial);
+  const { data } = useViewCounts(streamed);
+  return data?.counts ?? streamed;
+}
 
 /**
  * The view tabs with their counts. The server starts the counts and streams them in (`counts` is its
- * promise), so the list never waits for them; then they stay live through useViewCounts, the same
- * cache as the nav badge and the dashboard. Each count says what it counts ("6 unassigned open").
+ * promise), so the list never waits for them: only the numbers wait, inside their own Suspense
+ * boundaries, and the tabs work before. Each count says what it counts ("6 unassigned open").
  */
-export function ViewTabs({ counts, ...props }: Props & { counts: Promise<ViewCounts> }) {
+export function ViewTabs({ view, onSelect, counts }: { view: InboxView; onSelect: (view: InboxView) => void; counts: Promise<ViewCounts> }) {
   return (
-    <Suspense fallback={<Tabs {...props} counts={null} />}>
-      <LiveTabs {...props} initial={counts} />
-    </Suspense>
+    <div className="space-y-1">
+      <div role="tablist" aria-label="Views" className="grid grid-cols-4 gap-1">
+        {inboxViews.map((v) => (
+          <button
+            key={v}
+            role="tab"
+            type="button"
+            aria-selected={view === v}
+            onClick={() => onSelect(v)}
+            className={`rounded-md px-1 py-1 text-xs font-medium ${view === v ? "bg-brand-600 text-white" : "text-slate-600 hover:bg-slate-100"}`}
+            data-testid={`view-${v}`}
+          >
+            {/* The visible "Unassigned 6" is hidden from screen readers, which hear TabCount's whole sentence instead. */}
+            <span aria-hidden="true">{viewLabels[v]}</span>
+            <Suspense
+              fallback={
+                <>
+                  <span aria-hidden="true"> …</span>
+                  <span className="sr-only">{viewLabels[v]}</span>
+                </>
+              }
+            >
+              <TabCount name={v} initial={counts} />
+            </Suspense>
+          </button>
+        ))}
+      </div>
+      <Suspense fallback={<p className="px-1 text-xs text-slate-500">Counting…</p>}>
+        <Caption view={view} initial={counts} />
+      </Suspense>
+    </div>
   );
 }
 
-function LiveTabs({ initial, ...props }: Props & { initial: Promise<ViewCounts> }) {
-  const streamed = use(initial);
-  const { data } = useViewCounts(streamed);
-  return <Tabs {...props} counts={data?.counts ?? streamed} />;
+function TabCount({ name, initial }: { name: InboxView; initial: Promise<ViewCounts> }) {
+  const counts = useLiveCounts(initial);
+  const label = countLabel(counts, name);
+  return (
+    <span title={label} data-testid={`view-count-${name}`} data-count={counts[name]}>
+      <span className="tabular-nums" aria-hidden="true">
+        {" "}
+        {formatCount(counts, name)}
+      </span>
+      <span className="sr-only">{`${viewLabels[name]}: ${label}`}</span>
+    </span>
+  );
 }
 
-function Tabs({ view, onSelect, counts }: Props & { counts: ViewCounts | null }) {
+function Caption({ view, initial }: { view: InboxView; initial: Promise<ViewCounts> }) {
+  const counts = useLiveCounts(initial);
   return (
-    <div className="space-y-1">
-      <div role="tablist" aria-label="Views" className="grid grid-cols-4 gap-1" aria-busy={counts === null}>
-        {inboxViews.map((v) => {
-          const label = counts ? countLabel(counts, v) : undefined;
-          return (
-            <button
-              key={v}
-              role="tab"
-              type="button"
-              aria-selected={view === v}
-              aria-label={label ? `${viewLabels[v]}: ${label}` : viewLabels[v]}
-              title={label}
-              onClick={() => onSelect(v)}
-              className={`rounded-md px-1 py-1 text-xs font-medium ${view === v ? "bg-brand-600 text-white" : "text-slate-600 hover:bg-slate-100"}`}
-              data-testid={`view-${v}`}
-              data-count={counts?.[v]}
-            >
-              {viewLabels[v]} <span className="tabular-nums">{counts ? formatCount(counts, v) : "…"}</span>
-            </button>
-          );
-        })}
-      </div>
-      <p className="px-1 text-xs text-slate-500" aria-live="polite" data-testid="view-count-label">
-        {counts ? (
-          <>
-            <span title={countLabel(counts, view)}>{countLabel(counts, view)}</span> · <span title={countLabel(counts, "unread")}>{countLabel(counts, "unread")}</span>
-          </>
-        ) : (
-          "Counting…"
-        )}
-      </p>
-    </div>
+    <p className="px-1 text-xs text-slate-500" aria-live="polite" data-testid="view-count-label">
+      <span title={countLabel(counts, view)}>{countLabel(counts, view)}</span> · <span title={countLabel(counts, "unread")}>{countLabel(counts, "unread")}</span>
+    </p>
   );
 }

@@ -49,7 +49,8 @@ export async function assignConversation(
   if (!supervisor && !selfTake && !selfRelease) {
     throw new ApiError("forbidden", "Only supervisors and admins can assign conversations to others or reassign them");
   }
-  const target = targetId ? await assignableUser(orgId, targetId) : null;
+  // Taking it oneself needs no read: the session has just checked that this user is active and may write.
+  const target = !targetId ? null : targetId.equals(user._id) ? user : await assignableUser(orgId, targetId);
   const status = nextStatusOnAssign(conversation.status, targetId !== null);
   const now = new Date();
   const updated = await scoped(orgId)("conversations").findOneAndUpdate(

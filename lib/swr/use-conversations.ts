@@ -55,13 +55,13 @@ export function useConversationList(filters: ListFilters, initial: ConversationP
     void loadFirst();
   }, [key, loadFirst]);
 
-  const merge = useCallback((changed: ConversationResponse[], removed: string[] = []) => {
+  const merge = useCallback((changed: ConversationResponse[], removed: string[] = [], force = false) => {
     setRows((prev) => {
       const map = new Map(prev.map((c) => [c.id, c]));
       for (const id of removed) map.delete(id);
       for (const c of changed) {
         const old = map.get(c.id);
-        if (!old || old.updatedAt <= c.updatedAt) map.set(c.id, c);
+        if (force || !old || old.updatedAt <= c.updatedAt) map.set(c.id, c);
       }
       return [...map.values()].sort(byActivity);
     });
@@ -88,9 +88,13 @@ export function useConversationList(filters: ListFilters, initial: ConversationP
     merge(page.conversations);
   }, [cursor, filters, merge]);
 
-  /** After an action the user took: show the server's answer at once (and drop it if it left the view). */
+  /**
+   * After an action the user took: show its predicted result, then the server's answer or the
+   * rollback, at once (and drop it if it left the view). The user's own action wins over the row's
+   * `updatedAt`: a poll may have brought a newer row than the open conversation's copy it started from.
+   */
   const applyLocal = useCallback(
-    (c: ConversationResponse, stillInView = true) => (stillInView ? merge([c]) : merge([], [c.id])),
+    (c: ConversationResponse, stillInView = true) => (stillInView ? merge([c], [], true) : merge([], [c.id])),
     [merge],
   );
 
