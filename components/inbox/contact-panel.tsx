@@ -19,7 +19,7 @@ type Panel = {
   contact: ContactResponse;
   conversations: ConversationResponse[];
   conversationCount: number;
-  leadScore: { score: number; confidence: number } | null;
+  leadScore: { score: number; explanation: string; locked: boolean; computedAt: string } | null;
   journey: { stage: string; lastInteractionAt: string | null } | null;
 };
 
@@ -124,11 +124,12 @@ export function ContactPanel({
           </section>
           <section aria-label="Lead score and journey">
             <h3 className="text-xs font-semibold uppercase text-slate-500">Lead</h3>
-            <p>
-              Score: {data.leadScore ? `${Math.round(data.leadScore.score)} (confidence ${Math.round(data.leadScore.confidence * 100)}%)` : "not scored yet"}
-              <br />
-              Journey: {data.journey ? data.journey.stage : "no stage yet"}
+            <p data-testid="panel-lead-score">
+              Score: {data.leadScore ? <strong>{data.leadScore.score}</strong> : "not scored yet"}
+              {data.leadScore?.locked && <span className="ml-1 text-xs text-slate-500">(locked)</span>}
             </p>
+            {data.leadScore && <p className="text-xs text-slate-600" title={`Computed ${new Date(data.leadScore.computedAt).toLocaleString()}`}>{data.leadScore.explanation}</p>}
+            <p>Journey: {data.journey ? data.journey.stage : "no stage yet"}</p>
           </section>
           <ConversationInsights conversationId={conversationId} canAnalyse={canAnalyse} />
           <ConversationTickets conversationId={conversationId} canManage={canManageTickets} />

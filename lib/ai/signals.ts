@@ -48,3 +48,24 @@ export const STRONGLY_NEGATIVE = -0.6;
 export function isStronglyNegative(text: string): boolean {
   return sentimentScore(text) <= STRONGLY_NEGATIVE;
 }
+
+const buyingPatterns = [
+  /\b(how much|what(?:'s| is) the (?:price|cost)|price|prices|pricing|quote|buy|purchase|checkout|pay|payment|discount|in stock|demo|trial|subscribe|upgrade)\b/i,
+  /\b(cu[aá]nto (?:cuesta|vale|sale)|precio|precios|cotizaci[oó]n|comprar|compra|pagar|descuento)\b/i,
+];
+
+/** The words of a customer message that show buying intent ("how much", "precio"), or null: the scoring's quoted evidence. */
+export function buyingIntentPhrase(text: string): string | null {
+  for (const p of buyingPatterns) {
+    const m = p.exec(text);
+    if (m) return m[0];
+  }
+  return null;
+}
+
+/** AI analysis labels (snake_case, e.g. `pricing_question`) that name buying intent. */
+const buyingLabelWords = new Set(["buy", "buying", "purchase", "pricing", "price", "quote", "demo", "trial", "subscribe", "subscription", "upgrade", "checkout", "sales", "compra", "precio"]);
+
+export function isBuyingIntentLabel(label: string): boolean {
+  return label.toLowerCase().split(/[^a-z\u00c0-\u024f]+/).some((w) => buyingLabelWords.has(w));
+}

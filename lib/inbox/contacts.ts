@@ -35,14 +35,14 @@ export async function getContactPanel(user: ContactViewer, id: ObjectId) {
   const [conversations, conversationCount, leadScore, journey] = await Promise.all([
     db("conversations").find(visible, { sort: { createdAt: -1 }, limit: 20 }).toArray(),
     db("conversations").countDocuments(visible),
-    db("lead_scores").findOne({ contactId: id }),
+    db("lead_scores").findOne({ contactId: id }, { projection: { score: 1, explanation: 1, locked: 1, computedAt: 1 } }),
     db("customer_journeys").findOne({ contactId: id }),
   ]);
   return {
     contact: toContactResponse(contact),
     conversations: (conversations as ConversationDoc[]).map(toConversationResponse),
     conversationCount,
-    leadScore: leadScore ? { score: leadScore.score, confidence: leadScore.confidence, factors: leadScore.factors } : null,
+    leadScore: leadScore ? { score: leadScore.score, explanation: leadScore.explanation, locked: leadScore.locked !== null, computedAt: leadScore.computedAt.toISOString() } : null,
     journey: journey ? { stage: journey.stage, lastInteractionAt: journey.lastInteractionAt?.toISOString() ?? null } : null,
   };
 }

@@ -84,16 +84,6 @@ export const knowledgeArticleDoc = z.object({
 });
 export type KnowledgeArticleDoc = z.infer<typeof knowledgeArticleDoc>;
 
-/** One per contact (unique): seed 000 lead_scoring, filled by the scoring job. */
-export const leadScoreDoc = z.object({
-  ...tenantFields,
-  contactId: objectId,
-  score: z.number(),
-  factors: z.record(z.string(), z.number()),
-  confidence: z.number(),
-});
-export type LeadScoreDoc = z.infer<typeof leadScoreDoc>;
-
 /** One per contact (unique): seed 000 customer_journey. */
 export const customerJourneyDoc = z.object({
   ...tenantFields,

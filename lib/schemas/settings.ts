@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { objectId } from "./common";
+import { defaultLeadScoring, leadScoringConfig } from "./lead-score";
 
 const DEFAULT_HANDOVER_MESSAGE = "Thanks for your patience. I'm passing you to a member of our team, who will reply here.";
 
@@ -64,6 +65,8 @@ export const settingsValues = z.object({
   aiRunRetentionDays: z.number().int().min(1).max(3650).default(90),
   /** Meta's per-message prices for the campaign plan and cost (older documents lack it: the defaults). */
   pricing: pricingTable.default(defaultPricing),
+  /** Lead scoring weights and decay (lib/scoring, docs/scoring.md); older documents lack it: the defaults. */
+  leadScoring: leadScoringConfig.default(defaultLeadScoring),
 });
 export type SettingsValues = z.infer<typeof settingsValues>;
 
@@ -91,6 +94,7 @@ export const defaultSettings: SettingsValues = {
   jobLogRetentionDays: 30,
   aiRunRetentionDays: 90,
   pricing: defaultPricing,
+  leadScoring: defaultLeadScoring,
 };
 
 /** Inbound texts longer than this are never read as a keyword (lib/webhook/consent.ts). */
@@ -159,6 +163,8 @@ export const updateSettingsBody = z
     jobLogRetentionDays: wholeNumber(1, 3650).optional(),
     aiRunRetentionDays: wholeNumber(1, 3650).optional(),
     pricing: pricingTable.optional(),
+    /** Replaced as a whole (PUT /api/settings/lead-scoring is the page's own door to it). */
+    leadScoring: leadScoringConfig.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
