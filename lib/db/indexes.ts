@@ -46,6 +46,10 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, tags: 1, createdAt: -1, _id: -1 }, name: "org_tag_created" },
     // A list's members, newest first, and its member count.
     { key: { orgId: 1, listIds: 1, createdAt: -1, _id: -1 }, name: "org_list_created" },
+    // The nightly lead scoring walks an organization's contacts by _id (lib/scoring/nightly-job.ts).
+    { key: { orgId: 1, _id: 1 }, name: "org_id" },
+    // The directory sorted by lead score, and a segment's "lead score at least / at most" (docs/scoring.md).
+    { key: { orgId: 1, leadScore: -1, _id: -1 }, name: "org_lead_score_id" },
   ],
   contact_lists: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   suppressions: [{ key: { orgId: 1, hash: 1 }, name: "org_hash_unique", unique: true }],
@@ -137,6 +141,7 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   ],
   lead_scores: [
     { key: { orgId: 1, contactId: 1 }, name: "org_contact_unique", unique: true },
+    // The settings page's score distribution (a $group over the organization's scores).
     { key: { orgId: 1, score: -1 }, name: "org_score" },
   ],
   customer_journeys: [

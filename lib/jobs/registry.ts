@@ -15,6 +15,8 @@ import { campaignWinnerJob } from "@/lib/campaigns/winner-job";
 import { campaignsTickJob } from "@/lib/campaigns/tick-job";
 import { campaignReplyJob } from "@/lib/campaigns/reply-job";
 import { templatesReconcileJob } from "@/lib/templates/reconcile-job";
+import { leadScoreJob } from "@/lib/scoring/score-contact-job";
+import { leadScoringNightlyJob } from "@/lib/scoring/nightly-job";
 
 /**
  * Every job, by name. A job lives in its own file under lib/jobs/ (or next to its domain) and is
@@ -38,6 +40,8 @@ export const jobs = {
   "campaigns-tick": campaignsTickJob,
   "campaign-reply": campaignReplyJob,
   "templates-reconcile": templatesReconcileJob,
+  "lead-score": leadScoreJob,
+  "lead-scoring-nightly": leadScoringNightlyJob,
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;

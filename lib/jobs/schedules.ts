@@ -19,6 +19,7 @@ export const schedules: ScheduleSpec[] = [
   { name: "wake-snoozed", job: "wake-snoozed", cron: "* * * * *", payload: {} },
   { name: "campaigns-tick", job: "campaigns-tick", cron: "* * * * *", payload: {} },
   { name: "templates-reconcile", job: "templates-reconcile", cron: "17 * * * *", payload: {} },
+  { name: "lead-scoring-nightly", job: "lead-scoring-nightly", cron: "45 2 * * *", payload: {} },
 ];
 
 export function getSchedule(name: string): ScheduleSpec | undefined {

@@ -71,6 +71,11 @@ export const contactDoc = z.object({
    * (it is sent again when the customer next writes).
    */
   lastCampaign: z.object({ campaignId: objectId, recipientId: objectId, at: z.date(), rescheduled: z.boolean() }).nullable().optional(),
+  /**
+   * The lead score, copied from lead_scores by the scoring batch (lib/scoring/rescore.ts) so the
+   * directory can sort by it and a segment can filter on it in the one contacts query. Missing: not scored.
+   */
+  leadScore: z.number().nullable().optional(),
   /** Set when the person's data was erased on request (lib/contacts/gdpr.ts): a tombstone the directory hides. */
   erasedAt: z.date().nullable().optional(),
 });

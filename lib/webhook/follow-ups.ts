@@ -1,6 +1,7 @@
 import type { ObjectId } from "mongodb";
 import { scheduleAiReply } from "@/lib/ai/ai-reply-job";
 import { enqueue } from "@/lib/jobs/enqueue";
+import { scheduleLeadScore } from "@/lib/scoring/score-contact-job";
 import type { MessageDoc } from "@/lib/schemas/message";
 import type { ConsentChange } from "./consent";
 
@@ -57,6 +58,9 @@ export async function scheduleFollowUps(f: FollowUps): Promise<void> {
     const conversationId = m.conversationId.toHexString();
     pending.push(enqueue("conversation-assign", { orgId: org, conversationId }, { deduplicationId: `conversation-assign-${org}-${m.messageId.toHexString()}` }));
   }
+  // Lead scoring: one debounced rescore per customer who wrote (the job reads the stored events).
+  const writers = new Map(f.messages.filter((m) => m.sender === "customer").map((m) => [m.contactId.toHexString(), m]));
+  for (const m of writers.values()) pending.push(scheduleLeadScore(f.orgId, m.contactId, m.sentAt));
   for (const c of f.consent) {
     pending.push(
       enqueue(
