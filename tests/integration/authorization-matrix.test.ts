@@ -150,6 +150,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/contacts/[id]": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/data": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/notes": (fx) => ({ id: fx.contactId }),
+  "/api/contacts/[id]/score": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/erase": async (fx) => ({ id: await fx.freshContact() }),
   "/api/contacts/bulk/[id]": async (fx) => ({ id: await fx.freshBulkAction() }),
   "/api/contacts/merges/[id]/undo": async (fx) => ({ id: await fx.freshMerge() }),
