@@ -27,6 +27,7 @@ const sortLabels: Record<(typeof contactSortNames)[number], string> = {
   oldest: "Oldest first",
   recent_activity: "Last message",
   name: "Name A–Z",
+  lead_score: "Lead score",
 };
 
 const columns = {
@@ -39,6 +40,7 @@ const columns = {
   source: { label: "Source", cell: (c: ContactResponse) => sourceLabel(c) },
   createdAt: { label: "Created", cell: (c: ContactResponse) => day(c.createdAt) },
   lastInboundAt: { label: "Last message", cell: (c: ContactResponse) => (c.lastInboundAt ? day(c.lastInboundAt) : "Never") },
+  leadScore: { label: "Lead score", cell: (c: ContactResponse) => (c.leadScore === null ? "—" : <span className="tabular-nums">{c.leadScore}</span>) },
 } as const satisfies Record<string, { label: string; cell: (c: ContactResponse, colors: Record<string, string>, ownerNames: Map<string, string>) => React.ReactNode }>;
 type Column = keyof typeof columns;
 const DEFAULT_COLUMNS: Column[] = ["phone", "email", "company", "tags", "consent", "lastInboundAt"];

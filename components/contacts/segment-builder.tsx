@@ -23,6 +23,8 @@ export const operatorLabels: Record<SegmentOperator, string> = {
   between: "is between",
   in_last_days: "in the last (days)",
   more_than_days_ago: "more than (days) ago",
+  at_least: "is at least",
+  at_most: "is at most",
 };
 
 type FieldName = keyof typeof segmentFields;
@@ -108,6 +110,9 @@ function ValueInput({
   }
   if (dayValue.has(condition.op)) {
     return <input type="number" min={0} aria-label={label} className={cls} value={typeof condition.value === "number" ? condition.value : ""} onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))} />;
+  }
+  if (typeOf(condition.field) === "number") {
+    return <input type="number" aria-label={label} className={cls} value={typeof condition.value === "number" ? condition.value : ""} onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))} />;
   }
   if (typeOf(condition.field) === "date") {
     return <input type="date" aria-label={label} className={cls} value={typeof condition.value === "string" ? condition.value : ""} onChange={(e) => onChange(e.target.value)} />;

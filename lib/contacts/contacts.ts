@@ -31,6 +31,7 @@ export function toContactResponse(c: ContactDoc): ContactResponse {
     source: { kind: c.source.kind, referral: unescapeKeys(c.source.referral), at: c.source.at.toISOString() },
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
     ownerId: c.ownerId?.toHexString() ?? null,
+    leadScore: c.leadScore ?? null,
     createdAt: c.createdAt.toISOString(),
   };
 }

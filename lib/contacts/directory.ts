@@ -21,22 +21,31 @@ export const contactSorts = {
   oldest: { field: "createdAt", dir: 1 },
   recent_activity: { field: "lastInboundAt", dir: -1 },
   name: { field: "name", dir: 1 },
+  // The score copied onto the contact by the scoring batch (docs/scoring.md); unscored contacts last.
+  lead_score: { field: "leadScore", dir: -1 },
 } as const;
 export type ContactSort = keyof typeof contactSorts;
 
-type CursorValue = { v: string | null; t: "date" | "string" | "null"; id: string };
+type CursorValue = { v: string | number | null; t: "date" | "string" | "number" | "null"; id: string };
 
 function encode(value: unknown, id: ObjectId): string {
   const c: CursorValue =
-    value instanceof Date ? { v: value.toISOString(), t: "date", id: id.toHexString() } : typeof value === "string" ? { v: value, t: "string", id: id.toHexString() } : { v: null, t: "null", id: id.toHexString() };
+    value instanceof Date
+      ? { v: value.toISOString(), t: "date", id: id.toHexString() }
+      : typeof value === "string"
+        ? { v: value, t: "string", id: id.toHexString() }
+        : typeof value === "number"
+          ? { v: value, t: "number", id: id.toHexString() }
+          : { v: null, t: "null", id: id.toHexString() };
   return Buffer.from(JSON.stringify(c)).toString("base64url");
 }
 
-function decode(cursor: string): { value: Date | string | null; id: ObjectId } {
+function decode(cursor: string): { value: Date | string | number | null; id: ObjectId } {
   try {
     const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CursorValue;
-    if (!ObjectId.isValid(c.id) || !["date", "string", "null"].includes(c.t)) throw new Error("shape");
-    return { value: c.t === "date" ? new Date(c.v!) : c.t === "string" ? c.v : null, id: new ObjectId(c.id) };
+    if (!ObjectId.isValid(c.id) || !["date", "string", "number", "null"].includes(c.t)) throw new Error("shape");
+    if (c.t === "number" && typeof c.v !== "number") throw new Error("shape");
+    return { value: c.t === "date" ? new Date(c.v as string) : c.t === "string" || c.t === "number" ? c.v : null, id: new ObjectId(c.id) };
   } catch {
     throw new ApiError("bad_request", "The cursor is not valid; start from the first page");
   }

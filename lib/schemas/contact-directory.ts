@@ -5,7 +5,7 @@ import { countryCode } from "./country";
 import { segmentGroup, type SegmentGroup } from "./segment";
 
 /** Sort orders of the contacts directory (lib/contacts/directory.ts gives each its index). */
-export const contactSortNames = ["newest", "oldest", "recent_activity", "name"] as const;
+export const contactSortNames = ["newest", "oldest", "recent_activity", "name", "lead_score"] as const;
 
 /**
  * A filter travels in the URL as base64url JSON of a segment definition, so a filtered list can be

@@ -202,6 +202,8 @@ export const contactResponse = z.object({
   source: z.object({ kind: z.string(), referral: z.record(z.string(), z.unknown()).nullable(), at: z.string() }),
   lastInboundAt: z.string().nullable(),
   ownerId: z.string().nullable(),
+  /** Null: not scored yet. */
+  leadScore: z.number().nullable(),
   createdAt: z.string(),
 });
 export type ContactResponse = z.infer<typeof contactResponse>;

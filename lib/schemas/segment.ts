@@ -9,7 +9,7 @@ import { consentStates, contactSource } from "./contact";
  */
 
 /** What a field holds decides which operators it takes. */
-export const segmentFieldTypes = ["text", "tags", "lists", "user", "enum", "boolean", "date"] as const;
+export const segmentFieldTypes = ["text", "tags", "lists", "user", "enum", "boolean", "date", "number"] as const;
 export type SegmentFieldType = (typeof segmentFieldTypes)[number];
 
 export const operatorsByType = {
@@ -22,6 +22,7 @@ export const operatorsByType = {
   enum: ["is", "is_not", "is_any_of", "is_none_of"],
   boolean: ["is_true", "is_false"],
   date: ["before", "after", "between", "in_last_days", "more_than_days_ago", "is_set", "is_not_set"],
+  number: ["at_least", "at_most", "is_set", "is_not_set"],
 } as const satisfies Record<SegmentFieldType, readonly string[]>;
 
 export const segmentOperators = [...new Set(Object.values(operatorsByType).flat())] as const;
@@ -41,6 +42,8 @@ export const segmentFields = {
   "source.kind": { label: "Source", type: "enum", values: contactSource.shape.kind.options },
   createdAt: { label: "Created", type: "date" },
   lastInboundAt: { label: "Last message from them", type: "date" },
+  /** Copied from lead_scores by the scoring batch (docs/scoring.md); missing until the contact is scored. */
+  leadScore: { label: "Lead score", type: "number" },
 } as const satisfies Record<string, { label: string; type: SegmentFieldType; values?: readonly string[] }>;
 export type SegmentFieldName = keyof typeof segmentFields;
 
@@ -51,7 +54,7 @@ const scalar = z.union([z.string().max(200), z.boolean()]);
 export const segmentCondition = z.strictObject({
   field: z.string().max(60),
   op: z.enum(segmentOperators as unknown as [SegmentOperator, ...SegmentOperator[]]),
-  /** A string, a list of strings (any/none of, tags), an ISO date, a [from, to] pair or a number of days, by operator. */
+  /** A string, a list of strings (any/none of, tags), an ISO date, a [from, to] pair, a number of days or a number (at least / at most), by operator. */
   value: z.union([scalar, z.number(), z.array(z.string().max(200)).max(200)]).optional(),
 });
 export type SegmentCondition = z.infer<typeof segmentCondition>;

@@ -1,11 +1,15 @@
 import type { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { GET as getScore, PUT as putScore } from "@/app/api/contacts/[id]/score/route";
+import { GET as listRoute } from "@/app/api/contacts/route";
 import { GET as getConfig, PUT as putConfig } from "@/app/api/settings/lead-scoring/route";
 import { scoped } from "@/lib/db/scoped";
 import { scoreOrganization } from "@/lib/scoring/nightly-job";
+import { encodeFilter } from "@/lib/schemas/contact-directory";
 import { defaultLeadScoring } from "@/lib/schemas/lead-score";
+import type { SegmentGroup } from "@/lib/schemas/segment";
 import type { UserDoc } from "@/lib/schemas/user";
+import { campaignContacts } from "../support/campaign-fixtures";
 import { createOrg, request, routeParams } from "../support/factories";
 import { seedConversation, seedMessage } from "../support/inbox-fixtures";
 
@@ -129,5 +133,34 @@ describe("lead scoring settings API", () => {
       const res = await getConfig(await request(users[role], "/api/settings/lead-scoring"), routeParams({}));
       expect(res.status).toBe(403);
     }
+  });
+});
+
+describe("lead score in the contacts directory", () => {
+  it("sorts by score (highest first, unscored last) across keyset pages, and a segment filters on it", async () => {
+    const { orgId, users } = await createOrg();
+    const made = await campaignContacts(orgId, 5, (i) => ({ email: i % 2 ? `p${i}@example.com` : null, company: i >= 3 ? "Acme" : null }));
+    await scoreOrganization(orgId, { budgetMs: 60_000 });
+    const [unscored] = await campaignContacts(orgId, 1, () => ({}), 10);
+    // Scores: 0 -> 0, 1 -> 5, 2 -> 0, 3 -> 10, 4 -> 5; ties newest _id first.
+    const expected = [made[3], made[4], made[1], made[2], made[0], unscored].map((c) => c!._id.toHexString());
+
+    const seen: string[] = [];
+    const scores: (number | null)[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await listRoute(await request(users.supervisor, `/api/contacts?sort=lead_score&limit=2${cursor ? `&cursor=${cursor}` : ""}`), routeParams({}));
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { contacts: { id: string; leadScore: number | null }[]; nextCursor: string | null };
+      seen.push(...page.contacts.map((c) => c.id));
+      scores.push(...page.contacts.map((c) => c.leadScore));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+    expect(scores).toEqual([10, 5, 5, 0, 0, null]);
+
+    const hot: SegmentGroup = { match: "all", conditions: [{ field: "leadScore", op: "at_least", value: 5 }] };
+    const filtered = await listRoute(await request(users.supervisor, `/api/contacts?sort=lead_score&filter=${encodeFilter(hot)}`), routeParams({}));
+    expect(((await filtered.json()) as { contacts: { id: string }[] }).contacts.map((c) => c.id)).toEqual(expected.slice(0, 3));
   });
 });

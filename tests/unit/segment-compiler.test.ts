@@ -92,11 +92,21 @@ describe("segment compiler: every operator", () => {
     expect(one({ field: "lastInboundAt", op: "is_not_set" })).toEqual({ lastInboundAt: null });
   });
 
+  it("numbers: the lead score at least / at most (typed or as text), set, not set; anything but a number is refused", () => {
+    expect(one({ field: "leadScore", op: "at_least", value: 70 })).toEqual({ leadScore: { $gte: 70 } });
+    expect(one({ field: "leadScore", op: "at_most", value: "30" })).toEqual({ leadScore: { $lte: 30 } });
+    expect(one({ field: "leadScore", op: "is_set" })).toEqual({ leadScore: { $ne: null } });
+    expect(one({ field: "leadScore", op: "is_not_set" })).toEqual({ leadScore: null });
+    expect(refused({ match: "all", conditions: [{ field: "leadScore", op: "at_least", value: "hot" }] })).toBe("definition.conditions[0]: at least needs a number");
+    expect(refused({ match: "all", conditions: [{ field: "leadScore", op: "at_least" }] })).toBe("definition.conditions[0]: at least needs a number");
+    expect(refused({ match: "all", conditions: [{ field: "leadScore", op: "contains", value: "7" }] })).toBe('definition.conditions[0]: Lead score does not take "contains" (it takes at_least, at_most, is_set, is_not_set)');
+  });
+
   it("covers every operator of every field type", () => {
     // A new operator without a case above fails here rather than compiling to nothing.
     const sample: Record<string, SegmentCondition["value"]> = {
       is: "x", is_not: "x", contains: "x", starts_with: "x", is_any_of: ["x"], is_none_of: ["x"], has_any: ["x"], has_all: ["x"], has_none: ["x"],
-      before: "2026-01-01", after: "2026-01-01", between: ["2026-01-01", "2026-01-02"], in_last_days: 1, more_than_days_ago: 1,
+      before: "2026-01-01", after: "2026-01-01", between: ["2026-01-01", "2026-01-02"], in_last_days: 1, more_than_days_ago: 1, at_least: 50, at_most: 50,
     };
     for (const [field, spec] of Object.entries(segmentFields)) {
       for (const op of operatorsByType[spec.type]) {

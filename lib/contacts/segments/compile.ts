@@ -192,6 +192,16 @@ function compileDate(f: Field, c: SegmentCondition, where: string, now: Date): F
   throw invalid(where, `${f.label} does not take "${c.op}"`);
 }
 
+function compileNumber(f: Field, c: SegmentCondition, where: string): Filter<ContactDoc> {
+  if (c.op === "is_set") return { [f.path]: { $ne: null } };
+  if (c.op === "is_not_set") return { [f.path]: null };
+  const n = typeof c.value === "string" && c.value.trim() !== "" ? Number(c.value) : c.value;
+  if (typeof n !== "number" || !Number.isFinite(n)) throw invalid(where, `${c.op.replace("_", " ")} needs a number`);
+  if (c.op === "at_least") return { [f.path]: { $gte: n } };
+  if (c.op === "at_most") return { [f.path]: { $lte: n } };
+  throw invalid(where, `${f.label} does not take "${c.op}"`);
+}
+
 function compileCondition(c: SegmentCondition, where: string, now: Date): Filter<ContactDoc> {
   const f = fieldOf(c.field, where);
   if (!(operatorsByType[f.type] as readonly string[]).includes(c.op)) {
@@ -212,6 +222,8 @@ function compileCondition(c: SegmentCondition, where: string, now: Date): Filter
       return c.op === "is_true" ? { [f.path]: true } : { [f.path]: { $ne: true } };
     case "date":
       return compileDate(f, c, where, now);
+    case "number":
+      return compileNumber(f, c, where);
   }
 }
 
