@@ -41,6 +41,7 @@ export const settingsGroups: { title: string; items: SettingsItem[] }[] = [
       { href: "/settings/ai-agents", label: "AI agents", permission: "system:admin", description: "Who answers, when, and when to hand over" },
       { href: "/settings/knowledge", label: "Knowledge base", permission: "system:admin", description: "Articles the AI agent answers from" },
       { href: "/settings/ai-runs", label: "AI run log", permission: "system:admin", description: "Every AI reply with its prompt, confidence and cost" },
+      { href: "/settings/lead-scoring", label: "Lead scoring", permission: "system:admin", description: "Score weights, decay and how scores are spread" },
     ],
   },
   {

@@ -3,6 +3,7 @@ import { ObjectId } from "mongodb";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ContactProfileEditor } from "@/components/contacts/contact-profile-editor";
+import { LeadScoreCard } from "@/components/contacts/lead-score-card";
 import { AddNoteForm } from "@/components/contacts/add-note-form";
 import { UndoMergeButton } from "@/components/contacts/undo-merge-button";
 import { NewTicketForm } from "@/components/tickets/new-ticket-form";
@@ -12,6 +13,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { describeConsent } from "@/lib/contacts/consent-label";
 import { contactProfile, type ContactProfile } from "@/lib/contacts/profile";
 import { listCustomFields } from "@/lib/contacts/custom-fields";
+import { getLeadScore } from "@/lib/scoring/scores";
 import { listAssignees } from "@/lib/team/users";
 
 export const metadata: Metadata = { title: "Contact" };
@@ -26,7 +28,11 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   if (!ObjectId.isValid(id) || id.length !== 24) notFound();
   let profile: ContactProfile;
-  const [owners, definitions] = await Promise.all([listAssignees(user.orgId).then((a) => a.map((o) => ({ id: o.id, name: o.name }))), listCustomFields(user.orgId)]);
+  const [owners, definitions, leadScore] = await Promise.all([
+    listAssignees(user.orgId).then((a) => a.map((o) => ({ id: o.id, name: o.name }))),
+    listCustomFields(user.orgId),
+    getLeadScore(user.orgId, new ObjectId(id)),
+  ]);
   const customFields = definitions.map((d) => ({ key: d.key, label: d.label, type: d.type, options: d.options, required: d.required }));
   try {
     profile = await contactProfile(user.orgId, new ObjectId(id));
@@ -44,6 +50,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
       <div className="grid gap-4 lg:grid-cols-[20rem_1fr]">
         <ContactProfileEditor contact={contact} canEdit={canManage} owners={owners} customFields={customFields} />
         <div className="space-y-4">
+          <LeadScoreCard contactId={contact.id} initial={leadScore} canLock={canManage} />
           {merges.length > 0 && (
             <section aria-labelledby="merges-h" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="merges-h" className="text-base font-semibold">
