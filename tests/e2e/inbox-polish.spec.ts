@@ -188,6 +188,18 @@ test.describe("inbox polish", () => {
     await close();
   });
 
+  test("a new customer's contact panel says what is known about consent, and dates read as words", async ({ page, browser }) => {
+    const { page: agent, close } = await customerWrote(page, browser, "First time writing to you");
+    const consent = agent.getByRole("complementary", { name: "Contact" }).getByRole("region", { name: "Consent" });
+    await expect(consent).toContainText("No consent recorded");
+    await expect(consent).toContainText("no marketing opt-in yet");
+    await expect(consent).not.toContainText("unknown");
+    await expect(consent).not.toContainText("marketing stopped");
+    // Nowhere in the panel a date followed by "ago" ("Oct 24 ago"): relative times or dates, not both.
+    await expect(agent.getByRole("complementary", { name: "Contact" })).not.toContainText(/[A-Z][a-z]{2} \d{1,2} ago/);
+    await close();
+  });
+
   test("a reply's tick goes from the clock to read without a reload, drawn as an icon", async ({ page, browser }) => {
     const { customer, inbox, name, page: agent, close } = await customerWrote(page, browser, "Did you get my order?");
     // Hold the send until the clock has been seen, so the test sees every step.
