@@ -1,4 +1,5 @@
 import type { ActivityEntityType, ActivityLogDoc, AuditLogRow } from "@/lib/schemas/activity-log";
+import { journeyStageLabels, type JourneyStage } from "@/lib/schemas/journey";
 
 /**
  * The audit log as people read it: "Ada Admin assigned the conversation with Maria Garcia to Bea
@@ -92,6 +93,8 @@ export const actionCatalog: Record<string, Entry & { entity: ActivityEntityType 
   "organization.setup_completed": { entity: "organization", verb: "set up", label: "Organization set up" },
   "webhook_event.replayed": { entity: "webhook_event", verb: "replayed", label: "Webhook event replayed" },
   "job.retried": { entity: "job", verb: "retried", label: "Job retried" },
+  "journey.stage_changed": { entity: "contact", verb: "moved", label: "Journey stage changed" },
+  "journey.move_undone": { entity: "contact", verb: "undid a journey move of", label: "Journey move undone" },
 };
 
 export const entityTypeLabels: Record<ActivityEntityType, string> = {
@@ -133,6 +136,7 @@ const hiddenFields = new Set(["identityKey", "bulkActionId", "mergeId", "message
 
 const fieldLabels: Record<string, string> = {
   assigneeId: "assignee",
+  stage: "journey stage",
   ownerId: "owner",
   aiEnabled: "AI replies",
   snoozedUntil: "snoozed until",
@@ -256,6 +260,9 @@ function tailOf(e: ActivityLogDoc, entry: Entry, names: Names): string {
   const assignee = e.after?.assigneeId;
   if ((e.action === "conversation.assigned" || e.action === "conversation.auto_assigned") && typeof assignee === "string") {
     return ` to ${names.user?.get(assignee) ?? "a former team member"}`;
+  }
+  if (e.action === "journey.stage_changed" && typeof e.after?.stage === "string" && e.after.stage in journeyStageLabels) {
+    return ` to ${journeyStageLabels[e.after.stage as JourneyStage]}`;
   }
   if (e.action === "conversation.snoozed" && typeof e.after?.snoozedUntil === "string") return ` until ${formatValue("snoozedUntil", e.after.snoozedUntil, names)}`;
   return "";

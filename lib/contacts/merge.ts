@@ -144,6 +144,8 @@ export async function mergeContacts(orgId: ObjectId, actor: Actor, body: z.outpu
     listIds: [...new Map([...(survivor.listIds ?? []), ...(merged.listIds ?? [])].map((id) => [id.toHexString(), id])).values()],
     customFields: { ...merged.customFields, ...survivor.customFields },
     searchTokens: contactSearchTokens(fields),
+    // The journey's copy follows the journey document moved above (the survivor's own wins).
+    journey: survivor.journey ?? merged.journey ?? null,
     updatedAt: now,
   };
   await db("contacts").updateOne({ _id: survivor._id }, { $set: after });
@@ -195,7 +197,10 @@ export async function undoMerge(orgId: ObjectId, actor: Actor, id: ObjectId): Pr
   if (record.movedConsentEventIds.length) await db("consent_events").updateMany({ _id: { $in: record.movedConsentEventIds } }, { $set: { contactId: merged._id } });
   if (record.movedTicketIds.length) await db("tickets").updateMany({ _id: { $in: record.movedTicketIds } }, { $set: { contactId: merged._id } });
   if (record.movedLeadScore) await db("lead_scores").updateOne({ contactId: survivorId }, { $set: { contactId: merged._id } });
-  if (record.movedJourney) await db("customer_journeys").updateOne({ contactId: survivorId }, { $set: { contactId: merged._id } });
+  if (record.movedJourney) {
+    await db("customer_journeys").updateOne({ contactId: survivorId }, { $set: { contactId: merged._id } });
+    await db("contacts").updateOne({ _id: survivorId }, { $set: { journey: null } });
+  }
   const survivor = await db("contacts").findOne({ _id: survivorId });
   if (survivor) await refreshConversationSnapshots(orgId, survivor, now);
   await refreshConversationSnapshots(orgId, merged, now);

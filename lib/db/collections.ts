@@ -1,7 +1,8 @@
 import type { Collection, Db } from "mongodb";
 import { getDb } from "./client";
 import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
-import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, CustomerJourneyDoc, KnowledgeArticleDoc } from "@/lib/schemas/ai";
+import type { CustomerJourneyDoc } from "@/lib/schemas/journey";
+import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, KnowledgeArticleDoc } from "@/lib/schemas/ai";
 import type { LeadScoreDoc } from "@/lib/schemas/lead-score";
 import type { TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
 import type { ConsentEventDoc, ContactDoc, ContactListDoc, ContactNoteDoc, ContactTagDoc, SuppressionDoc } from "@/lib/schemas/contact";

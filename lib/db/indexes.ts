@@ -50,6 +50,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, _id: 1 }, name: "org_id" },
     // The directory sorted by lead score, and a segment's "lead score at least / at most" (docs/scoring.md).
     { key: { orgId: 1, leadScore: -1, _id: -1 }, name: "org_lead_score_id" },
+    // The journey board: a column's newest arrivals first, and its count (lib/journey/board.ts).
+    { key: { orgId: 1, "journey.stage": 1, "journey.since": -1, _id: -1 }, name: "org_journey_stage_since" },
   ],
   contact_lists: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   suppressions: [{ key: { orgId: 1, hash: 1 }, name: "org_hash_unique", unique: true }],
@@ -145,8 +147,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, score: -1 }, name: "org_score" },
   ],
   customer_journeys: [
+    // One per contact; the board's conversion figures are a $group over the organization's journeys.
     { key: { orgId: 1, contactId: 1 }, name: "org_contact_unique", unique: true },
-    { key: { orgId: 1, stage: 1 }, name: "org_stage" },
   ],
   campaigns: [
     // The minutely start of due scheduled campaigns, per organization.

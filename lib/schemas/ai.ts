@@ -84,15 +84,6 @@ export const knowledgeArticleDoc = z.object({
 });
 export type KnowledgeArticleDoc = z.infer<typeof knowledgeArticleDoc>;
 
-/** One per contact (unique): seed 000 customer_journey. */
-export const customerJourneyDoc = z.object({
-  ...tenantFields,
-  contactId: objectId,
-  stage: z.enum(["awareness", "interest", "consideration", "purchase", "retention"]),
-  touchpoints: z.array(z.object({ type: z.string(), at: z.date(), data: z.record(z.string(), z.unknown()) })),
-  lastInteractionAt: z.date().nullable(),
-});
-export type CustomerJourneyDoc = z.infer<typeof customerJourneyDoc>;
 
 // --- API shapes (knowledge base, agents page, run log) ---
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idString, objectId, tenantFields } from "./common";
+import { contactJourney } from "./journey";
 
 export const consentStates = ["unknown", "opted_in", "opted_out"] as const;
 
@@ -76,6 +77,11 @@ export const contactDoc = z.object({
    * directory can sort by it and a segment can filter on it in the one contacts query. Missing: not scored.
    */
   leadScore: z.number().nullable().optional(),
+  /**
+   * The journey stage and since when, copied from customer_journeys by lib/journey/journey.ts in the
+   * same move, so the board and a segment read contacts only. Missing or null: not on the board.
+   */
+  journey: contactJourney.nullable().optional(),
   /** Set when the person's data was erased on request (lib/contacts/gdpr.ts): a tombstone the directory hides. */
   erasedAt: z.date().nullable().optional(),
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { objectId, tenantFields } from "./common";
 import { consentStates, contactSource } from "./contact";
+import { journeyStages } from "./journey";
 
 /**
  * A segment is a saved filter over contacts: AND/OR groups of conditions, compiled to ONE MongoDB
@@ -44,6 +45,7 @@ export const segmentFields = {
   lastInboundAt: { label: "Last message from them", type: "date" },
   /** Copied from lead_scores by the scoring batch (docs/scoring.md); missing until the contact is scored. */
   leadScore: { label: "Lead score", type: "number" },
+  "journey.stage": { label: "Journey stage", type: "enum", values: journeyStages },
 } as const satisfies Record<string, { label: string; type: SegmentFieldType; values?: readonly string[] }>;
 export type SegmentFieldName = keyof typeof segmentFields;
 

@@ -10,6 +10,7 @@ import { markDemoData } from "@/lib/setup/demo-sign-in";
 import { createUser } from "@/lib/team/users";
 import { createTicket, updateTicket } from "@/lib/tickets/tickets";
 import type { ContactDoc } from "@/lib/schemas/contact";
+import { journeyStages, type JourneyMove, type JourneyStage } from "@/lib/schemas/journey";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { DeliveryStatus, MessageDoc } from "@/lib/schemas/message";
 import type { Role } from "@/lib/schemas/common";
@@ -133,12 +134,38 @@ export async function seedDemoData(now = new Date()) {
   await seedJobRuns(orgId, now);
   const cannedResponses = await seedCannedResponses(orgId, users.find((u) => u.role === "admin")!._id, now);
   const tickets = await seedTickets(orgId, conversations, users);
+  await seedJourneys(orgId, contacts, users.find((u) => u.role === "supervisor")!, now);
   // The sign-in page shows the demo sign-in while this mark is there (lib/setup/demo-sign-in.ts).
   await markDemoData(orgId, { email: demoUsers[0]!.email, password: DEMO_PASSWORD });
   return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles, cannedResponses, tickets };
 }
 
 /** A few tickets opened from the demo conversations, so /tickets is not empty on the first visit. */
+/**
+ * Two thirds of the customers on the journey board, each having walked the stages in order up to
+ * theirs a few days apart, so the board shows time in stage and stage-to-stage conversion.
+ */
+async function seedJourneys(orgId: ObjectId, contacts: ContactDoc[], by: { _id: ObjectId; name: string }, now: Date) {
+  const db = scoped(orgId);
+  const targets: JourneyStage[] = ["awareness", "interest", "interest", "consideration", "awareness", "purchase", "consideration", "retention", "interest", "awareness"];
+  const placed = contacts.slice(0, 20).map((c, i) => {
+    const depth = journeyStages.indexOf(pick(targets, i));
+    const stages = journeyStages.slice(0, depth + 1);
+    // The last move happened (i % 6) + 1 days ago; each earlier one 4 days before the next.
+    const dates = stages.map((_, k) => new Date(now.getTime() - ((i % 6) + 1 + (depth - k) * 4) * 86_400_000 - i * 3_600_000));
+    const moves: JourneyMove[] = stages.map((stage, k) => ({ id: new ObjectId(), from: k ? stages[k - 1]! : null, to: stage, at: dates[k]!, byId: by._id, byName: by.name, source: "person", reason: null }));
+    return { contact: c, stage: stages.at(-1)!, since: dates.at(-1)!, moves, reached: Object.fromEntries(stages.map((st, k) => [st, dates[k]!])) };
+  });
+  await db("customer_journeys").insertMany(
+    placed.map((p) => ({
+      _id: new ObjectId(), contactId: p.contact._id, stage: p.stage, stageSince: p.since, reached: p.reached, moves: p.moves,
+      touchpoints: p.moves.map((m) => ({ type: "stage_changed", at: m.at, data: { from: m.from, to: m.to, by: m.byName, source: m.source } })),
+      lastInteractionAt: null, createdAt: p.moves[0]!.at, updatedAt: p.since,
+    })),
+  );
+  await db("contacts").bulkWrite(placed.map((p) => ({ updateOne: { filter: { _id: p.contact._id }, update: { $set: { journey: { stage: p.stage, since: p.since } } } } })));
+}
+
 async function seedTickets(orgId: ObjectId, conversations: Omit<ConversationDoc, "orgId">[], users: { _id: ObjectId; name: string; role: Role }[]) {
   const supervisor = users.find((u) => u.role === "supervisor")!;
   const agent = users.find((u) => u.role === "agent")!;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GET as listCanned } from "@/app/api/canned-responses/route";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { journeyBoard } from "@/lib/journey/board";
 import { demoCannedResponses } from "@/scripts/seed/demo-canned-responses";
 import { hashPassword } from "@/lib/auth/password";
 import { demoSignIn, markDemoData } from "@/lib/setup/demo-sign-in";
@@ -25,6 +26,12 @@ describe("demo data a newcomer sees", () => {
     expect(await db("workflow_executions").countDocuments({ status: { $in: ["failed", "dead"] } })).toBe(0);
     // Seeding is not a person's change: the audit log starts with what people do.
     expect(await db("activity_logs").countDocuments({ action: "canned_response.created" })).toBe(0);
+
+    // The journey board has customers in every stage, with time in stage and conversion to show.
+    const board = await journeyBoard(orgId, null);
+    expect(board.columns.map((c) => c.count)).toEqual([6, 6, 4, 2, 2]);
+    expect(board.columns.every((c) => c.medianDaysInStage! >= 1)).toBe(true);
+    expect(board.columns[0]).toMatchObject({ reachedCount: 20, conversionToNext: 0.7 });
   });
 });
 
