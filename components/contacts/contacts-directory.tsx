@@ -13,6 +13,7 @@ import { useAction } from "@/lib/swr/use-action";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import { contactListSearch, contactSortNames, decodeFilter, encodeFilter } from "@/lib/schemas/contact-directory";
 import type { SegmentGroup } from "@/lib/schemas/segment";
+import { journeyStageLabels } from "@/lib/schemas/journey";
 import { BulkActions } from "./bulk-actions";
 import { NewContactDialog } from "./new-contact-dialog";
 import { SegmentBuilder } from "./segment-builder";
@@ -41,6 +42,7 @@ const columns = {
   createdAt: { label: "Created", cell: (c: ContactResponse) => day(c.createdAt) },
   lastInboundAt: { label: "Last message", cell: (c: ContactResponse) => (c.lastInboundAt ? day(c.lastInboundAt) : "Never") },
   leadScore: { label: "Lead score", cell: (c: ContactResponse) => (c.leadScore === null ? "—" : <span className="tabular-nums">{c.leadScore}</span>) },
+  journeyStage: { label: "Journey stage", cell: (c: ContactResponse) => (c.journeyStage ? journeyStageLabels[c.journeyStage] : "—") },
 } as const satisfies Record<string, { label: string; cell: (c: ContactResponse, colors: Record<string, string>, ownerNames: Map<string, string>) => React.ReactNode }>;
 type Column = keyof typeof columns;
 const DEFAULT_COLUMNS: Column[] = ["phone", "email", "company", "tags", "consent", "lastInboundAt"];

@@ -20,7 +20,7 @@ type Panel = {
   conversations: ConversationResponse[];
   conversationCount: number;
   leadScore: { score: number; explanation: string; locked: boolean; computedAt: string } | null;
-  journey: { stage: string; lastInteractionAt: string | null } | null;
+  journey: { stage: string; label: string; since: string } | null;
 };
 
 /** Who the customer is: editable fields, consent, where they came from, their other conversations, scores. */
@@ -129,7 +129,7 @@ export function ContactPanel({
               {data.leadScore?.locked && <span className="ml-1 text-xs text-slate-500">(locked)</span>}
             </p>
             {data.leadScore && <p className="text-xs text-slate-600" title={`Computed ${new Date(data.leadScore.computedAt).toLocaleString()}`}>{data.leadScore.explanation}</p>}
-            <p>Journey: {data.journey ? data.journey.stage : "no stage yet"}</p>
+            <p>Journey: {data.journey ? data.journey.label : "not on the journey board"}</p>
           </section>
           <ConversationInsights conversationId={conversationId} canAnalyse={canAnalyse} />
           <ConversationTickets conversationId={conversationId} canManage={canManageTickets} />

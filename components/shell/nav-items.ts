@@ -9,6 +9,7 @@ export const navItems: NavItem[] = [
   { href: "/inbox", label: "Inbox", permission: "read:conversations" },
   { href: "/tickets", label: "Tickets", permission: "view:tickets" },
   { href: "/contacts", label: "Contacts", permission: "view:contacts" },
+  { href: "/journey", label: "Journey", permission: "view:contacts" },
   { href: "/campaigns", label: "Campaigns", permission: "manage:campaigns" },
   { href: "/", label: "Dashboard" },
 ];

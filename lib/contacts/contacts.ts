@@ -32,6 +32,7 @@ export function toContactResponse(c: ContactDoc): ContactResponse {
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
     ownerId: c.ownerId?.toHexString() ?? null,
     leadScore: c.leadScore ?? null,
+    journeyStage: c.journey?.stage ?? null,
     createdAt: c.createdAt.toISOString(),
   };
 }

@@ -4,6 +4,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { getContact, toContactResponse } from "@/lib/contacts/contacts";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
+import { journeyStageLabels } from "@/lib/schemas/journey";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { seesAll, visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
@@ -26,23 +27,24 @@ export async function getContactForUser(user: ContactViewer, id: ObjectId): Prom
   return contact;
 }
 
-/** The contact panel: the contact, their conversations the user may see, lead score and journey stage when scored. */
+/** The contact panel: the contact, their conversations the user may see, lead score when scored and journey stage when placed. */
 export async function getContactPanel(user: ContactViewer, id: ObjectId) {
   const db = scoped(user.orgId);
   const contact = await getContactForUser(user, id);
   const visible = { contactId: id, ...visibilityFilter(user, user.settings) };
   // Counted with the user's visibility filter: a counter on the contact could not know what this user may see.
-  const [conversations, conversationCount, leadScore, journey] = await Promise.all([
+  const [conversations, conversationCount, leadScore] = await Promise.all([
     db("conversations").find(visible, { sort: { createdAt: -1 }, limit: 20 }).toArray(),
     db("conversations").countDocuments(visible),
     db("lead_scores").findOne({ contactId: id }, { projection: { score: 1, explanation: 1, locked: 1, computedAt: 1 } }),
-    db("customer_journeys").findOne({ contactId: id }),
   ]);
+  // The stage is the contact's copy (lib/journey/journey.ts): the journey document keeps history.
+  const journey = contact.journey ?? null;
   return {
     contact: toContactResponse(contact),
     conversations: (conversations as ConversationDoc[]).map(toConversationResponse),
     conversationCount,
-    leadScore: leadScore ? { score: leadScore.score, explanation: leadScore.explanation, locked: leadScore.locked !== null, computedAt: leadScore.computedAt.toISOString() } : null,
-    journey: journey ? { stage: journey.stage, lastInteractionAt: journey.lastInteractionAt?.toISOString() ?? null } : null,
+    leadScore: leadScore ? { score: leadScore.locked?.score ?? leadScore.score, explanation: leadScore.explanation, locked: leadScore.locked !== null, computedAt: leadScore.computedAt.toISOString() } : null,
+    journey: journey ? { stage: journey.stage, label: journeyStageLabels[journey.stage], since: journey.since.toISOString() } : null,
   };
 }

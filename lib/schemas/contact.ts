@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idString, objectId, tenantFields } from "./common";
-import { contactJourney } from "./journey";
+import { contactJourney, journeyStage } from "./journey";
 
 export const consentStates = ["unknown", "opted_in", "opted_out"] as const;
 
@@ -210,6 +210,8 @@ export const contactResponse = z.object({
   ownerId: z.string().nullable(),
   /** Null: not scored yet. */
   leadScore: z.number().nullable(),
+  /** Null: not on the journey board. */
+  journeyStage: journeyStage.nullable(),
   createdAt: z.string(),
 });
 export type ContactResponse = z.infer<typeof contactResponse>;

@@ -28,7 +28,7 @@ test.describe("accessibility", () => {
     await expect(page.getByTestId("thread").getByTestId("message").first()).toBeVisible();
     expect(await seriousViolations(page), "a conversation").toEqual([]);
 
-    for (const path of ["/contacts", "/settings", "/settings/general", "/settings/audit-log", "/"]) {
+    for (const path of ["/contacts", "/journey", "/settings", "/settings/general", "/settings/audit-log", "/"]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
       expect(await seriousViolations(page), path).toEqual([]);

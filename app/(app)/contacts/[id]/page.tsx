@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ContactProfileEditor } from "@/components/contacts/contact-profile-editor";
 import { LeadScoreCard } from "@/components/contacts/lead-score-card";
+import { ContactJourneyCard } from "@/components/journey/contact-journey-card";
 import { AddNoteForm } from "@/components/contacts/add-note-form";
 import { UndoMergeButton } from "@/components/contacts/undo-merge-button";
 import { NewTicketForm } from "@/components/tickets/new-ticket-form";
@@ -13,6 +14,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { describeConsent } from "@/lib/contacts/consent-label";
 import { contactProfile, type ContactProfile } from "@/lib/contacts/profile";
 import { listCustomFields } from "@/lib/contacts/custom-fields";
+import { getContactJourney } from "@/lib/journey/journey";
 import { getLeadScore } from "@/lib/scoring/scores";
 import { listAssignees } from "@/lib/team/users";
 
@@ -28,10 +30,12 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   if (!ObjectId.isValid(id) || id.length !== 24) notFound();
   let profile: ContactProfile;
-  const [owners, definitions, leadScore] = await Promise.all([
+  const [owners, definitions, leadScore, journey] = await Promise.all([
     listAssignees(user.orgId).then((a) => a.map((o) => ({ id: o.id, name: o.name }))),
     listCustomFields(user.orgId),
     getLeadScore(user.orgId, new ObjectId(id)),
+    // A missing contact is the profile's 404 below.
+    getContactJourney(user.orgId, new ObjectId(id)).catch(() => null),
   ]);
   const customFields = definitions.map((d) => ({ key: d.key, label: d.label, type: d.type, options: d.options, required: d.required }));
   try {
@@ -51,6 +55,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
         <ContactProfileEditor contact={contact} canEdit={canManage} owners={owners} customFields={customFields} />
         <div className="space-y-4">
           <LeadScoreCard contactId={contact.id} initial={leadScore} canLock={canManage} />
+          {journey && <ContactJourneyCard contactId={contact.id} initial={journey} canMove={canManage} />}
           {merges.length > 0 && (
             <section aria-labelledby="merges-h" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="merges-h" className="text-base font-semibold">
