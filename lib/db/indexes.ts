@@ -46,8 +46,9 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, tags: 1, createdAt: -1, _id: -1 }, name: "org_tag_created" },
     // A list's members, newest first, and its member count.
     { key: { orgId: 1, listIds: 1, createdAt: -1, _id: -1 }, name: "org_list_created" },
-    // The nightly lead scoring walks an organization's contacts by _id (lib/scoring/nightly-job.ts).
-    { key: { orgId: 1, _id: 1 }, name: "org_id" },
+    // The nightly lead scoring walks an organization's contacts by _id (lib/scoring/nightly-job.ts). Unique because
+    // it is (the _id is), which also lets mongo-java-server serve the batch's scoped point writes from it.
+    { key: { orgId: 1, _id: 1 }, name: "org_id", unique: true },
     // The directory sorted by lead score, and a segment's "lead score at least / at most" (docs/scoring.md).
     { key: { orgId: 1, leadScore: -1, _id: -1 }, name: "org_lead_score_id" },
     // The journey board: a column's newest arrivals first, and its count (lib/journey/board.ts).
@@ -95,6 +96,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     // Search by message text: the newest matching messages.
     { key: { orgId: 1, searchTokens: 1, sentAt: -1 }, name: "org_search_time" },
     { key: { orgId: 1, "media.download": 1 }, name: "org_media_download" },
+    // The nightly lead scoring streams an organization's recent messages in contact order (lib/scoring/nightly-job.ts).
+    { key: { orgId: 1, contactId: 1, sentAt: 1 }, name: "org_contact_time" },
   ],
   orphan_statuses: [
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
@@ -166,6 +169,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, contactId: 1, cappedAt: -1 }, name: "org_contact_capped" },
     // The contact timeline's campaigns.
     { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact_created" },
+    // The nightly lead scoring streams an organization's recent link clicks in contact order (lib/scoring/nightly-job.ts).
+    { key: { orgId: 1, contactId: 1, clickedAt: 1 }, name: "org_contact_clicked" },
     // The plan's "sent in the last 24 h" against the messaging limit.
     { key: { orgId: 1, sentAt: -1 }, name: "org_sent" },
     // The sweep's "changed since the last count" for completed campaigns (lib/campaigns/tick-job.ts).

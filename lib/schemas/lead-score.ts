@@ -73,8 +73,11 @@ export const leadScoreDoc = z.object({
   explanation: z.string(),
   computedAt: z.date(),
   history: z.array(z.object({ at: z.date(), score: z.number() })),
-  /** A person fixed the score: jobs recompute nothing while it is set. */
-  locked: z.object({ by: objectId, byName: z.string(), at: z.date() }).nullable(),
+  /**
+   * A person fixed the score: jobs recompute nothing while it is set, and `score` here is the
+   * number they locked (what every reader shows while locked, docs/scoring.md "Locking").
+   */
+  locked: z.object({ by: objectId, byName: z.string(), at: z.date(), score: z.number() }).nullable(),
 });
 export type LeadScoreDoc = z.infer<typeof leadScoreDoc>;
 
@@ -87,7 +90,7 @@ export const leadScoreResponse = z.object({
   factors: z.array(scoreFactor.extend({ evidence: z.array(scoreEvidence.extend({ at: z.string().nullable() })) })),
   computedAt: z.string(),
   history: z.array(z.object({ at: z.string(), score: z.number() })),
-  locked: z.object({ by: idString, byName: z.string(), at: z.string() }).nullable(),
+  locked: z.object({ by: idString, byName: z.string(), at: z.string(), score: z.number() }).nullable(),
 });
 export type LeadScoreResponse = z.infer<typeof leadScoreResponse>;
 

@@ -2,31 +2,52 @@ import { MongoBulkWriteError, ObjectId, type AnyBulkWriteOperation } from "mongo
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { SCORE_HISTORY_LENGTH, type LeadScoreDoc, type LeadScoringConfig } from "@/lib/schemas/lead-score";
-import { computeLeadScore } from "./compute";
+import { computeLeadScore, type ScoringInputs } from "./compute";
 import { IN_CHUNK, loadScoringInputs, type ScoringContact } from "./inputs";
 
 export type RescoreResult = { scored: number; changed: number; locked: number; skipped: number };
 
 const sameDay = (a: Date, b: Date) => a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10);
 
+/** What the batch needs of a stored score. */
+export const currentScoreProjection = { _id: 1, contactId: 1, score: 1, locked: 1, history: { $slice: -1 } } as const;
+export type CurrentScore = Pick<LeadScoreDoc, "_id" | "contactId" | "score" | "locked" | "history">;
+
 /**
  * Recomputes and stores the scores of a batch of contacts (at most IN_CHUNK): one read of their
- * current scores, the event reads of loadScoringInputs, then ONE bulkWrite to lead_scores and, for
- * the contacts whose number changed, ONE bulkWrite to contacts (the denormalised `leadScore` the
- * directory sorts and segments by, docs/scoring.md). A locked score is left as the person set it.
- * The history gains a point when the score changes, and at most one a day otherwise.
+ * current scores and the event reads of loadScoringInputs, then writeScores.
  */
 export async function rescoreContacts(orgId: ObjectId, contacts: ScoringContact[], config: LeadScoringConfig, now = new Date()): Promise<RescoreResult> {
   if (contacts.length > IN_CHUNK) throw new Error(`rescoreContacts takes at most ${IN_CHUNK} contacts`);
   const live = contacts.filter((c) => !c.erasedAt);
+  if (live.length === 0) return { scored: 0, changed: 0, locked: 0, skipped: contacts.length };
+  const [existing, inputs] = await Promise.all([
+    scoped(orgId)("lead_scores").find({ contactId: { $in: live.map((c) => c._id) } }, { projection: currentScoreProjection }).toArray() as Promise<CurrentScore[]>,
+    loadScoringInputs(orgId, live, config, now),
+  ]);
+  return writeScores(orgId, contacts, inputs, existing, config, now);
+}
+
+/**
+ * Computes and stores a batch's scores from its events and current scores: ONE bulkWrite to
+ * lead_scores (an update by `_id` of each existing score, an insert of each new one) and, for the
+ * contacts whose number changed, ONE bulkWrite to contacts (the denormalised `leadScore` the
+ * directory sorts and segments by, docs/scoring.md). A locked score is left as the person set it.
+ * The history gains a point when the score changes, and at most one a day otherwise.
+ */
+export async function writeScores(
+  orgId: ObjectId,
+  contacts: ScoringContact[],
+  inputs: Map<string, ScoringInputs>,
+  existing: CurrentScore[],
+  config: LeadScoringConfig,
+  now: Date,
+): Promise<RescoreResult> {
+  const live = contacts.filter((c) => !c.erasedAt);
   const result: RescoreResult = { scored: 0, changed: 0, locked: 0, skipped: contacts.length - live.length };
   if (live.length === 0) return result;
   const db = scoped(orgId);
-  const [existing, inputs] = await Promise.all([
-    db("lead_scores").find({ contactId: { $in: live.map((c) => c._id) } }, { projection: { contactId: 1, score: 1, locked: 1, history: { $slice: -1 } } }).toArray(),
-    loadScoringInputs(orgId, live, config, now),
-  ]);
-  const current = new Map(existing.map((s) => [s.contactId.toHexString(), s as Pick<LeadScoreDoc, "contactId" | "score" | "locked" | "history">]));
+  const current = new Map(existing.map((s) => [s.contactId.toHexString(), s]));
 
   const scoreOps: AnyBulkWriteOperation<LeadScoreDoc>[] = [];
   const contactOps: AnyBulkWriteOperation<ContactDoc>[] = [];
@@ -35,21 +56,23 @@ export async function rescoreContacts(orgId: ObjectId, contacts: ScoringContact[
     const before = current.get(key);
     if (before?.locked) {
       result.locked++;
-      if (c.leadScore !== before.score) contactOps.push({ updateOne: { filter: { _id: c._id }, update: { $set: { leadScore: before.score } } } });
+      const pinned = before.locked.score;
+      // A computation that read this score just before the lock and wrote just after it: put the locked number back.
+      if (before.score !== pinned) scoreOps.push({ updateOne: { filter: { contactId: c._id, "locked.at": before.locked.at }, update: { $set: { score: pinned, updatedAt: now } } } });
+      if (c.leadScore !== pinned) contactOps.push({ updateOne: { filter: { _id: c._id }, update: { $set: { leadScore: pinned } } } });
       continue;
     }
-    const { score, factors, explanation } = computeLeadScore(inputs.get(key)!, config, now);
+    const { score, factors, explanation } = computeLeadScore(inputs.get(key) ?? emptyInputs(c), config, now);
     const last = before?.history.at(-1);
     const addPoint = !before || before.score !== score || !last || !sameDay(last.at, now);
     const set = { score, factors, explanation, computedAt: now, updatedAt: now };
-    const push = addPoint ? { $push: { history: { $each: [{ at: now, score }], $slice: -SCORE_HISTORY_LENGTH } } } : {};
     if (before) {
-      // `locked: null` in the filter: a lock taken since the read above wins over this computation.
-      scoreOps.push({ updateOne: { filter: { contactId: c._id, locked: null }, update: { $set: set, ...push } } });
+      // A point write on the unique (orgId, contactId). A lock taken since the read above keeps its own
+      // number (`locked.score`, what readers show) and the next computation restores `score` to it.
+      const push = addPoint ? { $push: { history: { $each: [{ at: now, score }], $slice: -SCORE_HISTORY_LENGTH } } } : {};
+      scoreOps.push({ updateOne: { filter: { contactId: c._id }, update: { $set: set, ...push } } });
     } else {
-      scoreOps.push({
-        updateOne: { filter: { contactId: c._id }, update: { $set: set, $setOnInsert: { _id: new ObjectId(), createdAt: now, locked: null }, ...push }, upsert: true },
-      });
+      scoreOps.push({ insertOne: { document: { _id: new ObjectId(), contactId: c._id, ...set, createdAt: now, history: [{ at: now, score }], locked: null } as LeadScoreDoc } });
     }
     result.scored++;
     if (!before || before.score !== score) result.changed++;
@@ -68,3 +91,5 @@ export async function rescoreContacts(orgId: ObjectId, contacts: ScoringContact[
   if (contactOps.length) await db("contacts").bulkWrite(contactOps, { ordered: false });
   return result;
 }
+
+const emptyInputs = (c: ScoringContact): ScoringInputs => ({ contact: { email: c.email, company: c.company, tags: c.tags ?? [], lastInboundAt: c.lastInboundAt }, messages: [], clicks: [], analyses: [] });

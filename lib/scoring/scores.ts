@@ -7,15 +7,18 @@ import { getSettings } from "@/lib/settings/settings";
 import { scoringContactProjection, type ScoringContact } from "./inputs";
 import { rescoreContacts } from "./rescore";
 
+/** The score every reader shows: the locked number while a lock is set. */
+export const effectiveScore = (doc: Pick<LeadScoreDoc, "score" | "locked">) => doc.locked?.score ?? doc.score;
+
 export function toLeadScoreResponse(doc: LeadScoreDoc): LeadScoreResponse {
   return leadScoreResponse.parse({
     contactId: doc.contactId.toHexString(),
-    score: doc.score,
+    score: effectiveScore(doc),
     explanation: doc.explanation,
     factors: doc.factors.map((f) => ({ ...f, evidence: f.evidence.map((e) => ({ ...e, at: e.at?.toISOString() ?? null })) })),
     computedAt: doc.computedAt.toISOString(),
     history: doc.history.map((h) => ({ at: h.at.toISOString(), score: h.score })),
-    locked: doc.locked ? { by: doc.locked.by.toHexString(), byName: doc.locked.byName, at: doc.locked.at.toISOString() } : null,
+    locked: doc.locked ? { by: doc.locked.by.toHexString(), byName: doc.locked.byName, at: doc.locked.at.toISOString(), score: doc.locked.score } : null,
   });
 }
 
@@ -42,18 +45,27 @@ export async function setScoreLock(orgId: ObjectId, actor: Actor & { id: ObjectI
     if (!doc) throw new ApiError("internal", "The score could not be computed");
   }
   if (!!doc.locked === locked) return toLeadScoreResponse(doc);
+  const before = effectiveScore(doc);
   const now = new Date();
-  const lock = locked ? { by: actor.id, byName: actor.name, at: now } : null;
-  // Compare-and-set on the lock: of two people toggling at once, one changes it and both see the result.
-  await db("lead_scores").updateOne({ contactId, locked: locked ? null : { $ne: null } }, { $set: { locked: lock, updatedAt: now } });
-  if (!locked) await rescoreContacts(orgId, [contact as ScoringContact], leadScoring);
+  if (locked) {
+    // Compare-and-set on the number too, so `locked.score` is the score the person saw; a job that
+    // moved it meanwhile makes the next attempt lock the new number.
+    for (let attempt = 0; attempt < 3 && doc && !doc.locked; attempt++) {
+      const res = await db("lead_scores").updateOne({ contactId, locked: null, score: doc.score }, { $set: { locked: { by: actor.id, byName: actor.name, at: now, score: doc.score }, updatedAt: now } });
+      if (res.modifiedCount > 0) break;
+      doc = await db("lead_scores").findOne({ contactId });
+    }
+  } else {
+    await db("lead_scores").updateOne({ contactId, locked: { $ne: null } }, { $set: { locked: null, updatedAt: now } });
+    await rescoreContacts(orgId, [contact as ScoringContact], leadScoring);
+  }
   const after = (await db("lead_scores").findOne({ contactId }))!;
   await recordActivity(orgId, actor, {
     action: locked ? "contact.lead_score_locked" : "contact.lead_score_unlocked",
     entityType: "contact",
     entityId: contactId,
-    before: { leadScore: doc.score, locked: !!doc.locked },
-    after: { leadScore: after.score, locked },
+    before: { leadScore: before, locked: !locked },
+    after: { leadScore: effectiveScore(after), locked: !!after.locked },
   });
   return toLeadScoreResponse(after);
 }
@@ -63,7 +75,7 @@ export async function scoreDistribution(orgId: ObjectId): Promise<ScoreDistribut
   const rows = await scoped(orgId)("lead_scores")
     .aggregate<{ _id: number; count: number; locked: number }>([
       // 100 joins the 90s band: ten bands of ten, the last one closed.
-      { $group: { _id: { $min: [9, { $floor: { $divide: ["$score", 10] } }] }, count: { $sum: 1 }, locked: { $sum: { $cond: [{ $ifNull: ["$locked", false] }, 1, 0] } } } },
+      { $group: { _id: { $min: [9, { $floor: { $divide: [{ $ifNull: ["$locked.score", "$score"] }, 10] } }] }, count: { $sum: 1 }, locked: { $sum: { $cond: [{ $ifNull: ["$locked", false] }, 1, 0] } } } },
     ])
     .toArray();
   const byBand = new Map(rows.map((r) => [r._id, r]));

@@ -69,7 +69,7 @@ describe("lead score API", () => {
     const res = await lock(users.supervisor, c.contactId, { locked: true });
     expect(res.status).toBe(200);
     const locked = (await res.json()).score;
-    expect(locked.locked).toEqual({ by: users.supervisor._id.toHexString(), byName: "supervisor user", at: expect.any(String) });
+    expect(locked.locked).toEqual({ by: users.supervisor._id.toHexString(), byName: "supervisor user", at: expect.any(String), score: locked.score });
 
     // New buying words would raise the score; while locked, the batch does not apply them.
     await seedMessage(orgId, c, { direction: "outbound", status: "read", text: "Sure", sentAt: ago(0.2) });

@@ -74,7 +74,7 @@ describe("lead scoring storage and jobs", () => {
     const c = await engagedContact(orgId);
     await scoreJob(orgId, c.contactId);
     const lockedAt = new Date();
-    await scoped(orgId)("lead_scores").updateOne({ contactId: c.contactId }, { $set: { score: 7, locked: { by: users.supervisor._id, byName: "supervisor user", at: lockedAt } } });
+    await scoped(orgId)("lead_scores").updateOne({ contactId: c.contactId }, { $set: { score: 7, locked: { by: users.supervisor._id, byName: "supervisor user", at: lockedAt, score: 7 } } });
     await scoped(orgId)("contacts").updateOne({ _id: c.contactId }, { $set: { leadScore: 55 } });
     await scoreJob(orgId, c.contactId);
     await scoreOrganization(orgId, { budgetMs: 60_000 });
@@ -83,11 +83,28 @@ describe("lead scoring storage and jobs", () => {
     expect((await scoped(orgId)("contacts").findOne({ _id: c.contactId }))!.leadScore).toBe(7);
   });
 
+  it("puts the locked number back when a computation that read the score before the lock wrote after it", async () => {
+    const { orgId, users } = await createOrg();
+    const c = await engagedContact(orgId);
+    await scoreJob(orgId, c.contactId);
+    const lockedAt = new Date();
+    // What such a late write leaves: a lock on 12, and `score` and the contact moved on to another number.
+    await scoped(orgId)("lead_scores").updateOne({ contactId: c.contactId }, { $set: { score: 40, locked: { by: users.admin._id, byName: "admin user", at: lockedAt, score: 12 } } });
+    await scoped(orgId)("contacts").updateOne({ _id: c.contactId }, { $set: { leadScore: 40 } });
+    await scoreJob(orgId, c.contactId);
+    expect(await scoped(orgId)("lead_scores").findOne({ contactId: c.contactId })).toMatchObject({ score: 12, locked: { score: 12, at: lockedAt } });
+    expect((await scoped(orgId)("contacts").findOne({ _id: c.contactId }))!.leadScore).toBe(12);
+  });
+
   it("scores every contact of the organization in batches, continues after its time budget from the last id, and never touches another organization", async () => {
     const { orgId } = await createOrg();
     const other = await createOrg("Other");
     const contacts = await campaignContacts(orgId, 450, (i) => ({ email: i % 2 ? `c${i}@example.com` : null, lastInboundAt: i % 3 ? ago(i % 30) : null }));
     const foreign = await campaignContacts(other.orgId, 3, () => ({ email: "x@example.com" }));
+    // A link click of contact 250 (in the second run): the nightly streams clicks in contact order with the contacts.
+    const campaignId = new ObjectId();
+    await scoped(orgId)("campaigns").insertOne({ _id: campaignId, name: "Spring", createdAt: new Date(), updatedAt: new Date() } as never);
+    await scoped(orgId)("campaign_recipients").insertOne({ _id: new ObjectId(), campaignId, contactId: contacts[250]!._id, status: "sent", clickedAt: ago(1), createdAt: ago(2), updatedAt: ago(1) } as never);
     const erased = await seedConversation(orgId);
     await scoped(orgId)("contacts").updateOne({ _id: erased.contactId }, { $set: { erasedAt: new Date() } });
 
@@ -107,6 +124,8 @@ describe("lead scoring storage and jobs", () => {
     // Contact 1 has an email (fit 5) and wrote a day ago (recency); contact 0 has neither.
     expect(byContact.get(contacts[0]!._id.toHexString())).toBe(0);
     expect(byContact.get(contacts[1]!._id.toHexString())).toBe(5 + Math.round(20 * Math.pow(0.5, 1 / 14)));
+    const clicked = (await scoped(orgId)("lead_scores").findOne({ contactId: contacts[250]!._id }))!;
+    expect(clicked.factors.find((f) => f.key === "engagement")!.evidence.map((e) => e.text)).toEqual(["1 link click, the latest in campaign “Spring” on " + ago(1).toISOString().slice(0, 10)]);
     expect(await scoped(orgId)("lead_scores").countDocuments({ contactId: erased.contactId })).toBe(0);
     expect(await scoped(other.orgId)("lead_scores").countDocuments({})).toBe(0);
     expect((await scoped(other.orgId)("contacts").findOne({ _id: foreign[0]!._id }))!.leadScore).toBeUndefined();
