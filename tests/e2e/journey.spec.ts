@@ -65,8 +65,16 @@ test.describe("customer journey board", () => {
     await expect(count(page, "interest")).toHaveText(`${interestCount} customers`);
   });
 
-  test("the board filters by tag, and a viewer sees it without move controls", async ({ page }) => {
-    await signIn(page, demo.viewer);
+  test("the board filters by tag, and a viewer sees it without move controls", async ({ page, browser }) => {
+    // A viewer of its own: the sign-in spec locks the demo viewer on purpose.
+    const admin = await browser.newContext();
+    const adminPage = await admin.newPage();
+    await signIn(adminPage, demo.admin);
+    const created = await adminPage.request.post("/api/users", { data: { email: `viewer-${Date.now()}@example.com`, name: "Journey Viewer", role: "viewer" } });
+    expect(created.status(), await created.text()).toBe(201);
+    const { user, oneTimePassword } = (await created.json()) as { user: { email: string }; oneTimePassword: string };
+    await admin.close();
+    await signIn(page, user.email, oneTimePassword);
     const board = (await (await page.request.get("/api/journey")).json()) as Board;
     expect(board.columns.some((c) => c.count > 0)).toBe(true);
     await page.goto("/journey");
