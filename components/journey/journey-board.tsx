@@ -271,7 +271,7 @@ function Card({
       </div>
       <div className="mt-2 flex items-center justify-between gap-2">
         {card.conversationId ? (
-          <Link href={`/inbox/${card.conversationId}`} className="text-xs text-brand-700 hover:underline">
+          <Link href={`/inbox/${card.conversationId}`} className="whitespace-nowrap text-xs text-brand-700 hover:underline">
             Open conversation
           </Link>
         ) : (
