@@ -7,7 +7,7 @@ import { useState } from "react";
 import useSWR from "swr";
 import { Button } from "@/components/ui/button";
 import { encodeFilter } from "@/lib/schemas/contact-directory";
-import { journeyStageLabels, journeyStages, type JourneyBoard, type JourneyCard, type JourneyMoveResponse, type JourneyStage } from "@/lib/schemas/journey";
+import { journeyStageLabels, journeyStages, type JourneyBoard, type JourneyCard, type JourneyMoveResponse, type JourneyStage, type JourneySuggestion } from "@/lib/schemas/journey";
 import type { SegmentCondition, SegmentGroup } from "@/lib/schemas/segment";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
 
@@ -20,6 +20,7 @@ const boardKey = (filter: string | null) => `/api/journey${filter ? `?filter=${f
 function withMove(board: JourneyBoard, card: JourneyCard, from: JourneyStage, to: JourneyStage): JourneyBoard {
   const moved = { ...card, since: new Date().toISOString() };
   return {
+    ...board,
     columns: board.columns.map((c) =>
       c.stage === from
         ? { ...c, count: Math.max(0, c.count - 1), cards: c.cards.filter((x) => x.contactId !== card.contactId) }
@@ -98,6 +99,22 @@ export function JourneyBoardView({
     void mutate();
   }
 
+  async function decide(s: JourneySuggestion, decision: "apply" | "dismiss") {
+    setFailure(null);
+    setToast(null);
+    try {
+      const { move: done } = await sendJson<{ move: JourneyMoveResponse | null }>(`/api/contacts/${s.contactId}/journey/suggestion`, "POST", { decision });
+      setToast(
+        done?.moveId
+          ? { text: `Moved ${s.name} to ${journeyStageLabels[s.to]}, as the AI suggested.`, undo: { contactId: s.contactId, moveId: done.moveId, name: s.name } }
+          : { text: decision === "dismiss" ? `Dismissed the suggestion for ${s.name}.` : `${s.name} is already in ${journeyStageLabels[s.to]}.` },
+      );
+    } catch (err) {
+      setFailure((err as Error).message);
+    }
+    void mutate();
+  }
+
   function applyFilter(definition: SegmentGroup | null) {
     const next = definition ? encodeFilter(definition) : null;
     setFilter(next);
@@ -145,6 +162,8 @@ export function JourneyBoardView({
           </p>
         )}
       </div>
+
+      {board.suggestions.length > 0 && <Suggestions suggestions={board.suggestions} canDecide={canMove} onDecide={decide} />}
 
       {empty && (
         <p className="rounded-lg bg-white p-6 text-center text-sm text-slate-600 ring-1 ring-slate-200">
@@ -293,6 +312,46 @@ function Card({
         )}
       </div>
     </li>
+  );
+}
+
+/** The AI's stage moves it was not sure enough to make itself (Settings > General sets how sure). */
+function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: JourneySuggestion[]; canDecide: boolean; onDecide: (s: JourneySuggestion, d: "apply" | "dismiss") => void }) {
+  return (
+    <section aria-labelledby="suggestions-h" className="rounded-lg bg-violet-50 p-3 ring-1 ring-violet-200">
+      <h2 id="suggestions-h" className="text-sm font-semibold text-violet-950">
+        AI suggestions to review ({suggestions.length})
+      </h2>
+      <ul className="mt-2 space-y-2">
+        {suggestions.map((s) => (
+          <li key={s.contactId} className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm" data-testid="journey-suggestion">
+            <span>
+              <Link href={`/contacts/${s.contactId}`} className="font-medium hover:underline">
+                {s.name}
+              </Link>
+              : {s.from ? journeyStageLabels[s.from] : "not on the board"} → <strong className="font-medium">{journeyStageLabels[s.to]}</strong>{" "}
+              <span className="text-slate-600">({percent(s.confidence)} sure)</span>
+            </span>
+            <span className="text-xs text-slate-700">{s.reason}</span>
+            {s.conversationId && (
+              <Link href={`/inbox/${s.conversationId}`} className="text-xs text-brand-700 hover:underline">
+                Conversation
+              </Link>
+            )}
+            {canDecide && (
+              <span className="flex gap-1">
+                <Button type="button" variant="secondary" onClick={() => onDecide(s, "apply")} aria-label={`Apply: move ${s.name} to ${journeyStageLabels[s.to]}`}>
+                  Apply
+                </Button>
+                <Button type="button" variant="ghost" onClick={() => onDecide(s, "dismiss")} aria-label={`Dismiss the suggestion for ${s.name}`}>
+                  Dismiss
+                </Button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -53,8 +53,17 @@ function toBody(d: Draft): UpdateSettingsBody {
     webhookLogRetentionDays: Number(d.webhookLogRetentionDays),
     jobLogRetentionDays: Number(d.jobLogRetentionDays),
     aiRunRetentionDays: Number(d.aiRunRetentionDays),
+    journeyAutoApplyConfidence: d.journeyAutoApplyConfidence,
   };
 }
+
+/** How sure the AI must be before its journey stage move applies without review. */
+const autoApplyChoices = [
+  { value: "never", label: "Never: every suggestion waits for a person" },
+  { value: "0.95", label: "When it is at least 95% sure" },
+  { value: "0.85", label: "When it is at least 85% sure" },
+  { value: "0.7", label: "When it is at least 70% sure" },
+];
 
 const fieldLabels: Record<string, string> = {
   aiEnabled: "AI replies",
@@ -62,6 +71,7 @@ const fieldLabels: Record<string, string> = {
   autoAssignment: "Auto-assignment",
   autoAssignOnReply: "Assign on reply",
   maxConversationsPerAgent: "Max conversations per agent",
+  journeyAutoApplyConfidence: "AI journey moves",
   agentsSeeAllConversations: "Agents see all conversations",
   "businessHours.timezone": "Time zone",
   optOutKeywords: "Opt-out keywords",
@@ -169,6 +179,27 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
             value={draft.maxConversationsPerAgent}
             onChange={(e) => set("maxConversationsPerAgent", e.target.value)}
           />
+        </div>
+      </fieldset>
+
+      <fieldset className={section}>
+        <legend className={legend}>Customer journey</legend>
+        <div className="max-w-md">
+          <SelectField
+            label="Apply the AI's stage moves"
+            value={draft.journeyAutoApplyConfidence === null ? "never" : String(draft.journeyAutoApplyConfidence)}
+            onChange={(e) => set("journeyAutoApplyConfidence", e.target.value === "never" ? null : Number(e.target.value))}
+          >
+            {!autoApplyChoices.some((c) => c.value === String(draft.journeyAutoApplyConfidence ?? "never")) && (
+              <option value={String(draft.journeyAutoApplyConfidence)}>When it is at least {Math.round((draft.journeyAutoApplyConfidence ?? 0) * 100)}% sure</option>
+            )}
+            {autoApplyChoices.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </SelectField>
+          <p className="mt-1 text-xs text-slate-500">Below that, the suggestion waits on the journey board for someone to apply or dismiss it. Every move can be undone.</p>
         </div>
       </fieldset>
 

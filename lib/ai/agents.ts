@@ -40,7 +40,7 @@ export const defaultAgents: Record<AgentType, AgentConfig> = {
     maxConsecutiveReplies: 5,
     active: true,
     systemPrompt:
-      "You analyse customer-service conversations for the business. Return the customer's overall sentiment (-1..1), their intents as short snake_case labels, 1-3 word topics, a factual 1-2 sentence summary, and an estimated satisfaction from 1 to 5 (null when the conversation gives no signal).",
+      "You analyse customer-service conversations for the business. Return the customer's overall sentiment (-1..1), their intents as short snake_case labels, 1-3 word topics, a factual 1-2 sentence summary, an estimated satisfaction from 1 to 5 (null when the conversation gives no signal), and the customer's journey stage (awareness: first contact; interest: asks about products; consideration: compares, asks prices or terms; purchase: orders or pays; retention: a customer who bought before, back for support or more) with your confidence and the evidence in one sentence.",
   },
   content: {
     name: "Content writer",

@@ -2,7 +2,9 @@ import { ObjectId } from "mongodb";
 import { z } from "zod";
 import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
+import { suggestJourneyStage } from "@/lib/journey/suggestions";
 import type { ConversationAnalyticsDoc } from "@/lib/schemas/ai";
+import { journeyStages } from "@/lib/schemas/journey";
 import { loadAgent } from "./agents";
 import { transcriptOf } from "./conversation-context";
 import { transcriptBlock } from "./prompt-format";
@@ -16,6 +18,13 @@ export const analysisOutput = z.object({
   topics: z.array(z.string().min(1).max(60)).max(6).describe("What the conversation was about, 1-3 words each"),
   summary: z.string().min(1).max(1200).describe("A factual 1-2 sentence summary for the team"),
   satisfaction: z.number().int().min(1).max(5).nullable().describe("Estimated customer satisfaction 1-5, null without a signal"),
+  journey: z
+    .object({
+      stage: z.enum(journeyStages).nullable().describe("The customer's journey stage this conversation shows, null when it shows none"),
+      confidence: z.number().min(0).max(1).describe("How sure you are of that stage, 0..1"),
+      reason: z.string().max(300).describe("One sentence: what in the conversation shows the stage"),
+    })
+    .describe("Where the customer is in their journey: awareness, interest, consideration, purchase or retention"),
 });
 
 const ANALYSIS_MESSAGES = 60;
@@ -76,5 +85,8 @@ export async function analyzeConversation(orgId: ObjectId, conversationId: Objec
     );
   // Two concurrent first analyses race on the unique index; the loser updates the winner's document.
   const analytics = await upsert().catch((err) => (isDuplicateKeyError(err) ? upsert() : Promise.reject(err)));
+  if (res.json.journey.stage) {
+    await suggestJourneyStage(orgId, conversation.contactId, { ...res.json.journey, stage: res.json.journey.stage, conversationId });
+  }
   return { outcome: "analysed", analytics: analytics! };
 }

@@ -118,6 +118,12 @@ type JsonSchema = {
 /** Fills a JSON schema from the transcript, by field name: a deterministic analyst. */
 function fillSchema(schema: JsonSchema, name: string, prompt: string): unknown {
   if (schema.anyOf) return fillSchema(schema.anyOf.find((s) => s.type !== "null") ?? schema.anyOf[0]!, name, prompt);
+  // The analysis agent's journey stage (lib/ai/analysis-agent.ts): a keyword reading of what the customer wrote.
+  if (name === "stage" && schema.enum) {
+    const { stage } = journeyStageOf(allCustomerLines(prompt).join(" "));
+    return schema.enum.includes(stage) ? stage : schema.enum[0];
+  }
+  if (name === "reason") return `${OFFLINE_LABEL} ${journeyStageOf(allCustomerLines(prompt).join(" ")).reason}`;
   if (schema.enum) return schema.enum[0];
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
   const customer = allCustomerLines(prompt).join(" ");
@@ -181,6 +187,21 @@ const MARKETING_CUES = [
 
 function marketingCues(text: string): string[] {
   return [...new Set(MARKETING_CUES.flatMap((re) => re.exec(text)?.[0].toLowerCase() ?? []))];
+}
+
+/** The journey stage a customer's words point to, latest stage first, with the words that show it. */
+function journeyStageOf(text: string): { stage: string; reason: string } {
+  const rules: [RegExp, string, string][] = [
+    [/\b(refund|return|warranty|broken|reorder|again|another one)\b/i, "retention", "is a customer back after buying"],
+    [/\b(paid|payment|bought|ordered|checkout|invoice|receipt|pagar|pagué|compré)\b/i, "purchase", "is ordering or paying"],
+    [/\b(price|prices|cost|how much|quote|discount|compare|pricing|plan|precio)\b/i, "consideration", "is asking about prices or terms"],
+    [/\b(do you (?:have|sell|ship)|available|in stock|catalog|catalogue|ship to|tell me more)\b/i, "interest", "is asking about the products"],
+  ];
+  for (const [re, stage, why] of rules) {
+    const m = re.exec(text);
+    if (m) return { stage, reason: `The customer ${why} (“${m[0]}”).` };
+  }
+  return { stage: "awareness", reason: "The customer has made first contact without a product question." };
 }
 
 function intentsOf(text: string): string[] {

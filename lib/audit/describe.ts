@@ -95,6 +95,7 @@ export const actionCatalog: Record<string, Entry & { entity: ActivityEntityType 
   "job.retried": { entity: "job", verb: "retried", label: "Job retried" },
   "journey.stage_changed": { entity: "contact", verb: "moved", label: "Journey stage changed" },
   "journey.move_undone": { entity: "contact", verb: "undid a journey move of", label: "Journey move undone" },
+  "journey.suggestion_dismissed": { entity: "contact", verb: "dismissed the AI's journey suggestion for", label: "Journey suggestion dismissed" },
 };
 
 export const entityTypeLabels: Record<ActivityEntityType, string> = {

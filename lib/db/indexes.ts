@@ -152,6 +152,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   customer_journeys: [
     // One per contact; the board's conversion figures are a $group over the organization's journeys.
     { key: { orgId: 1, contactId: 1 }, name: "org_contact_unique", unique: true },
+    // The AI's stage suggestions waiting for review on the board, newest first (lib/journey/board.ts).
+    { key: { orgId: 1, "suggestion.at": -1 }, name: "org_suggestion_time" },
   ],
   campaigns: [
     // The minutely start of due scheduled campaigns, per organization.

@@ -2,7 +2,7 @@ import type { ObjectId } from "mongodb";
 import { asSegmentQuery, audienceFilter } from "@/lib/contacts/segments/run";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
-import { journeyStageLabels, journeyStages, type JourneyBoard, type JourneyCard, type JourneyStage } from "@/lib/schemas/journey";
+import { journeyStageLabels, journeyStages, type JourneyBoard, type JourneyCard, type JourneyStage, type JourneySuggestion } from "@/lib/schemas/journey";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 
 /** Cards per column: the newest arrivals; the count says how many more there are. */
@@ -80,8 +80,10 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
     for (const r of rows) newest.set(r._id.toHexString(), r.id);
   }
   const countOf = new Map(counts.map((c) => [c._id, c.n]));
+  const suggestions = await pendingSuggestions(orgId);
   const reachedOf = reached[0];
   return {
+    suggestions,
     columns: journeyStages.map((stage, i) => {
       const cards = (columns[i] as ContactDoc[]).map((c) => toCard(c, newest));
       const here = reachedOf?.[stage] ?? 0;
@@ -96,4 +98,35 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
       };
     }),
   };
+}
+
+/** Suggestions shown for review at most: the newest first. */
+const SUGGESTIONS_SHOWN = 20;
+
+/** The AI's stage suggestions waiting for a person (lib/journey/suggestions.ts), newest first, with names. */
+export async function pendingSuggestions(orgId: ObjectId): Promise<JourneySuggestion[]> {
+  const db = scoped(orgId);
+  const waiting = await db("customer_journeys")
+    .find({ "suggestion.at": { $gt: new Date(0) } }, { sort: { "suggestion.at": -1 }, limit: SUGGESTIONS_SHOWN, projection: { contactId: 1, suggestion: 1 } })
+    .toArray();
+  if (waiting.length === 0) return [];
+  const contacts = await db("contacts")
+    .find({ _id: { $in: waiting.map((w) => w.contactId) } }, { projection: { name: 1, profileName: 1, phone: 1, username: 1, journey: 1, erasedAt: 1 } })
+    .toArray();
+  const byId = new Map(contacts.map((c) => [c._id.toHexString(), c]));
+  return waiting.flatMap((w) => {
+    const c = byId.get(w.contactId.toHexString());
+    const s = w.suggestion;
+    if (!c || c.erasedAt || !s) return [];
+    return [{
+      contactId: c._id.toHexString(),
+      name: c.name ?? c.profileName ?? c.phone ?? c.username ?? "Unnamed customer",
+      from: c.journey?.stage ?? null,
+      to: s.stage,
+      confidence: s.confidence,
+      reason: s.reason,
+      conversationId: s.conversationId?.toHexString() ?? null,
+      at: s.at.toISOString(),
+    }];
+  });
 }

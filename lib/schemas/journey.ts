@@ -39,12 +39,18 @@ export type JourneyMove = z.infer<typeof journeyMove>;
 export const customerJourneyDoc = z.object({
   ...tenantFields,
   contactId: objectId,
-  stage: journeyStage,
+  /** The stage the customer is or last was in; missing: an AI suggestion came before any placement. */
+  stage: journeyStage.optional(),
   stageSince: z.date().optional(),
   reached: z.partialRecord(journeyStage, z.date()).optional(),
   moves: z.array(journeyMove).optional(),
   touchpoints: z.array(z.object({ type: z.string(), at: z.date(), data: z.record(z.string(), z.unknown()) })),
   lastInteractionAt: z.date().nullable(),
+  /** The AI's pending stage suggestion, below the auto-apply confidence: waits for a person. Missing or null: none. */
+  suggestion: z
+    .object({ stage: journeyStage, confidence: z.number(), reason: z.string(), conversationId: objectId.nullable(), at: z.date() })
+    .nullable()
+    .optional(),
 });
 export type CustomerJourneyDoc = z.infer<typeof customerJourneyDoc>;
 
@@ -91,7 +97,20 @@ export const journeyColumn = z.object({
   conversionToNext: z.number().nullable(),
   reachedCount: z.number(),
 });
-export const journeyBoard = z.object({ columns: z.array(journeyColumn) });
+/** An AI suggestion waiting for review, as the board lists it. */
+export const journeySuggestion = z.object({
+  contactId: idString,
+  name: z.string(),
+  from: journeyStage.nullable(),
+  to: journeyStage,
+  confidence: z.number(),
+  reason: z.string(),
+  conversationId: idString.nullable(),
+  at: z.string(),
+});
+export type JourneySuggestion = z.infer<typeof journeySuggestion>;
+
+export const journeyBoard = z.object({ columns: z.array(journeyColumn), suggestions: z.array(journeySuggestion) });
 export type JourneyBoard = z.infer<typeof journeyBoard>;
 
 export const journeyMoveResponse = z.object({
@@ -102,3 +121,5 @@ export const journeyMoveResponse = z.object({
   to: journeyStage.nullable(),
 });
 export type JourneyMoveResponse = z.infer<typeof journeyMoveResponse>;
+
+export const decideSuggestionBody = z.strictObject({ decision: z.enum(["apply", "dismiss"]) });

@@ -67,6 +67,12 @@ export const settingsValues = z.object({
   pricing: pricingTable.default(defaultPricing),
   /** Lead scoring weights and decay (lib/scoring, docs/scoring.md); older documents lack it: the defaults. */
   leadScoring: leadScoringConfig.default(defaultLeadScoring),
+  /**
+   * The AI's journey stage suggestions (lib/journey/suggestions.ts) at or above this confidence are
+   * applied at once (and can be undone); below it they wait on the board for a person. Null: never
+   * applied without review. Older documents lack it: 0.85.
+   */
+  journeyAutoApplyConfidence: z.number().min(0).max(1).nullable().default(0.85),
 });
 export type SettingsValues = z.infer<typeof settingsValues>;
 
@@ -95,6 +101,7 @@ export const defaultSettings: SettingsValues = {
   aiRunRetentionDays: 90,
   pricing: defaultPricing,
   leadScoring: defaultLeadScoring,
+  journeyAutoApplyConfidence: 0.85,
 };
 
 /** Inbound texts longer than this are never read as a keyword (lib/webhook/consent.ts). */
@@ -165,6 +172,7 @@ export const updateSettingsBody = z
     pricing: pricingTable.optional(),
     /** Replaced as a whole (PUT /api/settings/lead-scoring is the page's own door to it). */
     leadScoring: leadScoringConfig.optional(),
+    journeyAutoApplyConfidence: z.number().min(0).max(1).nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;

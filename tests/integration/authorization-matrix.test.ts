@@ -153,6 +153,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/contacts/[id]/score": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/journey": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/journey/undo": (fx) => ({ id: fx.contactId }),
+  "/api/contacts/[id]/journey/suggestion": (fx) => ({ id: fx.contactId }),
   "/api/contacts/[id]/erase": async (fx) => ({ id: await fx.freshContact() }),
   "/api/contacts/bulk/[id]": async (fx) => ({ id: await fx.freshBulkAction() }),
   "/api/contacts/merges/[id]/undo": async (fx) => ({ id: await fx.freshMerge() }),
