@@ -125,7 +125,7 @@ export async function eraseContacts(orgId: ObjectId, actor: Actor | null, contac
   ]);
   const blank = {
     phone: null, waId: null, bsuid: null, username: null, name: null, profileName: null, email: null, company: null, address: null, language: null, ownerId: null,
-    tags: [], listIds: [], customFields: {}, searchTokens: [], "source.referral": null, liveConversationIds: {}, leadScore: null, erasedAt: now, updatedAt: now,
+    tags: [], listIds: [], customFields: {}, searchTokens: [], "source.referral": null, liveConversationIds: {}, leadScore: null, journey: null, erasedAt: now, updatedAt: now,
   };
   await db("contacts").bulkWrite(
     ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { ...blank, identityKey: `erased:${id.toHexString()}` } } } })),

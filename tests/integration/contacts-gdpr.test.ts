@@ -6,6 +6,7 @@ import { GET as listRoute } from "@/app/api/contacts/route";
 import { contactProfile } from "@/lib/contacts/profile";
 import { suppressedIdentities } from "@/lib/contacts/gdpr";
 import { scoped } from "@/lib/db/scoped";
+import { moveJourneyStage } from "@/lib/journey/journey";
 import { encodeFilter } from "@/lib/schemas/contact-directory";
 import { recordConsent } from "@/lib/webhook/consent";
 import { findMedia, saveMedia } from "@/lib/whatsapp/media-store";
@@ -51,6 +52,9 @@ describe("GDPR: access and erasure", () => {
     const db = scoped(orgId);
     const conversation = (await db("conversations").findOne({ contactId: contact._id }))!;
 
+    // On the journey board: erasing takes them off it, history included.
+    await moveJourneyStage(orgId, { id: users.supervisor._id, name: users.supervisor.name }, contact._id, { stage: "purchase" });
+
     const unconfirmed = await eraseRoute(await request(users.supervisor, `/api/contacts/${contact._id}/erase`, { method: "POST", body: {} }), routeParams({ id: contact._id.toHexString() }));
     expect(unconfirmed.status).toBe(422);
     expect(await db("contacts").countDocuments({ _id: contact._id, name: "Hans Example" })).toBe(1);
@@ -61,6 +65,8 @@ describe("GDPR: access and erasure", () => {
     const erased = (await db("contacts").findOne({ _id: contact._id }))!;
     expect(erased).toMatchObject({ name: null, profileName: null, phone: null, waId: null, email: null, tags: [], customFields: {}, searchTokens: [], identityKey: `erased:${contact._id.toHexString()}` });
     expect(erased.erasedAt).toBeInstanceOf(Date);
+    expect(erased.journey).toBeNull();
+    expect(await db("customer_journeys").countDocuments({ contactId: contact._id })).toBe(0);
     const messages = await db("messages").find({ conversationId: conversation._id }).toArray();
     expect(messages).toHaveLength(2);
     expect(messages.map((m) => [m.text, m.searchTokens, m.media?.caption ?? null, m.media?.fileId ?? null])).toEqual([
