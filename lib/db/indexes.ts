@@ -19,12 +19,13 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   ],
   settings: [{ key: { orgId: 1 }, name: "org_unique", unique: true }],
   activity_logs: [
-    { key: { orgId: 1, at: -1 }, name: "org_time" },
+    // The audit log page (lib/audit/audit-log.ts), newest first in (at, _id) keyset pages, unfiltered
+    // and by each of its filters; a combination of filters rides one of these (audit-filters scope).
+    { key: { orgId: 1, at: -1, _id: -1 }, name: "org_time" },
     { key: { orgId: 1, entityType: 1, entityId: 1, at: -1 }, name: "org_entity_time" },
-    // The audit log page's filters (lib/audit/audit-log.ts), each newest first.
-    { key: { orgId: 1, actorId: 1, at: -1 }, name: "org_actor_time" },
-    { key: { orgId: 1, entityType: 1, at: -1 }, name: "org_entity_type_time" },
-    { key: { orgId: 1, action: 1, at: -1 }, name: "org_action_time" },
+    { key: { orgId: 1, actorId: 1, at: -1, _id: -1 }, name: "org_actor_time" },
+    { key: { orgId: 1, entityType: 1, at: -1, _id: -1 }, name: "org_entity_type_time" },
+    { key: { orgId: 1, action: 1, at: -1, _id: -1 }, name: "org_action_time" },
   ],
   login_throttles: [{ key: { key: 1 }, name: "key_unique", unique: true }],
   whatsapp_accounts: [

@@ -1,4 +1,5 @@
 import { OBSOLETE_FIELDS } from "@/lib/db/migrations";
+import { AUDIT_FILTERS_SCOPE_TAG } from "@/lib/audit/audit-log";
 import { SEGMENT_SCOPE_TAG } from "@/lib/contacts/segments/run";
 import type { DeliberateScan, DeliberateScope, ResidualField } from "./esr";
 
@@ -35,6 +36,11 @@ export const residualFields: ResidualField[] = [
 ];
 
 export const deliberateScopes: DeliberateScope[] = [
+  {
+    coll: "activity_logs",
+    tag: AUDIT_FILTERS_SCOPE_TAG,
+    reason: "the audit log with two or three filters combined (person, record, action): one filter's index finds the entries newest first, the others are checked on them, 51 at a time",
+  },
   {
     coll: "contacts",
     tag: SEGMENT_SCOPE_TAG,
