@@ -24,6 +24,8 @@ export const analysisOutput = z.object({
       confidence: z.number().min(0).max(1).describe("How sure you are of that stage, 0..1"),
       reason: z.string().max(300).describe("One sentence: what in the conversation shows the stage"),
     })
+    .nullable()
+    .optional()
     .describe("Where the customer is in their journey: awareness, interest, consideration, purchase or retention"),
 });
 
@@ -85,8 +87,8 @@ export async function analyzeConversation(orgId: ObjectId, conversationId: Objec
     );
   // Two concurrent first analyses race on the unique index; the loser updates the winner's document.
   const analytics = await upsert().catch((err) => (isDuplicateKeyError(err) ? upsert() : Promise.reject(err)));
-  if (res.json.journey.stage) {
-    await suggestJourneyStage(orgId, conversation.contactId, { ...res.json.journey, stage: res.json.journey.stage, conversationId });
-  }
+  // Optional in the schema: an agent configured before the journey existed may answer without it.
+  const journey = res.json.journey;
+  if (journey?.stage) await suggestJourneyStage(orgId, conversation.contactId, { ...journey, stage: journey.stage, conversationId });
   return { outcome: "analysed", analytics: analytics! };
 }

@@ -23,7 +23,8 @@ describe("data layer", () => {
     );
     expect(uniques).toEqual({
       users: [{ email: 1 }],
-      contacts: [{ orgId: 1, identityKey: 1 }],
+      // (orgId, _id) is unique because _id is (lib/db/indexes.ts says why it is declared so).
+      contacts: [{ orgId: 1, identityKey: 1 }, { orgId: 1, _id: 1 }],
       messages: [{ orgId: 1, key: 1 }],
       lead_scores: [{ orgId: 1, contactId: 1 }],
       customer_journeys: [{ orgId: 1, contactId: 1 }],
