@@ -158,6 +158,17 @@ export function ContactsDirectory({
   const contacts = pages.data?.flatMap((p) => p.contacts) ?? [];
   const last = pages.data?.at(-1);
   const loadingMore = pages.isValidating && pages.size > (pages.data?.length ?? 0);
+  // While the loaded pages are read again (after a bulk action or a new contact), "Load more" waits:
+  // a page added meanwhile would be stitched to the old first page and show it stale.
+  const [refreshing, setRefreshing] = useState(false);
+  async function refresh() {
+    setRefreshing(true);
+    try {
+      await Promise.all([pages.mutate(), count.mutate()]);
+    } finally {
+      setRefreshing(false);
+    }
+  }
   const activeSegment = segments.find((s) => s.id === segmentId);
   // A filter that is exactly "on list X" is shown as that list in the selector.
   const filterDef = decode(filter);
@@ -186,8 +197,7 @@ export function ContactsDirectory({
     if (!res) return;
     setSegments(segments.map((x) => (x.id === s.id ? res.segment : x)));
     // Same URL, new definition: the list and count are read again.
-    void pages.mutate();
-    void count.mutate();
+    void refresh();
   }
 
   async function deleteSegment(s: SegmentSummary) {
@@ -355,10 +365,7 @@ export function ContactsDirectory({
           selection={{ ...(q ? { q } : {}), ...(segmentId ? { segmentId } : {}), ...(filter && decode(filter) ? { definition: decode(filter)! } : {}) }}
           count={count.data?.count ?? null}
           exportHref={`/api/contacts/export${query ? `?${query}` : ""}`}
-          onChanged={() => {
-            void pages.mutate();
-            void count.mutate();
-          }}
+          onChanged={() => void refresh()}
           onListCreated={(l) => setLists((all) => [...all, { ...l, members: null }].sort((a, b) => a.name.localeCompare(b.name)))}
         />
       )}
@@ -403,8 +410,8 @@ export function ContactsDirectory({
       </div>
       {last?.nextCursor && (
         <div className="text-center">
-          <Button variant="secondary" onClick={() => pages.setSize(pages.size + 1)} disabled={loadingMore}>
-            {loadingMore ? "Loading…" : "Load more"}
+          <Button variant="secondary" onClick={() => pages.setSize(pages.size + 1)} disabled={loadingMore || refreshing}>
+            {loadingMore || refreshing ? "Loading…" : "Load more"}
           </Button>
         </div>
       )}
@@ -415,8 +422,7 @@ export function ContactsDirectory({
           onClose={() => setCreating(false)}
           onCreated={() => {
             setCreating(false);
-            void pages.mutate();
-            void count.mutate();
+            void refresh();
           }}
         />
       )}
