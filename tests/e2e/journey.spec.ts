@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { CustomerPhone } from "./support/customer-phone";
 import { demo, signIn } from "./support/pages";
 
 type Board = { columns: { stage: string; count: number; cards: { contactId: string; name: string }[] }[] };
@@ -30,7 +31,7 @@ test.describe("customer journey board", () => {
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Journey" }).click();
     await expect(page.getByRole("heading", { name: "Customer journey", level: 1 })).toBeVisible();
-    await expect(page.getByRole("heading", { level: 2 })).toHaveText(["Awareness", "Interest", "Consideration", "Purchase", "Retention"].map((s) => new RegExp(`^${s}`)));
+    await expect(page.getByTestId("journey-board").getByRole("heading", { level: 2 })).toHaveText(["Awareness", "Interest", "Consideration", "Purchase", "Retention"].map((s) => new RegExp(`^${s}`)));
     await expect(column(page, "awareness")).toContainText(/went on to Interest/);
     await expect(count(page, "awareness")).toHaveText(`${awareness.count} customers`);
 
@@ -63,6 +64,38 @@ test.describe("customer journey board", () => {
     await card(page, "interest", customer.name).getByLabel(`Move ${customer.name} to`).selectOption({ label: "Move to Awareness" });
     await expect(card(page, "awareness", customer.name)).toBeVisible();
     await expect(count(page, "interest")).toHaveText(`${interestCount} customers`);
+  });
+
+  test("a resolved conversation about prices becomes an AI suggestion on the board, and applying it moves the customer", async ({ page, browser }) => {
+    // The customer asks about prices on their phone (the simulator page).
+    const phone = `1556${String(Date.now()).slice(-7)}`;
+    const name = `Journey Lead ${phone.slice(-4)}`;
+    const customer = new CustomerPhone(page);
+    await customer.open(phone, name);
+    await customer.say("How much is the premium plan per month?");
+
+    const context = await browser.newContext();
+    const supervisor = await context.newPage();
+    await signIn(supervisor, demo.supervisor);
+    await supervisor.goto("/inbox");
+    const row = supervisor.getByTestId("conversation-row").filter({ hasText: name });
+    await row.click();
+    // Resolving it hands the conversation to the analysis agent in the background.
+    await supervisor.getByRole("button", { name: "Resolve", exact: true }).click();
+    await expect(supervisor.getByTestId("conversation-status")).toHaveText("Resolved");
+
+    const suggestion = supervisor.getByTestId("journey-suggestion").filter({ hasText: name });
+    await expect(async () => {
+      await supervisor.goto("/journey");
+      await expect(suggestion).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(suggestion).toContainText("not on the board → Consideration (60% sure)");
+    await expect(suggestion).toContainText("asking about prices or terms (“How much”)");
+    await suggestion.getByRole("button", { name: `Apply: move ${name} to Consideration` }).click();
+    await expect(notice(supervisor)).toContainText(`Moved ${name} to Consideration, as the AI suggested.`);
+    await expect(card(supervisor, "consideration", name)).toBeVisible();
+    await expect(suggestion).toHaveCount(0);
+    await context.close();
   });
 
   test("the board filters by tag, and a viewer sees it without move controls", async ({ page, browser }) => {

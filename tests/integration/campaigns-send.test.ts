@@ -348,6 +348,8 @@ describe("the recipient claim under concurrent and repeated deliveries", () => {
 describe("the number's shared send schedule", () => {
   it("spaces concurrent batches by their share of the throughput, and restarts from now once idle", async () => {
     const other = await insertSimAccount(org.orgId, "109000000000001");
+    // Created first: on a loaded machine this takes longer than the ten batches' schedule lasts.
+    const stranger = await createOrg();
     // Ten batches of 8 at 80/s, reserved at once by ten instances: one every 8 / (80 × 0.97) s.
     const starts = (await Promise.all(Array.from({ length: 10 }, async () => (await reserveSendTime(org.orgId, other._id, 8, 80)).startAt))).sort((a, b) => a - b);
     const step = 8000 / (80 * 0.97);
@@ -355,7 +357,6 @@ describe("the number's shared send schedule", () => {
     starts.slice(1).forEach((s, k) => expect(s - starts[k]!).toBeGreaterThanOrEqual(step - 0.001));
     expect(starts[9]! - starts[0]!).toBeLessThan(9 * step + 100);
     // Another organization cannot move this number's schedule.
-    const stranger = await createOrg();
     expect((await reserveSendTime(stranger.orgId, other._id, 8, 80)).waitMs).toBe(0);
     // The eleventh batch comes right after the ten (the stranger's call reserved nothing).
     const eleventh = (await reserveSendTime(org.orgId, other._id, 8, 80)).startAt;
