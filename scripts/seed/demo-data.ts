@@ -8,6 +8,7 @@ import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { markDemoData } from "@/lib/setup/demo-sign-in";
 import { createUser } from "@/lib/team/users";
+import { scoreOrganization } from "@/lib/scoring/nightly-job";
 import { createTicket, updateTicket } from "@/lib/tickets/tickets";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { journeyStages, type JourneyMove, type JourneyStage } from "@/lib/schemas/journey";
@@ -135,6 +136,8 @@ export async function seedDemoData(now = new Date()) {
   const cannedResponses = await seedCannedResponses(orgId, users.find((u) => u.role === "admin")!._id, now);
   const tickets = await seedTickets(orgId, conversations, users);
   await seedJourneys(orgId, contacts, users.find((u) => u.role === "supervisor")!, now);
+  // Scored as the nightly batch would, so the contacts, the inbox panel and the board show scores from the first visit.
+  await scoreOrganization(orgId, { budgetMs: 60_000 });
   // The sign-in page shows the demo sign-in while this mark is there (lib/setup/demo-sign-in.ts).
   await markDemoData(orgId, { email: demoUsers[0]!.email, password: DEMO_PASSWORD });
   return { orgId, users: users.length, contacts: contacts.length, conversations: conversations.length, messages: messages.length, articles, cannedResponses, tickets };

@@ -32,6 +32,9 @@ describe("demo data a newcomer sees", () => {
     expect(board.columns.map((c) => c.count)).toEqual([6, 6, 4, 2, 2]);
     expect(board.columns.every((c) => c.medianDaysInStage! >= 1)).toBe(true);
     expect(board.columns[0]).toMatchObject({ reachedCount: 20, conversionToNext: 0.7 });
+    // Every customer is scored from the start, each with its explanation.
+    expect(await db("contacts").countDocuments({ leadScore: { $gte: 0 } })).toBe(30);
+    expect(await db("lead_scores").countDocuments({ explanation: { $regex: "^\\d+ = engagement" } })).toBe(30);
   });
 });
 
