@@ -33,9 +33,10 @@ function toCard(c: ContactDoc, newest: Map<string, ObjectId>): JourneyCard {
 
 /**
  * The journey board: per stage the newest arrivals (one indexed query each, on the stage copied
- * onto the contact), the column counts in one $group, and stage-to-stage conversion from the
- * journeys' first-reached dates in another, then one lookup of the conversations to open. The filter (owner, tag, score...) is a segment
- * definition, compiled by the one compiler; a filtered board is a segment query like any audience.
+ * onto the contact), the column counts in one $group, stage-to-stage conversion from the journeys'
+ * first-reached dates in another, then one lookup of the conversations to open and the AI's
+ * waiting suggestions. The filter (owner, tag, score...) is a segment definition, compiled by the
+ * one compiler; a filtered board is a segment query like any audience.
  */
 export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | null, now = new Date()): Promise<JourneyBoard> {
   const db = scoped(orgId);
