@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { CustomerPhone } from "./support/customer-phone";
+import { agentPage, setConversationAgentActive } from "./support/inbox";
 import { DEMO_PASSWORD, SignInPage, demo, signIn } from "./support/pages";
 
 /**
@@ -7,37 +8,6 @@ import { DEMO_PASSWORD, SignInPage, demo, signIn } from "./support/pages";
  * that follows the conversation, live photos and ticks, replies that assign, the offline prompt
  * and the demo sign-in. The customer is played on the simulator page, the agent works in /inbox.
  */
-class Inbox {
-  constructor(readonly page: Page) {}
-  row(name: string) {
-    return this.page.getByTestId("conversation-row").filter({ hasText: name });
-  }
-  thread() {
-    return this.page.getByTestId("thread");
-  }
-  bubble(text: string) {
-    return this.thread().getByTestId("message").filter({ hasText: text });
-  }
-  composer() {
-    return this.page.getByRole("textbox", { name: "Reply to the customer" });
-  }
-  async reply(text: string) {
-    await this.composer().fill(text);
-    await this.composer().press("Enter");
-  }
-  /** Pixels between what the thread shows and its end: 0 when the newest message is in view. */
-  distanceFromBottom() {
-    return this.thread().evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight));
-  }
-}
-
-async function agentPage(browser: Browser, email: string, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await signIn(page, email);
-  await page.goto("/inbox");
-  return { page, inbox: new Inbox(page), close: () => context.close() };
-}
 
 /** A new customer who has just written, and the agent with that conversation open. */
 async function customerWrote(page: Page, browser: Browser, first: string, viewport?: { width: number; height: number }) {
@@ -46,22 +16,10 @@ async function customerWrote(page: Page, browser: Browser, first: string, viewpo
   const customer = new CustomerPhone(page);
   await customer.open(phone, name);
   await customer.say(first);
-  const agent = await agentPage(browser, demo.agent, viewport);
+  const agent = await agentPage(browser, demo.agent, viewport ?? { width: 1280, height: 800 });
   await agent.inbox.row(name).click();
   await expect(agent.inbox.bubble(first)).toBeVisible();
   return { customer, name, ...agent };
-}
-
-/** As in inbox.spec.ts: people work these conversations, so the conversation AI agent stays out of them. */
-async function setConversationAgentActive(browser: Browser, active: boolean) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, demo.admin);
-  const { agents } = (await (await page.request.get("/api/ai-agents")).json()) as { agents: { id: string; type: string }[] };
-  for (const a of agents.filter((x) => x.type === "conversation")) {
-    expect((await page.request.patch(`/api/ai-agents/${a.id}`, { data: { active } })).ok()).toBe(true);
-  }
-  await context.close();
 }
 
 test.describe("inbox polish", () => {

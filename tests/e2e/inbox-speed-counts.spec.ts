@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { CustomerPhone } from "./support/customer-phone";
+import { setConversationAgentActive } from "./support/inbox";
 import { demo, signIn } from "./support/pages";
 
 /**
@@ -36,19 +37,6 @@ async function holdNext(page: Page, url: RegExp) {
   );
   const answered = page.waitForResponse((res) => url.test(res.url()));
   return { release, answered };
-}
-
-/** The conversation AI agent is off while these run (as in inbox.spec.ts), so it cannot take the new conversations. */
-async function setConversationAgentActive(browser: Browser, active: boolean) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, demo.admin);
-  const { agents } = (await (await page.request.get("/api/ai-agents")).json()) as { agents: { id: string; type: string }[] };
-  for (const a of agents.filter((x) => x.type === "conversation")) {
-    const res = await page.request.patch(`/api/ai-agents/${a.id}`, { data: { active } });
-    expect(res.ok()).toBe(true);
-  }
-  await context.close();
 }
 
 /** A new customer writes in; the agent's inbox (another browser context) opens that conversation. */

@@ -1,65 +1,12 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { CustomerPhone } from "./support/customer-phone";
-import { demo, signIn } from "./support/pages";
+import { agentPage, setConversationAgentActive } from "./support/inbox";
+import { demo } from "./support/pages";
 
 /**
  * The agent inbox in the browser against the real app: the customer is played on the simulator page
  * (Graph API simulator -> signed webhook -> app), the agent works in /inbox.
  */
-class Inbox {
-  constructor(readonly page: Page) {}
-  rows() {
-    return this.page.getByTestId("conversation-row");
-  }
-  row(name: string) {
-    return this.rows().filter({ hasText: name });
-  }
-  thread() {
-    return this.page.getByTestId("thread");
-  }
-  bubble(text: string) {
-    return this.thread().getByTestId("message").filter({ hasText: text });
-  }
-  composer() {
-    return this.page.getByRole("textbox", { name: "Reply to the customer" });
-  }
-  async reply(text: string) {
-    await this.composer().fill(text);
-    await this.composer().press("Enter");
-  }
-  status() {
-    return this.page.getByTestId("conversation-status");
-  }
-  async search(q: string) {
-    await this.page.getByRole("searchbox", { name: /Search conversations/ }).fill(q);
-  }
-}
-
-async function agentPage(browser: Browser, email: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, email);
-  await page.goto("/inbox");
-  return { page, inbox: new Inbox(page), close: () => context.close() };
-}
-
-/**
- * These flows are about people working the inbox: the conversation AI agent is switched off while
- * they run (tests/e2e/ai.spec.ts covers the AI), so its debounced reply or handover cannot race the
- * agent's clicks. Switched back on afterwards through the same admin API.
- */
-async function setConversationAgentActive(browser: Browser, active: boolean) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, demo.admin);
-  const { agents } = (await (await page.request.get("/api/ai-agents")).json()) as { agents: { id: string; type: string }[] };
-  for (const a of agents.filter((x) => x.type === "conversation")) {
-    const res = await page.request.patch(`/api/ai-agents/${a.id}`, { data: { active } });
-    expect(res.ok()).toBe(true);
-  }
-  await context.close();
-}
-
 test.describe("agent inbox", () => {
   test.beforeAll(async ({ browser }) => setConversationAgentActive(browser, false));
   test.afterAll(async ({ browser }) => setConversationAgentActive(browser, true));
