@@ -11,11 +11,9 @@
  *    with wall time and database round trips (commands counted by lib/db/command-log.ts; the
  *    route adds one for the session check). Reported, no floor: the local engines scan.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { describeDb, startLocalDatabase } from "../lib/local-db";
-import { onStop, runBench } from "./lib/app-server";
+import { describeDb } from "../lib/local-db";
+import { runBench } from "./lib/app-server";
+import { startInProcessDatabase } from "./lib/in-process-db";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const FLOOR_ROWS_PER_S = 2_000;
@@ -49,21 +47,7 @@ function generateCsv(rows: number): { csv: Buffer; invalid: number; repeats: num
 }
 
 async function main(): Promise<boolean> {
-  const dbServer = await startLocalDatabase({ persistent: false });
-  onStop(dbServer.stop);
-  const logDir = mkdtempSync(path.join(os.tmpdir(), "bench-contacts-"));
-  onStop(async () => rmSync(logDir, { recursive: true, force: true }));
-  const log = path.join(logDir, "commands.jsonl");
-  Object.assign(process.env, {
-    MONGODB_URI: dbServer.uri,
-    MONGODB_DB: `bench_contacts_${Date.now()}`,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "bench-secret-0123456789abcdef",
-    APP_URL: "http://127.0.0.1:3999",
-    LOG_LEVEL: "warn",
-    IN_PROCESS_SCHEDULER: "off",
-    DB_COMMAND_LOG: log,
-  });
-  delete process.env.QSTASH_TOKEN;
+  const { dbServer, commands } = await startInProcessDatabase("contacts");
   const { ensureIndexes } = await import("@/lib/db/indexes");
   const { ensureDefaultOrganization } = await import("@/lib/setup/default-organization");
   const { createUser } = await import("@/lib/team/users");
@@ -113,7 +97,6 @@ async function main(): Promise<boolean> {
   console.log(`  resident memory     +${growthMb.toFixed(0)} MB at peak over ${(baseline / 1024 / 1024).toFixed(0)} MB before (the CSV itself is ${(csv.byteLength / 1024 / 1024).toFixed(1)} MB)`);
 
   // 2. The directory at this size, with round trips from the command log.
-  const commands = () => readFileSync(log, "utf8").split("\n").filter(Boolean).length;
   const measure = async <T,>(name: string, fn: () => Promise<T>) => {
     const times: number[] = [];
     let trips = 0;

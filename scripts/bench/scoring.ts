@@ -13,12 +13,10 @@
  * 2. Incremental: database operations the webhook path gains per inbound message (the debounced
  *    enqueue; floor ≤ 2), and the round trips of one `lead-score` job (reported).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { ObjectId } from "mongodb";
-import { describeDb, startLocalDatabase } from "../lib/local-db";
-import { onStop, runBench } from "./lib/app-server";
+import { describeDb } from "../lib/local-db";
+import { runBench } from "./lib/app-server";
+import { startInProcessDatabase } from "./lib/in-process-db";
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -30,21 +28,7 @@ const DAY = 24 * 3600_000;
 const phrases = ["Hi, is this available?", "How much is the premium plan?", "Thanks!", "Can you send me a quote?", "ok", "Where is my order?", "Quiero comprar dos", "See you"];
 
 async function main(): Promise<boolean> {
-  const dbServer = await startLocalDatabase({ persistent: false });
-  onStop(dbServer.stop);
-  const logDir = mkdtempSync(path.join(os.tmpdir(), "bench-scoring-"));
-  onStop(async () => rmSync(logDir, { recursive: true, force: true }));
-  const log = path.join(logDir, "commands.jsonl");
-  Object.assign(process.env, {
-    MONGODB_URI: dbServer.uri,
-    MONGODB_DB: `bench_scoring_${Date.now()}`,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "bench-secret-0123456789abcdef",
-    APP_URL: "http://127.0.0.1:3999",
-    LOG_LEVEL: "warn",
-    IN_PROCESS_SCHEDULER: "off",
-    DB_COMMAND_LOG: log,
-  });
-  delete process.env.QSTASH_TOKEN;
+  const { dbServer, commands } = await startInProcessDatabase("scoring");
   const { ensureIndexes } = await import("@/lib/db/indexes");
   const { rawCollection } = await import("@/lib/db/collections");
   const { ensureDefaultOrganization } = await import("@/lib/setup/default-organization");
@@ -123,7 +107,6 @@ async function main(): Promise<boolean> {
   console.log(`  stored              ${stored.toLocaleString("en")} lead_scores, ${synced.toLocaleString("en")} contacts carry their score`);
 
   // --- 2. incremental: the webhook path and one lead-score job, counted by the command log ---
-  const commands = () => readFileSync(log, "utf8").split("\n").filter(Boolean).length;
   const { scheduleLeadScore } = await import("@/lib/scoring/score-contact-job");
   const { jobRegistry } = await import("@/lib/jobs/registry");
   const { runJob } = await import("@/lib/jobs/run-job");
