@@ -37,6 +37,11 @@ export function toContactResponse(c: ContactDoc): ContactResponse {
   };
 }
 
+/** How a contact is named on cards and in messages: their name, WhatsApp profile name, phone or username. */
+export function contactLabel(c: Pick<ContactDoc, "name" | "profileName" | "phone" | "username">, fallback = "Unnamed customer"): string {
+  return c.name ?? c.profileName ?? c.phone ?? c.username ?? fallback;
+}
+
 /** The contact, or a 404: also for an erased one (a tombstone is nobody's contact any more). */
 export async function getContact(orgId: ObjectId, id: ObjectId): Promise<ContactDoc> {
   const contact = await scoped(orgId)("contacts").findOne({ _id: id });

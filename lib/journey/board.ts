@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import { contactLabel } from "@/lib/contacts/contacts";
 import { asSegmentQuery, audienceFilter } from "@/lib/contacts/segments/run";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
@@ -21,7 +22,7 @@ function toCard(c: ContactDoc, newest: Map<string, ObjectId>): JourneyCard {
   const live = Object.values(c.liveConversationIds ?? {})[0] ?? newest.get(c._id.toHexString());
   return {
     contactId: c._id.toHexString(),
-    name: c.name ?? c.profileName ?? c.phone ?? c.username ?? "Unnamed customer",
+    name: contactLabel(c),
     phone: c.phone,
     tags: c.tags,
     ownerId: c.ownerId?.toHexString() ?? null,
@@ -34,8 +35,8 @@ function toCard(c: ContactDoc, newest: Map<string, ObjectId>): JourneyCard {
 /**
  * The journey board: per stage the newest arrivals (one indexed query each, on the stage copied
  * onto the contact), the column counts in one $group, stage-to-stage conversion from the journeys'
- * first-reached dates in another, then one lookup of the conversations to open and the AI's
- * waiting suggestions. The filter (owner, tag, score...) is a segment definition, compiled by the
+ * first-reached dates in another and the AI's waiting suggestions alongside, then one lookup of
+ * the conversations to open. The filter (owner, tag, score...) is a segment definition, compiled by the
  * one compiler; a filtered board is a segment query like any audience.
  */
 export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | null, now = new Date()): Promise<JourneyBoard> {
@@ -43,7 +44,7 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
   const has = (s: JourneyStage) => ({ $ifNull: [`$reached.${s}`, false] });
   const run = <T>(fn: () => Promise<T>) => (definition ? asSegmentQuery(fn) : fn());
   const projection = { name: 1, profileName: 1, phone: 1, username: 1, tags: 1, ownerId: 1, leadScore: 1, journey: 1, liveConversationIds: 1 };
-  const [columns, counts, reached] = await Promise.all([
+  const [columns, counts, reached, suggestions] = await Promise.all([
     Promise.all(
       journeyStages.map((stage) =>
         run(() =>
@@ -70,6 +71,7 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
         },
       ])
       .toArray(),
+    pendingSuggestions(orgId),
   ]);
   // Each card opens the customer's conversation: the live one the contact points at, else their newest.
   const unlinked = (columns.flat() as ContactDoc[]).filter((c) => !Object.keys(c.liveConversationIds ?? {}).length).map((c) => c._id);
@@ -81,7 +83,6 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
     for (const r of rows) newest.set(r._id.toHexString(), r.id);
   }
   const countOf = new Map(counts.map((c) => [c._id, c.n]));
-  const suggestions = await pendingSuggestions(orgId);
   const reachedOf = reached[0];
   return {
     suggestions,
@@ -121,7 +122,7 @@ export async function pendingSuggestions(orgId: ObjectId): Promise<JourneySugges
     if (!c || c.erasedAt || !s) return [];
     return [{
       contactId: c._id.toHexString(),
-      name: c.name ?? c.profileName ?? c.phone ?? c.username ?? "Unnamed customer",
+      name: contactLabel(c),
       from: c.journey?.stage ?? null,
       to: s.stage,
       confidence: s.confidence,

@@ -1,7 +1,7 @@
 import { ObjectId, type Filter } from "mongodb";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
-import { getContact } from "@/lib/contacts/contacts";
+import { contactLabel, getContact } from "@/lib/contacts/contacts";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { journeyStageLabels, type JourneyMove, type JourneyMoveResponse, type JourneyStage } from "@/lib/schemas/journey";
@@ -33,7 +33,7 @@ export async function moveJourneyStage(
   const contact = await getContact(orgId, contactId);
   const from = contact.journey?.stage ?? null;
   const to = input.stage;
-  const name = contact.name ?? contact.profileName ?? contact.phone ?? "This customer";
+  const name = contactLabel(contact, "This customer");
   if (input.expectedStage !== undefined && input.expectedStage !== from) {
     throw new ApiError("conflict", `${name} is in ${label(from)} now (someone moved them meanwhile); nothing was changed.`);
   }
