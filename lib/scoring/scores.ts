@@ -35,10 +35,13 @@ export async function getLeadScore(orgId: ObjectId, contactId: ObjectId): Promis
  */
 export async function setScoreLock(orgId: ObjectId, actor: Actor & { id: ObjectId }, contactId: ObjectId, locked: boolean): Promise<LeadScoreResponse> {
   const db = scoped(orgId);
-  const contact = await db("contacts").findOne({ _id: contactId }, { projection: scoringContactProjection });
+  const [contact, { leadScoring }, stored] = await Promise.all([
+    db("contacts").findOne({ _id: contactId }, { projection: scoringContactProjection }),
+    getSettings(orgId),
+    db("lead_scores").findOne({ contactId }),
+  ]);
   if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
-  const { leadScoring } = await getSettings(orgId);
-  let doc = await db("lead_scores").findOne({ contactId });
+  let doc = stored;
   if (!doc) {
     await rescoreContacts(orgId, [contact as ScoringContact], leadScoring);
     doc = await db("lead_scores").findOne({ contactId });
