@@ -57,13 +57,8 @@ function toBody(d: Draft): UpdateSettingsBody {
   };
 }
 
-/** How sure the AI must be before its journey stage move applies without review. */
-const autoApplyChoices = [
-  { value: "never", label: "Never: every suggestion waits for a person" },
-  { value: "0.95", label: "When it is at least 95% sure" },
-  { value: "0.85", label: "When it is at least 85% sure" },
-  { value: "0.7", label: "When it is at least 70% sure" },
-];
+/** How sure the AI must be before its journey stage move applies without review (a level set through the API is listed too). */
+const autoApplyLevels = (current: number | null) => [...new Set([0.95, 0.85, 0.7, ...(current === null ? [] : [current])])].sort((a, b) => b - a);
 
 const fieldLabels: Record<string, string> = {
   aiEnabled: "AI replies",
@@ -190,12 +185,10 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
             value={draft.journeyAutoApplyConfidence === null ? "never" : String(draft.journeyAutoApplyConfidence)}
             onChange={(e) => set("journeyAutoApplyConfidence", e.target.value === "never" ? null : Number(e.target.value))}
           >
-            {!autoApplyChoices.some((c) => c.value === String(draft.journeyAutoApplyConfidence ?? "never")) && (
-              <option value={String(draft.journeyAutoApplyConfidence)}>When it is at least {Math.round((draft.journeyAutoApplyConfidence ?? 0) * 100)}% sure</option>
-            )}
-            {autoApplyChoices.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
+            <option value="never">Never: every suggestion waits for a person</option>
+            {autoApplyLevels(draft.journeyAutoApplyConfidence).map((level) => (
+              <option key={level} value={String(level)}>
+                When it is at least {Math.round(level * 100)}% sure
               </option>
             ))}
           </SelectField>

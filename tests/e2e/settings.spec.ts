@@ -35,6 +35,26 @@ test.describe("organization settings", () => {
     }
   });
 
+  test("an admin chooses how sure the AI must be before it moves customers along the journey by itself", async ({ page }) => {
+    await signIn(page, demo.admin);
+    const original = (await (await page.request.get("/api/settings")).json()).settings;
+    try {
+      await openSettings(page, "General");
+      const level = page.getByLabel("Apply the AI's stage moves");
+      await expect(level).toHaveValue("0.85");
+      await expect(level.locator("option:checked")).toHaveText("When it is at least 85% sure");
+      await level.selectOption({ label: "Never: every suggestion waits for a person" });
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Settings saved" })).toBeVisible();
+      await page.reload();
+      await expect(page.getByLabel("Apply the AI's stage moves")).toHaveValue("never");
+      expect((await (await page.request.get("/api/settings")).json()).settings.journeyAutoApplyConfidence).toBeNull();
+    } finally {
+      const restore = await page.request.put("/api/settings", { data: { journeyAutoApplyConfidence: original.journeyAutoApplyConfidence } });
+      expect(restore.status()).toBe(200);
+    }
+  });
+
   test("an admin adds a country to the message prices, is told what is wrong with a bad row, and the table is still there after a reload", async ({ page }) => {
     await signIn(page, demo.admin);
     const original = (await (await page.request.get("/api/settings")).json()).settings;
