@@ -81,7 +81,12 @@ test.describe("inbox polish", () => {
   test("the thread follows new messages and a live photo at the bottom, and offers New messages when the agent scrolled up", async ({ page, browser }) => {
     // A short window, so a handful of messages fill the thread.
     const { customer, inbox, page: agent, close } = await customerWrote(page, browser, "Hi, my parcel arrived damaged", { width: 1280, height: 560 });
-    for (const text of ["The box was crushed", "Two cups are broken", "I have the receipt", "What can you do?"]) await customer.say(text);
+    // Each one after the last has arrived: WhatsApp's timestamps are whole seconds, so messages sent
+    // within one second are ordered by when the app stored them, which is not always the order sent.
+    for (const text of ["The box was crushed", "Two cups are broken", "I have the receipt", "What can you do?"]) {
+      await customer.say(text);
+      await expect(inbox.bubble(text)).toBeAttached();
+    }
     await expect(inbox.bubble("What can you do?")).toBeInViewport();
     await expect.poll(() => inbox.distanceFromBottom()).toBeLessThan(5);
     expect(await inbox.thread().evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
