@@ -50,7 +50,9 @@ describe("first-run setup (POST /api/setup)", () => {
     const admin = await db("users").findOne({ email: "ana@acme.example" });
     expect(admin).toMatchObject({ role: "admin", active: true, name: "Ana Admin" });
     expect(await verifyPassword("a long enough password", admin!.passwordHash)).toBe(true);
-    expect((await db("settings").findOne({}))!.businessHours.timezone).toBe("Europe/Madrid");
+    // The winner's own time zone: either submission may be the one that got there first.
+    expect((await db("settings").findOne({}))!.businessHours.timezone).toBe(a.status === 201 ? "Europe/Madrid" : "UTC");
+    expect(org.name).toBe(a.status === 201 ? "Acme Homes" : "Other Co");
     expect(await db("ai_agents").countDocuments({})).toBeGreaterThan(0);
     expect(await db("whatsapp_accounts").findOne({ phoneNumberId: "10987654321" })).toMatchObject({ wabaId: "20987654321", displayPhoneNumber: "+34 600 000 000" });
     expect(await db("activity_logs").findOne({ action: "organization.setup_completed" })).toMatchObject({ actorId: admin!._id, entityId: org._id });
