@@ -20,24 +20,33 @@ const REPLY_WINDOW_MS = 72 * 3600_000;
 
 type Failure = { code: number; message: string; clientKind?: string };
 
+type From = "sending" | "sent";
+
 /**
- * A failed send or a `failed` status. `from` is the state the recipient is in: `sending` (the
- * send's own answer) or `sent` (a later status webhook).
+ * A failed send or a `failed` status. `from` is the state (or states) the recipient may leave:
+ * `sending` (the send's own answer) or `sent` (a later status webhook). A status webhook passes
+ * both: the send job may mark the recipient sent between the webhook's read and its write, so the
+ * update takes whichever state it finds and the counters move by the one it actually left.
  */
-export async function applyFailure(orgId: ObjectId, r: Pick<CampaignRecipientDoc, "_id" | "campaignId" | "contactId" | "variant" | "attempts">, from: "sending" | "sent", f: Failure, at: Date): Promise<"rescheduled" | "retry" | "paused" | "failed" | "none"> {
+export async function applyFailure(orgId: ObjectId, r: Pick<CampaignRecipientDoc, "_id" | "campaignId" | "contactId" | "variant" | "attempts">, from: From | From[], f: Failure, at: Date): Promise<"rescheduled" | "retry" | "paused" | "failed" | "none"> {
   const db = scoped(orgId);
   const recipients = db("campaign_recipients");
   const action = actionFor(f.code, f.clientKind);
   const error = { code: f.code, message: f.message };
-  const leave = { _id: r._id, status: from } as const;
-  const wasSent: CounterDelta = from === "sent" ? { sent: -1, pending: 1 } : {};
+  const froms = Array.isArray(from) ? from : [from];
+  /** Moves the recipient out of `froms` once; null when another event moved it first. */
+  const leave = async (set: Partial<CampaignRecipientDoc>): Promise<From | null> => {
+    const before = await recipients.findOneAndUpdate({ _id: r._id, status: { $in: froms } }, { $set: set }, { projection: { status: 1 } });
+    return before ? (before.status as From) : null;
+  };
+  const wasSent = (left: From): CounterDelta => (left === "sent" ? { sent: -1, pending: 1 } : {});
   const now = new Date();
   switch (action.kind) {
     case "reschedule": {
       const next = new Date(at.getTime() + action.afterMs);
-      const res = await recipients.updateOne(leave, { $set: { status: "rescheduled", cappedAt: at, nextAttemptAt: next, error, claimToken: null, updatedAt: now } });
-      if (res.modifiedCount === 0) return "none";
-      await bump(orgId, r.campaignId, [{ variant: r.variant, delta: wasSent }]);
+      const left = await leave({ status: "rescheduled", cappedAt: at, nextAttemptAt: next, error, claimToken: null, updatedAt: now });
+      if (!left) return "none";
+      await bump(orgId, r.campaignId, [{ variant: r.variant, delta: wasSent(left) }]);
       await db("contacts").updateOne({ _id: r.contactId, "lastCampaign.recipientId": r._id }, { $set: { "lastCampaign.rescheduled": true, updatedAt: now } });
       await enqueue(
         "campaign-retry",
@@ -47,18 +56,18 @@ export async function applyFailure(orgId: ObjectId, r: Pick<CampaignRecipientDoc
       return "rescheduled";
     }
     case "backoff": {
-      if (r.attempts >= MAX_BACKOFF_ATTEMPTS) return finalFailure(orgId, r, from, error, at);
+      if (r.attempts >= MAX_BACKOFF_ATTEMPTS) return finalFailure(orgId, r, froms, error, at);
       const delay = backoffSeconds(r.attempts);
-      const res = await recipients.updateOne(leave, { $set: { status: "queued", nextAttemptAt: new Date(now.getTime() + delay * 1000), error, claimToken: null, updatedAt: now } });
-      if (res.modifiedCount === 0) return "none";
-      await bump(orgId, r.campaignId, [{ variant: r.variant, delta: wasSent }]);
+      const left = await leave({ status: "queued", nextAttemptAt: new Date(now.getTime() + delay * 1000), error, claimToken: null, updatedAt: now });
+      if (!left) return "none";
+      await bump(orgId, r.campaignId, [{ variant: r.variant, delta: wasSent(left) }]);
       const meta = await campaignMeta(orgId, r.campaignId);
       if (meta) await dispatch(orgId, meta, [r._id], { round: `backoff-${r.attempts}`, delaySeconds: delay });
       return "retry";
     }
     case "pause": {
-      const res = await recipients.updateOne(leave, { $set: { status: "queued", error, claimToken: null, updatedAt: now } });
-      if (res.modifiedCount > 0) await bump(orgId, r.campaignId, [{ variant: r.variant, delta: wasSent }]);
+      const left = await leave({ status: "queued", error, claimToken: null, updatedAt: now });
+      if (left) await bump(orgId, r.campaignId, [{ variant: r.variant, delta: wasSent(left) }]);
       await pauseCampaign(orgId, r.campaignId, action.reason);
       return "paused";
     }
@@ -71,16 +80,20 @@ export async function applyFailure(orgId: ObjectId, r: Pick<CampaignRecipientDoc
         detail: `Meta refused a campaign message with 131050 (the person stopped marketing messages)`,
         at,
       });
-      return finalFailure(orgId, r, from, error, at);
+      return finalFailure(orgId, r, froms, error, at);
     case "final":
-      return finalFailure(orgId, r, from, error, at);
+      return finalFailure(orgId, r, froms, error, at);
   }
 }
 
-async function finalFailure(orgId: ObjectId, r: Pick<CampaignRecipientDoc, "_id" | "campaignId" | "variant">, from: "sending" | "sent", error: { code: number; message: string }, at: Date) {
-  const res = await scoped(orgId)("campaign_recipients").updateOne({ _id: r._id, status: from }, { $set: { status: "failed", failedAt: at, error, claimToken: null, updatedAt: new Date() } });
-  if (res.modifiedCount === 0) return "none";
-  const delta: CounterDelta = from === "sent" ? { sent: -1, failed: 1 } : { pending: -1, failed: 1 };
+async function finalFailure(orgId: ObjectId, r: Pick<CampaignRecipientDoc, "_id" | "campaignId" | "variant">, froms: From[], error: { code: number; message: string }, at: Date) {
+  const before = await scoped(orgId)("campaign_recipients").findOneAndUpdate(
+    { _id: r._id, status: { $in: froms } },
+    { $set: { status: "failed", failedAt: at, error, claimToken: null, updatedAt: new Date() } },
+    { projection: { status: 1 } },
+  );
+  if (!before) return "none";
+  const delta: CounterDelta = before.status === "sent" ? { sent: -1, failed: 1 } : { pending: -1, failed: 1 };
   await bump(orgId, r.campaignId, [{ variant: r.variant, delta, failedCode: error.code }]);
   return "failed";
 }
@@ -114,7 +127,8 @@ export async function onCampaignStatus(
   if (status === "failed") {
     const r = await recipients.findOne({ _id: ref.recipientId }, { projection: { campaignId: 1, contactId: 1, variant: 1, attempts: 1, status: 1 } });
     if (!r || (r.status !== "sent" && r.status !== "sending")) return;
-    await applyFailure(orgId, r, r.status, { code: extra.error?.code ?? 0, message: extra.error?.title ?? "Failed" }, at);
+    // Either state: the send job may record its answer (sending → sent) between this read and the write.
+    await applyFailure(orgId, r, ["sending", "sent"], { code: extra.error?.code ?? 0, message: extra.error?.title ?? "Failed" }, at);
     return;
   }
   const delta: CounterDelta = {};

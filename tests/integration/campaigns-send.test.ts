@@ -2,6 +2,7 @@ import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as webhookRoute } from "@/app/api/webhooks/whatsapp/route";
 import { cancelCampaign, createCampaign, getCampaign, pauseByPerson, resumeCampaign, startCampaign } from "@/lib/campaigns/campaigns";
+import { applyFailure } from "@/lib/campaigns/outcomes";
 import { recipientFor } from "@/lib/campaigns/prepare-job";
 import { campaignSendJob } from "@/lib/campaigns/send-job";
 import { campaignsTickJob } from "@/lib/campaigns/tick-job";
@@ -182,6 +183,20 @@ describe("a campaign sends each recipient exactly once and counts its funnel exa
     const recovered = await until(c3._id, (x) => x.status === "completed", 30_000);
     expect(recovered.counters).toMatchObject({ sent: 2, failed: 0 });
     expect(sentTo(third.docs.map((d) => d.waId!))).toEqual([1, 1]);
+  });
+
+  it("a failed status counts from the state the recipient is in when it lands, even if the send job recorded its answer after the webhook read it", async () => {
+    const { tag } = await audience(1);
+    const c = await campaignFor(tag);
+    await startCampaign(org.orgId, actor(), c._id);
+    await until(c._id, (x) => x.status === "completed" && x.counters.read === 1);
+    const r = (await db()("campaign_recipients").findOne({ campaignId: c._id }))!;
+    // The webhook read `sending`, then the send job moved it to `sent`: the failure still lands, once.
+    expect(await applyFailure(org.orgId, r, ["sending", "sent"], { code: 131026, message: "Undeliverable" }, new Date())).toBe("failed");
+    expect(await applyFailure(org.orgId, r, ["sending", "sent"], { code: 131026, message: "Undeliverable" }, new Date())).toBe("none");
+    const after = await getCampaign(org.orgId, c._id);
+    expect(after.counters).toMatchObject({ sent: 0, failed: 1, pending: 0 });
+    expect(after.failedBy).toEqual({ "131026": 1 });
   });
 
   it("pauses on a paused template (132015) with the reason, and resumes where it stopped", async () => {
