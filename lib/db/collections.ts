@@ -15,7 +15,7 @@ import type { SegmentDoc } from "@/lib/schemas/segment";
 import type { CampaignDoc, CampaignRecipientDoc } from "@/lib/schemas/campaign";
 import type { MessageDoc, OrphanStatusDoc } from "@/lib/schemas/message";
 import type { OrganizationDoc } from "@/lib/schemas/organization";
-import type { ApiKeyDoc, LoginThrottleDoc, PlatformStateDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";
+import type { ApiIdempotencyDoc, ApiKeyDoc, ApiRateWindowDoc, LoginThrottleDoc, PlatformStateDoc, WebhookEndpointDoc } from "@/lib/schemas/platform";
 import type { CounterDoc, TicketDoc, TicketNoteDoc } from "@/lib/schemas/ticket";
 import type { SettingsDoc } from "@/lib/schemas/settings";
 import type { CannedResponseDoc, TemplateDoc } from "@/lib/schemas/template";
@@ -60,6 +60,8 @@ export type Docs = {
   triggers: TriggerDoc;
   workflow_executions: WorkflowExecutionDoc;
   api_keys: ApiKeyDoc;
+  api_rate_windows: ApiRateWindowDoc;
+  api_idempotency_keys: ApiIdempotencyDoc;
   webhook_endpoints: WebhookEndpointDoc;
   tickets: TicketDoc;
   ticket_notes: TicketNoteDoc;

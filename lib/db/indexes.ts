@@ -189,8 +189,16 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, status: 1, startedAt: -1 }, name: "org_status_time" },
   ],
   api_keys: [
+    // Every public-API request finds its key by the secret's hash (the only thing it sends).
     { key: { hash: 1 }, name: "hash_unique", unique: true },
     { key: { orgId: 1, createdAt: -1 }, name: "org_created" },
+  ],
+  // Rate-limit windows are found by _id (key and window start); Atlas deletes them by TTL.
+  api_rate_windows: [{ key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 }],
+  api_idempotency_keys: [
+    // One record per organization and Idempotency-Key: a concurrent retry loses the insert and reads the winner's.
+    { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
+    { key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 },
   ],
   webhook_endpoints: [{ key: { orgId: 1, active: 1 }, name: "org_active" }],
   tickets: [

@@ -1,18 +1,51 @@
 import { z } from "zod";
+import { apiScope } from "./api-key";
 import { objectId, tenantFields } from "./common";
 
 /** API keys are stored as a sha256 hash with a visible prefix; the secret is shown once. */
 export const apiKeyDoc = z.object({
   ...tenantFields,
   name: z.string(),
+  /** The secret's first characters, kept in the clear so a person can tell keys apart. */
   prefix: z.string(),
+  /** sha256 of the whole secret (hex): the secret itself is shown once and never stored. */
   hash: z.string(),
-  permissions: z.array(z.string()),
+  scopes: z.array(apiScope),
+  expiresAt: z.date().nullable(),
+  /** Null: DEFAULT_RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute: z.number().int().nullable(),
   lastUsedAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
   createdBy: objectId.nullable(),
+  createdByName: z.string().nullable(),
 });
 export type ApiKeyDoc = z.infer<typeof apiKeyDoc>;
+
+/** One key's request count in one fixed window; `_id` is `<keyId>:<window start ms>`, so every instance counts in the same document. */
+export const apiRateWindowDoc = z.object({
+  _id: z.string(),
+  orgId: objectId,
+  keyId: objectId,
+  windowStart: z.date(),
+  count: z.number().int(),
+  /** TTL on Atlas; the retention job is the fallback where no TTL runs. */
+  expiresAt: z.date(),
+});
+export type ApiRateWindowDoc = z.infer<typeof apiRateWindowDoc>;
+
+/** A public-API write made with an `Idempotency-Key`: the request's fingerprint and the first response, replayed to retries. */
+export const apiIdempotencyDoc = z.object({
+  _id: objectId,
+  orgId: objectId,
+  key: z.string(),
+  apiKeyId: objectId,
+  /** sha256 of method, path and body: the same key with another request is refused (422). */
+  requestHash: z.string(),
+  response: z.object({ status: z.number().int(), body: z.unknown() }).nullable(),
+  createdAt: z.date(),
+  expiresAt: z.date(),
+});
+export type ApiIdempotencyDoc = z.infer<typeof apiIdempotencyDoc>;
 
 /** Outbound webhooks: events this product posts to customers' systems, signed with their secret. */
 export const webhookEndpointDoc = z.object({
