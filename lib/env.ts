@@ -66,6 +66,16 @@ const envSchema = z.object({
     .enum(["true", "false", ""])
     .optional()
     .transform((v) => v === "true"),
+  /** How long one outbound webhook attempt may take, connection to the end of the response (ms). */
+  OUTBOUND_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  /**
+   * Lets outbound webhook endpoints be plain-http loopback URLs (127.0.0.1, localhost) in a
+   * production build: the end-to-end tests' receiver. Outside production they always may.
+   */
+  OUTBOUND_WEBHOOKS_ALLOW_LOOPBACK: z
+    .enum(["true", "false", ""])
+    .optional()
+    .transform((v) => v === "true"),
   /** Shows the customer simulator page and its API (dev and tests, never production). */
   SIMULATOR_ENABLED: z
     .enum(["true", "false", ""])

@@ -21,6 +21,8 @@ async function main() {
   process.env.APP_URL = appUrl;
   process.env.NEXTAUTH_URL = appUrl;
   loadDevEnv(PORT);
+  // The outbound-webhooks spec's receiver listens on 127.0.0.1 over plain http.
+  process.env.OUTBOUND_WEBHOOKS_ALLOW_LOOPBACK = "true";
   const db = await startLocalDatabase({ persistent: false });
   process.env.MONGODB_URI = db.uri;
   process.env.MONGODB_DB = `e2e_${Date.now()}`;

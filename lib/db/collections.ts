@@ -21,6 +21,7 @@ import type { SettingsDoc } from "@/lib/schemas/settings";
 import type { CannedResponseDoc, TemplateDoc } from "@/lib/schemas/template";
 import type { UserDoc } from "@/lib/schemas/user";
 import type { WebhookEventDoc } from "@/lib/schemas/webhook-event";
+import type { WebhookDeliveryDoc } from "@/lib/schemas/outbound-webhook";
 import type { WhatsappAccountDoc } from "@/lib/schemas/whatsapp-account";
 
 /** Every collection, by name, with its document type. Tenant-owned ones carry `orgId`. */
@@ -63,6 +64,7 @@ export type Docs = {
   api_rate_windows: ApiRateWindowDoc;
   api_idempotency_keys: ApiIdempotencyDoc;
   webhook_endpoints: WebhookEndpointDoc;
+  webhook_deliveries: WebhookDeliveryDoc;
   tickets: TicketDoc;
   ticket_notes: TicketNoteDoc;
   counters: CounterDoc;

@@ -200,7 +200,19 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
     { key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 },
   ],
-  webhook_endpoints: [{ key: { orgId: 1, active: 1 }, name: "org_active" }],
+  // The fan-out reads an organization's active endpoints; the settings page lists them, oldest first.
+  webhook_endpoints: [
+    { key: { orgId: 1, active: 1 }, name: "org_active" },
+    { key: { orgId: 1, createdAt: 1 }, name: "org_created" },
+  ],
+  webhook_deliveries: [
+    // A fan-out that runs twice creates one delivery per endpoint and event (the key is the event id).
+    { key: { orgId: 1, endpointId: 1, key: 1 }, name: "org_endpoint_key_unique", unique: true },
+    // An endpoint's delivery log, newest first in _id keyset pages.
+    { key: { orgId: 1, endpointId: 1, _id: -1 }, name: "org_endpoint_id" },
+    // Atlas deletes log entries after 30 days; no local engine deletes by TTL, so the retention job does too.
+    { key: { createdAt: 1 }, name: "created_ttl", expireAfterSeconds: 30 * 24 * 3600 },
+  ],
   tickets: [
     // Found by its number (search, the public API); the unique key also refuses a reused number.
     { key: { orgId: 1, number: 1 }, name: "org_number_unique", unique: true },

@@ -17,6 +17,8 @@ import { campaignReplyJob } from "@/lib/campaigns/reply-job";
 import { templatesReconcileJob } from "@/lib/templates/reconcile-job";
 import { leadScoreJob } from "@/lib/scoring/score-contact-job";
 import { leadScoringNightlyJob } from "@/lib/scoring/nightly-job";
+import { webhookFanoutJob } from "@/lib/outbound-webhooks/fanout-job";
+import { webhookDeliverJob } from "@/lib/outbound-webhooks/deliver-job";
 
 /**
  * Every job, by name. A job lives in its own file under lib/jobs/ (or next to its domain) and is
@@ -42,6 +44,8 @@ export const jobs = {
   "templates-reconcile": templatesReconcileJob,
   "lead-score": leadScoreJob,
   "lead-scoring-nightly": leadScoringNightlyJob,
+  "webhook-fanout": webhookFanoutJob,
+  "webhook-deliver": webhookDeliverJob,
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;

@@ -47,13 +47,25 @@ export const apiIdempotencyDoc = z.object({
 });
 export type ApiIdempotencyDoc = z.infer<typeof apiIdempotencyDoc>;
 
-/** Outbound webhooks: events this product posts to customers' systems, signed with their secret. */
+/**
+ * Outbound webhooks: events this product posts to customers' systems, signed with their secret
+ * (Standard Webhooks, lib/outbound-webhooks/). `consecutiveFailures` counts failed attempts since
+ * the last success; at the limit the endpoint is switched off with `disabledReason` for admins.
+ */
 export const webhookEndpointDoc = z.object({
   ...tenantFields,
   url: z.string(),
+  description: z.string(),
+  /** `whsec_` + base64 of 32 random bytes, as the Standard Webhooks spec writes secrets. */
   secret: z.string(),
   events: z.array(z.string()),
   active: z.boolean(),
+  disabledReason: z.string().nullable(),
+  disabledAt: z.date().nullable(),
+  consecutiveFailures: z.number().int(),
+  lastSuccessAt: z.date().nullable(),
+  lastFailureAt: z.date().nullable(),
+  createdBy: objectId.nullable(),
 });
 export type WebhookEndpointDoc = z.infer<typeof webhookEndpointDoc>;
 
