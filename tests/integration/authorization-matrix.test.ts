@@ -42,6 +42,8 @@ import { seedConversation, seedMessage } from "../support/inbox-fixtures";
 import { QSTASH_KEYS, useQstashEnv } from "../support/jobs";
 import { APP_SECRET, envelope, orgWithAccount, postWebhook, textMessage, VERIFY_TOKEN } from "../support/whatsapp-webhook";
 import { signWhatsAppBody } from "@/lib/webhook/signature";
+import { createApiKey } from "@/lib/api-keys/keys";
+import { apiLevels, apiResources, type ApiScope } from "@/lib/schemas/api-key";
 
 /**
  * The authorization matrix: every route under app/api and every page under app, found on disk
@@ -51,7 +53,7 @@ import { signWhatsAppBody } from "@/lib/webhook/signature";
  * declarations.ts), because a wrapper returns an anonymous closure: importing a route module
  * shows which methods it exports, not which permission they were wrapped with. Each exported
  * HTTP method must be a call of a known wrapper imported from its own module (`withOrg`,
- * `withPublic({ access: "public" })`, `withQstash`, `withCron`, `withWhatsAppSignature`,
+ * `withPublic({ access: "public" })`, `withApiKey({ scope })`, `withQstash`, `withCron`, `withWhatsAppSignature`,
  * next-auth's `NextAuth`), or a local name bound to one; `withOrg`'s options must be an object
  * literal without spreads whose `permission` is a string literal (absent: any signed-in user). A
  * plain exported function declares nothing and fails unless listed in `exempt` below with its
@@ -62,7 +64,9 @@ import { signWhatsAppBody } from "@/lib/webhook/signature";
  * role, with a harmless request (real fixture ids; bodies may fail validation, which happens after
  * the permission check): signed-out and deactivated get 401 from withOrg; a role without the
  * permission 403; a role with it anything but 401/403 and never a 5xx. Job, cron and webhook
- * routes refuse every session identity (401) and accept their own credential. Pages: every page
+ * routes refuse every session identity (401) and accept their own credential. Public API routes
+ * (/api/v1, `withApiKey`) refuse every session (401), refuse a key with another resource's scope or
+ * a lower level of the same resource (403), and accept a key holding exactly the declared scope. Pages: every page
  * under app/(app) must call `requirePageUser(permission)` itself, since Next does not re-render
  * layouts on client navigation, so a layout's check does not protect the page's data (a page that
  * renders no data may rely on its layouts: `staticPages`); pages outside it are public by a listed
@@ -181,6 +185,15 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/webhook-events/[id]/replay": (fx) => ({ id: fx.webhookEventId }),
   "/r/[token]": () => ({ token: "not-a-token" }),
   "/api/whatsapp-accounts/[id]": (fx) => ({ id: fx.org.account._id.toHexString() }),
+  // DELETE erases the contact: a fresh one each call.
+  "/api/v1/contacts/[id]": async (fx) => ({ id: await fx.freshContact() }),
+  "/api/v1/contacts/[id]/tags": (fx) => ({ id: fx.contactId }),
+  "/api/v1/contacts/[id]/consent": (fx) => ({ id: fx.contactId }),
+  "/api/v1/conversations/[id]": (fx) => ({ id: fx.conversationId }),
+  "/api/v1/conversations/[id]/assignee": (fx) => ({ id: fx.conversationId }),
+  "/api/v1/conversations/[id]/status": (fx) => ({ id: fx.conversationId }),
+  "/api/v1/conversations/[id]/messages": (fx) => ({ id: fx.conversationId }),
+  "/api/v1/templates/[id]": (fx) => ({ id: fx.templateId }),
 };
 
 /** Requests that would reach the outside world with the default body: kept local. */
@@ -317,6 +330,10 @@ async function invoke(route: RouteFile, handler: Handler, method: HttpMethod, ca
 /** The request a machine caller makes with its credential (QStash signature, cron secret, Meta signature). */
 async function credentialCall(route: RouteFile, access: RouteAccess): Promise<Call | null> {
   const params = route.params.length ? await paramsFor[route.pattern]!(fx) : {};
+  if (access.kind === "api-key") {
+    const { body } = await callFor(route, route.methods.find((m) => "access" in m && m.access === access)!.method);
+    return { params, body, headers: { authorization: `Bearer ${await keyWith([access.scope])}`, "idempotency-key": `matrix-${randomUUID()}` } };
+  }
   const url = `${process.env.APP_URL}${urlOf(route, params)}`;
   if (access.kind === "qstash") {
     const rawBody = "{}";
@@ -330,7 +347,22 @@ async function credentialCall(route: RouteFile, access: RouteAccess): Promise<Ca
   return null;
 }
 
+/** A fresh API key of the fixture organization holding exactly these scopes. */
+async function keyWith(scopes: ApiScope[]): Promise<string> {
+  const admin = fx.org.users.admin;
+  return (await createApiKey(fx.org.orgId, { id: admin._id, name: admin.name }, { name: `matrix ${scopes.join(" ")}`, scopes })).secret;
+}
+
+/** Scopes that must not pass for `scope`: every other resource at admin level, and the lower levels of its own resource. */
+function insufficientScopes(scope: ApiScope): ApiScope[] {
+  const [resource, level] = scope.split(":") as [(typeof apiResources)[number], (typeof apiLevels)[number]];
+  const others = apiResources.filter((r) => r !== resource).map((r) => `${r}:admin` as ApiScope);
+  const lower = apiLevels.slice(0, apiLevels.indexOf(level)).map((l) => `${resource}:${l}` as ApiScope);
+  return [...others, ...lower];
+}
+
 const unauthorized = { error: { code: "unauthorized", message: "Sign in to continue" } };
+const noApiKey = { error: { code: "unauthorized", message: "Send the API key as Authorization: Bearer <key>" } };
 const forbidden = { error: { code: "forbidden", message: "Your role does not allow this action" } };
 
 describe("API routes: declarations", () => {
@@ -359,6 +391,28 @@ describe("API routes: declarations", () => {
           ? [`${m.method} ${r.pattern} (${m.access.permission})`]
           : [],
       ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("every public API route (/api/v1) declares its API-key scope, and only those routes take API keys", () => {
+    const wrong = routes.flatMap((r) =>
+      r.methods.flatMap((m) => {
+        if (!("access" in m)) return [];
+        const v1 = r.pattern.startsWith("/api/v1/");
+        // The OpenAPI document is the public API's one public route: it describes, it serves no data.
+        if (r.pattern === "/api/v1/openapi.json") return m.access.kind === "public" ? [] : [`${m.method} ${r.pattern}: must be public`];
+        if (v1 !== (m.access.kind === "api-key")) return [`${m.method} ${r.pattern}: ${m.access.kind}`];
+        return [];
+      }),
+    );
+    expect(wrong).toEqual([]);
+    expect(routes.some((r) => r.pattern.startsWith("/api/v1/"))).toBe(true);
+  });
+
+  it("no state-changing public API method is granted by a read scope", () => {
+    const offenders = routes.flatMap((r) =>
+      r.methods.flatMap((m) => ("access" in m && m.access.kind === "api-key" && m.method !== "GET" && m.method !== "HEAD" && m.access.scope.endsWith(":read") ? [`${m.method} ${r.pattern}`] : [])),
     );
     expect(offenders).toEqual([]);
   });
@@ -394,6 +448,9 @@ describe("API routes: every identity gets what the declaration says", () => {
         expect(res.status, where).toBeLessThan(500);
       } else if (access.kind === "qstash" || access.kind === "cron" || access.kind === "whatsapp-signature") {
         expect(res.status, where).toBe(401);
+      } else if (access.kind === "api-key") {
+        // A session is not an API key, whoever holds it.
+        expect({ status: res.status, body: JSON.parse(res.text) }, where).toEqual({ status: 401, body: noApiKey });
       } else if (!id.role) {
         expect({ status: res.status, body: JSON.parse(res.text) }, where).toEqual({ status: 401, body: unauthorized });
       } else if (access.kind === "permission" && !can(id.role, access.permission)) {
@@ -407,6 +464,16 @@ describe("API routes: every identity gets what the declaration says", () => {
     if (credential) {
       const res = await handler(await credential(), { params: Promise.resolve({}) });
       expect(res.status, `${method} ${route.pattern} with its credential`).toBe(exempt[`${route.file} ${method}`]!.credentialStatus);
+    }
+    if (access.kind === "api-key") {
+      for (const scope of insufficientScopes(access.scope)) {
+        const call = await callFor(route, method);
+        const res = await invoke(route, handler, method, { ...call, headers: { authorization: `Bearer ${await keyWith([scope])}` } }, null);
+        expect({ status: res.status, body: JSON.parse(res.text) }, `${method} ${route.pattern} with ${scope}`).toEqual({
+          status: 403,
+          body: { error: { code: "forbidden", message: `This API key lacks the ${access.scope} scope` } },
+        });
+      }
     }
     const machine = await credentialCall(route, access);
     if (machine) {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { permissions, type Permission } from "@/lib/auth/permissions";
+import { apiScopes, type ApiScope } from "@/lib/schemas/api-key";
 
 /**
  * Reads each route's and page's declared access from its source with the TypeScript parser, for
@@ -17,6 +18,8 @@ export type RouteAccess =
   /** `withOrg({})`: any signed-in, active user. */
   | { kind: "signed-in" }
   | { kind: "public" }
+  /** `withApiKey({ scope })`: the public REST API, a bearer API key holding the scope. */
+  | { kind: "api-key"; scope: ApiScope }
   | { kind: "qstash" }
   | { kind: "cron" }
   | { kind: "whatsapp-signature" }
@@ -38,9 +41,10 @@ export type RouteFile = {
 };
 
 /** A wrapper counts only when imported from its module: a local function of the same name declares nothing. */
-const WRAPPERS: Record<string, { module: string; kind: Exclude<RouteAccess["kind"], "permission" | "signed-in" | "public" | "function"> | "withOrg" | "withPublic" }> = {
+const WRAPPERS: Record<string, { module: string; kind: Exclude<RouteAccess["kind"], "permission" | "signed-in" | "public" | "function" | "api-key"> | "withOrg" | "withPublic" | "withApiKey" }> = {
   withOrg: { module: "@/lib/api/with-org", kind: "withOrg" },
   withPublic: { module: "@/lib/api/with-public", kind: "withPublic" },
+  withApiKey: { module: "@/lib/api/with-api-key", kind: "withApiKey" },
   withQstash: { module: "@/lib/api/with-qstash", kind: "qstash" },
   withCron: { module: "@/lib/api/with-cron", kind: "cron" },
   withWhatsAppSignature: { module: "@/lib/webhook/signature", kind: "whatsapp-signature" },
@@ -103,7 +107,7 @@ export function scanRoute(file: string): RouteFile {
     const wrapper = WRAPPERS[name];
     if (!wrapper) return { problem: `${name}(...) is not a route wrapper` };
     if (imports.get(name) !== wrapper.module) return { problem: `${name} is not imported from ${wrapper.module}` };
-    if (wrapper.kind !== "withOrg" && wrapper.kind !== "withPublic") return { kind: wrapper.kind };
+    if (wrapper.kind !== "withOrg" && wrapper.kind !== "withPublic" && wrapper.kind !== "withApiKey") return { kind: wrapper.kind };
     const options = expr.arguments[0];
     if (!options || !ts.isObjectLiteralExpression(options)) return { problem: `${name}'s options must be an object literal so its access can be read` };
     if (options.properties.some((p) => ts.isSpreadAssignment(p))) return { problem: `${name}'s options spread another object, which could hide its access` };
@@ -112,6 +116,13 @@ export function scanRoute(file: string): RouteFile {
       return access && ts.isPropertyAssignment(access) && ts.isStringLiteral(access.initializer) && access.initializer.text === "public"
         ? { kind: "public" }
         : { problem: 'withPublic needs access: "public"' };
+    }
+    if (wrapper.kind === "withApiKey") {
+      const scope = propertyNamed(options, "scope");
+      if (!scope || !ts.isPropertyAssignment(scope) || !ts.isStringLiteral(scope.initializer)) return { problem: "withApiKey's scope must be a string literal" };
+      const value = scope.initializer.text;
+      if (!(apiScopes as readonly string[]).includes(value)) return { problem: `unknown API scope "${value}"` };
+      return { kind: "api-key", scope: value as ApiScope };
     }
     const permission = propertyNamed(options, "permission");
     if (!permission) return { kind: "signed-in" };

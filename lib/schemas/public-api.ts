@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { idString } from "./common";
+import { contactResponse, tagList } from "./contact";
+import { contactListQuery } from "./contact-directory";
+import { conversationResponse, listConversationsQuery, listMessagesQuery, messageResponse, sendMessageBody } from "./inbox";
+import { listTemplatesQuery, templateDetailResponse, templateResponse } from "./template";
+
+/**
+ * The public REST API's (v1) own inputs and outputs. Most are the app's schemas narrowed to what an
+ * API client needs (no live-polling or UI-only fields); the routes validate with these and the
+ * OpenAPI document (lib/api/v1/openapi.ts) is generated from them, so the two cannot disagree.
+ */
+
+const cursorPage = { nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page") };
+
+export const v1ListContactsQuery = contactListQuery.pick({ q: true, sort: true, cursor: true, limit: true });
+export const v1ContactPage = z.object({ contacts: z.array(contactResponse), ...cursorPage });
+export const v1Contact = z.object({ contact: contactResponse });
+
+export const v1ContactTagsBody = z
+  .strictObject({ add: tagList.optional(), remove: tagList.optional() })
+  .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, "Give tags to add or remove");
+
+export const v1ConsentBody = z.strictObject({
+  state: z.enum(["opted_in", "opted_out"]),
+  /** "marketing" changes only the marketing permission; "all" (default) the contact's consent as a whole. */
+  channel: z.enum(["all", "marketing"]).default("all"),
+  detail: z.string().trim().max(300).optional(),
+});
+
+export const v1ListConversationsQuery = listConversationsQuery.pick({ status: true, priority: true, tag: true, assignee: true, q: true, cursor: true, limit: true });
+export const v1ConversationPage = z.object({ conversations: z.array(conversationResponse), ...cursorPage });
+export const v1Conversation = z.object({ conversation: conversationResponse });
+export const v1AssignBody = z.strictObject({ assigneeId: idString.nullable().describe("A teammate's user id, or null to unassign") });
+
+export const v1ListMessagesQuery = listMessagesQuery.pick({ cursor: true, limit: true });
+export const v1MessagePage = z.object({ messages: z.array(messageResponse).describe("Oldest first"), ...cursorPage });
+const [textContent, , templateContent] = sendMessageBody.shape.content.options;
+/** Text (inside the customer-service window) or an approved template; the Idempotency-Key header makes retries send once. */
+export const v1SendMessageBody = z.strictObject({ content: z.discriminatedUnion("type", [textContent, templateContent]) });
+export const v1Message = z.object({ message: messageResponse });
+
+export const v1ListTemplatesQuery = listTemplatesQuery.pick({ status: true });
+export const v1TemplateList = z.object({ templates: z.array(templateResponse) });
+export const v1Template = z.object({ template: templateDetailResponse });
+
+export const v1Deleted = z.object({ ok: z.literal(true) });
