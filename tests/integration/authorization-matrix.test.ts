@@ -185,6 +185,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/webhook-events/[id]/replay": (fx) => ({ id: fx.webhookEventId }),
   "/r/[token]": () => ({ token: "not-a-token" }),
   "/api/whatsapp-accounts/[id]": (fx) => ({ id: fx.org.account._id.toHexString() }),
+  "/api/api-keys/[id]": async (fx) => ({ id: (await createApiKey(fx.org.orgId, { id: fx.org.users.admin._id, name: "admin" }, { name: "matrix revoke", scopes: ["contacts:read"] })).apiKey._id.toHexString() }),
   // DELETE erases the contact: a fresh one each call.
   "/api/v1/contacts/[id]": async (fx) => ({ id: await fx.freshContact() }),
   "/api/v1/contacts/[id]/tags": (fx) => ({ id: fx.contactId }),
