@@ -1,3 +1,4 @@
+import { ObjectId } from "mongodb";
 import { z } from "zod";
 import { idParam } from "@/lib/api/params";
 import { ApiError } from "@/lib/api/errors";
@@ -28,9 +29,13 @@ export const POST = withApiKey({ scope: "messages:write", params, body: v1SendMe
     // The message's own key derives from the Idempotency-Key, so two retries racing past the record still store one message and send once.
     const message = await sendMessage(orgId, { conversationId: params.id, sender: "agent", senderUserId: null, idempotencyKey: `api:${key}`, content: body.content });
     if (!message.conversationId.equals(params.id)) throw new ApiError("conflict", "This Idempotency-Key was already used for another conversation");
-    await recordActivity(orgId, actor, { action: "message.sent", entityType: "message", entityId: message._id, after: { conversationId: params.id.toHexString(), type: message.type, status: message.status } });
     const [response] = await toMessageResponses(orgId, [message]);
     return { status: 201, body: { message: response } };
   });
+  // Audited by the one call whose response was stored first: concurrent retries of the same send are not separate writes.
+  if (!result.replayed) {
+    const message = (result.body as { message: { id: string; type: string; status: string | null } }).message;
+    await recordActivity(orgId, actor, { action: "message.sent", entityType: "message", entityId: new ObjectId(message.id), after: { conversationId: params.id.toHexString(), type: message.type, status: message.status } });
+  }
   return Response.json(result.body, { status: result.status, headers: result.replayed ? { "idempotent-replayed": "true" } : {} });
 });
