@@ -51,8 +51,12 @@ export function ApiKeysManager({ initial }: { initial: ApiKeyResponse[] }) {
 
   async function copy() {
     if (!created) return;
-    await navigator.clipboard.writeText(created.secret);
-    setCopied(true);
+    try {
+      await navigator.clipboard.writeText(created.secret);
+      setCopied(true);
+    } catch {
+      setError("The browser did not allow copying: select the key and copy it by hand.");
+    }
   }
 
   async function revoke(k: ApiKeyResponse) {
