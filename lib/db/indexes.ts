@@ -193,12 +193,17 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { hash: 1 }, name: "hash_unique", unique: true },
     { key: { orgId: 1, createdAt: -1 }, name: "org_created" },
   ],
-  // Rate-limit windows are found by _id (key and window start); Atlas deletes them by TTL.
-  api_rate_windows: [{ key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 }],
+  // Rate-limit windows are found by _id (key and window start); Atlas deletes them by TTL, the
+  // retention job by window start where no TTL runs.
+  api_rate_windows: [
+    { key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 },
+    { key: { orgId: 1, windowStart: 1 }, name: "org_window" },
+  ],
   api_idempotency_keys: [
     // One record per organization and Idempotency-Key: a concurrent retry loses the insert and reads the winner's.
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
     { key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 },
+    { key: { orgId: 1, createdAt: 1 }, name: "org_created" },
   ],
   // The fan-out reads an organization's active endpoints; the settings page lists them, oldest first.
   webhook_endpoints: [

@@ -21,6 +21,10 @@ const targets = [
   { name: "ai_runs", field: "createdAt", days: "aiRunRetentionDays" },
   // Claims only matter while a delivery of the same ai-reply can still arrive (minutes, not days).
   { name: "ai_reply_claims", field: "createdAt", days: "jobLogRetentionDays" },
+  // Public-API rate-limit windows and Idempotency-Key records matter for a minute and a day; on
+  // Atlas a TTL index removes them sooner, here they go with the job records.
+  { name: "api_rate_windows", field: "windowStart", days: "jobLogRetentionDays" },
+  { name: "api_idempotency_keys", field: "createdAt", days: "jobLogRetentionDays" },
 ] as const satisfies readonly { name: string; field: string; days: RetentionSetting }[];
 type Target = (typeof targets)[number]["name"];
 

@@ -315,3 +315,25 @@ describe("templates", () => {
     expect((await call((await route("templates/[id]")).GET!, "GET", `/api/v1/templates/${id}`, { secret, params: { id } })).body).toMatchObject({ template: { id } });
   });
 });
+
+describe("retention", () => {
+  it("removes rate-limit windows and Idempotency-Key records after the job-log period, where no TTL index deletes them", async () => {
+    const { useQstashEnv } = await import("../support/jobs");
+    const { jobRegistry } = await import("@/lib/jobs/registry");
+    const { runJob } = await import("@/lib/jobs/run-job");
+    useQstashEnv({});
+    const org = await createOrg("Retention");
+    const { apiKey } = await keyFor(org, ["contacts:read"]);
+    const old = new Date(Date.now() - 40 * 24 * 3600_000);
+    const fresh = new Date();
+    const windows = scoped(org.orgId)("api_rate_windows");
+    const records = scoped(org.orgId)("api_idempotency_keys");
+    for (const at of [old, fresh]) {
+      await windows.insertOne({ _id: `${apiKey._id.toHexString()}:${at.getTime()}`, keyId: apiKey._id, windowStart: at, count: 3, expiresAt: new Date(at.getTime() + 120_000) });
+      await records.insertOne({ _id: new ObjectId(), key: `k-${at.getTime()}`, apiKeyId: apiKey._id, requestHash: "h", response: null, createdAt: at, expiresAt: new Date(at.getTime() + 86_400_000) });
+    }
+    expect(await runJob(jobRegistry, "retention", { orgId: org.orgId.toHexString() }, { messageId: `retention-${randomUUID()}`, attempt: 1 })).toEqual({ status: "completed" });
+    expect((await windows.find({}).toArray()).map((w) => w.windowStart)).toEqual([fresh]);
+    expect((await records.find({}).toArray()).map((r) => r.createdAt)).toEqual([fresh]);
+  });
+});
