@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { emitAutomationEvent } from "@/lib/automation/emit";
 import { z } from "zod";
 import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
@@ -90,5 +91,14 @@ export async function analyzeConversation(orgId: ObjectId, conversationId: Objec
   // Optional in the schema: an agent configured before the journey existed may answer without it.
   const journey = res.json.journey;
   if (journey?.stage) await suggestJourneyStage(orgId, conversation.contactId, { ...journey, stage: journey.stage, conversationId });
+  // Triggers on an AI intent or sentiment fire now that the analysis has them.
+  await emitAutomationEvent(orgId, {
+    kind: "analysis",
+    contactId: conversation.contactId.toHexString(),
+    conversationId: conversationId.toHexString(),
+    intents: values.intents,
+    sentiment: values.sentiment,
+    at: now.toISOString(),
+  });
   return { outcome: "analysed", analytics: analytics! };
 }

@@ -1,4 +1,5 @@
 import { ObjectId, type Document, type Filter } from "mongodb";
+import { emitLifecycle } from "@/lib/automation/emit";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
@@ -141,5 +142,6 @@ export async function createContact(orgId: ObjectId, actor: Actor, body: CreateC
     throw err;
   }
   await recordActivity(orgId, actor, { action: "contact.created", entityType: "contact", entityId: doc._id, after: { identityKey, name: doc.name } });
+  await emitLifecycle(orgId, "contact_created", { contactId: doc._id }, { source: "manual" }, now);
   return { ...doc, orgId };
 }

@@ -4,7 +4,7 @@ import type { ActivityLogDoc } from "@/lib/schemas/activity-log";
 import type { CustomerJourneyDoc } from "@/lib/schemas/journey";
 import type { AiAgentDoc, AiReplyClaimDoc, AiRunDoc, ConversationAnalyticsDoc, KnowledgeArticleDoc } from "@/lib/schemas/ai";
 import type { LeadScoreDoc } from "@/lib/schemas/lead-score";
-import type { TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
+import type { AutomationQuotaDoc, AutomationRunDoc, TriggerDoc, WorkflowExecutionDoc } from "@/lib/schemas/automation";
 import type { ConsentEventDoc, ContactDoc, ContactListDoc, ContactNoteDoc, ContactTagDoc, SuppressionDoc } from "@/lib/schemas/contact";
 import type { ContactBulkActionDoc } from "@/lib/schemas/contact-bulk";
 import type { ContactMergeDoc } from "@/lib/schemas/contact-merge";
@@ -59,6 +59,8 @@ export type Docs = {
   campaigns: CampaignDoc;
   campaign_recipients: CampaignRecipientDoc;
   triggers: TriggerDoc;
+  automation_runs: AutomationRunDoc;
+  automation_quotas: AutomationQuotaDoc;
   workflow_executions: WorkflowExecutionDoc;
   api_keys: ApiKeyDoc;
   api_rate_windows: ApiRateWindowDoc;

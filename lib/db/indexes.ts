@@ -66,7 +66,11 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
   segments: [{ key: { orgId: 1, name: 1 }, name: "org_name_unique", unique: true }],
   // Read by _id only (the progress bar, the job).
   contact_bulk_actions: [],
-  consent_events: [{ key: { orgId: 1, contactId: 1, at: -1 }, name: "org_contact_time" }],
+  consent_events: [
+    { key: { orgId: 1, contactId: 1, at: -1 }, name: "org_contact_time" },
+    // The dry run of a consent trigger (lib/automation/dry-run.ts).
+    { key: { orgId: 1, at: -1 }, name: "org_time" },
+  ],
   // The imports list page, newest first (lib/contacts/import/imports.ts).
   contact_imports: [{ key: { orgId: 1, createdAt: -1 }, name: "org_created" }],
   conversations: [
@@ -85,6 +89,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     // A contact's conversations (the contact panel), all or those an agent may see.
     { key: { orgId: 1, contactId: 1, createdAt: -1 }, name: "org_contact" },
     { key: { orgId: 1, contactId: 1, assigneeId: 1, createdAt: -1 }, name: "org_contact_assignee" },
+    // The dry run of a "conversation resolved" trigger (lib/automation/dry-run.ts).
+    { key: { orgId: 1, resolvedAt: -1 }, name: "org_resolved" },
     // The wake-snoozed job, per organization, the longest due first.
     { key: { orgId: 1, status: 1, snoozedUntil: 1 }, name: "org_status_snoozed" },
   ],
@@ -99,6 +105,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, "media.download": 1 }, name: "org_media_download" },
     // The nightly lead scoring streams an organization's recent messages in contact order (lib/scoring/nightly-job.ts).
     { key: { orgId: 1, contactId: 1, sentAt: 1 }, name: "org_contact_time" },
+    // An automation's dry run replays the last 30 days of customer messages (lib/automation/dry-run.ts).
+    { key: { orgId: 1, sender: 1, sentAt: -1 }, name: "org_sender_time" },
   ],
   orphan_statuses: [
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
@@ -140,7 +148,11 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, key: 1 }, name: "org_key_unique", unique: true },
     { key: { orgId: 1, createdAt: 1 }, name: "org_created" },
   ],
-  conversation_analytics: [{ key: { orgId: 1, conversationId: 1 }, name: "org_conversation_unique", unique: true }],
+  conversation_analytics: [
+    { key: { orgId: 1, conversationId: 1 }, name: "org_conversation_unique", unique: true },
+    // The dry run of an AI-intent trigger (lib/automation/dry-run.ts).
+    { key: { orgId: 1, analyzedAt: -1 }, name: "org_analyzed" },
+  ],
   knowledge_articles: [
     { key: { orgId: 1, keywords: 1 }, name: "org_keywords" },
     { key: { orgId: 1, updatedAt: -1 }, name: "org_updated" },
@@ -179,7 +191,24 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     // The sweep's "changed since the last count" for completed campaigns (lib/campaigns/tick-job.ts).
     { key: { orgId: 1, campaignId: 1, updatedAt: -1 }, name: "org_campaign_updated" },
   ],
-  triggers: [{ key: { orgId: 1, active: 1, type: 1 }, name: "org_active_type" }],
+  triggers: [
+    { key: { orgId: 1, active: 1, type: 1 }, name: "org_active_type" },
+    // Every event reads the organization's active triggers in priority order (lib/automation/evaluate.ts).
+    { key: { orgId: 1, active: 1, priority: 1 }, name: "org_active_priority" },
+    { key: { orgId: 1, priority: 1, createdAt: 1 }, name: "org_priority" },
+  ],
+  automation_runs: [
+    // A trigger's run history, newest first.
+    { key: { orgId: 1, triggerId: 1, startedAt: -1 }, name: "org_trigger_started" },
+    // A customer's message resumes their runs waiting for a reply.
+    { key: { orgId: 1, contactId: 1, status: 1, "waiting.kind": 1 }, name: "org_contact_waiting" },
+    { key: { orgId: 1, startedAt: -1 }, name: "org_started" },
+    { key: { orgId: 1, eventKey: 1 }, name: "org_event_unique", unique: true },
+  ],
+  automation_quotas: [
+    { key: { orgId: 1, triggerId: 1, contactId: 1, day: 1 }, name: "org_trigger_contact_day_unique", unique: true },
+    { key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 },
+  ],
   workflow_executions: [
     { key: { messageId: 1 }, name: "message_unique", unique: true },
     { key: { status: 1, startedAt: -1 }, name: "status_time" },

@@ -1,4 +1,5 @@
 import { ObjectId, type Document, type UpdateFilter } from "mongodb";
+import { emitLifecycle } from "@/lib/automation/emit";
 import { ApiError, isDuplicateKeyError } from "@/lib/api/errors";
 import { aiResetOnResolve, enqueueResolvedAnalysis } from "@/lib/ai/ai-analyze-job";
 import { can } from "@/lib/auth/permissions";
@@ -147,6 +148,7 @@ export async function setConversationStatus(
       after: { status, snoozedUntil: snoozedUntil?.toISOString() ?? null },
     }),
     status === "resolved" ? enqueueResolvedAnalysis(orgId, conversation._id) : null,
+    status === "resolved" ? emitLifecycle(orgId, "conversation_resolved", { contactId: conversation.contactId, conversationId: conversation._id }) : null,
   ]);
   return updated;
 }

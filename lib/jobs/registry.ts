@@ -17,6 +17,7 @@ import { campaignReplyJob } from "@/lib/campaigns/reply-job";
 import { templatesReconcileJob } from "@/lib/templates/reconcile-job";
 import { leadScoreJob } from "@/lib/scoring/score-contact-job";
 import { leadScoringNightlyJob } from "@/lib/scoring/nightly-job";
+import { automationEventJob, automationResumeJob } from "@/lib/automation/jobs";
 import { webhookFanoutJob } from "@/lib/outbound-webhooks/fanout-job";
 import { webhookDeliverJob } from "@/lib/outbound-webhooks/deliver-job";
 
@@ -44,6 +45,8 @@ export const jobs = {
   "templates-reconcile": templatesReconcileJob,
   "lead-score": leadScoreJob,
   "lead-scoring-nightly": leadScoringNightlyJob,
+  "automation-event": automationEventJob,
+  "automation-resume": automationResumeJob,
   "webhook-fanout": webhookFanoutJob,
   "webhook-deliver": webhookDeliverJob,
 } satisfies Record<string, Job>;

@@ -1,4 +1,5 @@
 import { ObjectId, type Filter } from "mongodb";
+import { emitLifecycle } from "@/lib/automation/emit";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { contactLabel, getContact } from "@/lib/contacts/contacts";
@@ -65,6 +66,7 @@ export async function moveJourneyStage(
       before: { stage: from },
       after: { stage: to, ...(input.reason ? { reason: input.reason } : {}) },
     }),
+    emitLifecycle(orgId, "journey_stage_changed", { contactId }, { from, to, source }),
   ]);
   return { moveId: move.id.toHexString(), contactId: contactId.toHexString(), from, to };
 }

@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, ObjectId, type AnyBulkWriteOperation } from "mongodb";
+import { announceScoreChanges } from "@/lib/automation/score-events";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import { SCORE_HISTORY_LENGTH, type LeadScoreDoc, type LeadScoringConfig } from "@/lib/schemas/lead-score";
@@ -51,6 +52,7 @@ export async function writeScores(
 
   const scoreOps: AnyBulkWriteOperation<LeadScoreDoc>[] = [];
   const contactOps: AnyBulkWriteOperation<ContactDoc>[] = [];
+  const crossings: { contactId: ObjectId; from: number | null; to: number }[] = [];
   for (const c of live) {
     const key = c._id.toHexString();
     const before = current.get(key);
@@ -76,7 +78,10 @@ export async function writeScores(
     }
     result.scored++;
     if (!before || before.score !== score) result.changed++;
-    if (c.leadScore !== score) contactOps.push({ updateOne: { filter: { _id: c._id }, update: { $set: { leadScore: score } } } });
+    if (c.leadScore !== score) {
+      contactOps.push({ updateOne: { filter: { _id: c._id }, update: { $set: { leadScore: score } } } });
+      crossings.push({ contactId: c._id, from: c.leadScore ?? null, to: score });
+    }
   }
   if (scoreOps.length) {
     try {
@@ -89,6 +94,7 @@ export async function writeScores(
     }
   }
   if (contactOps.length) await db("contacts").bulkWrite(contactOps, { ordered: false });
+  await announceScoreChanges(orgId, crossings);
   return result;
 }
 

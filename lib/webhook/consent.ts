@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import { emitAutomationEvent } from "@/lib/automation/emit";
 import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
 import type { ConsentEventDoc, ContactDoc } from "@/lib/schemas/contact";
@@ -69,4 +70,13 @@ export async function recordConsent(
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
+  // Automation hears every change once: the consent event's id makes the job's deduplication id.
+  await emitAutomationEvent(orgId, {
+    kind: "lifecycle",
+    event: "consent_changed",
+    contactId: contactId.toHexString(),
+    conversationId: null,
+    data: { state: change.state, channel: change.channel, source: change.source, eventId: change.eventId.toHexString() },
+    at: change.at.toISOString(),
+  });
 }

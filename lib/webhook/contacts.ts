@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { emitLifecycle } from "@/lib/automation/emit";
 import { isDuplicateKeyError } from "@/lib/api/errors";
 import { escapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
@@ -139,6 +140,7 @@ export async function resolveContact(
     try {
       await contacts.insertOne(fresh);
       remember(orgId, identity.key, { ...fresh, orgId });
+      await emitLifecycle(orgId, "contact_created", { contactId: fresh._id }, { source: fresh.source.kind }, now);
       return { contact: { ...fresh, orgId }, changed: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;

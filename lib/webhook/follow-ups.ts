@@ -1,5 +1,6 @@
 import type { ObjectId } from "mongodb";
 import { scheduleAiReply } from "@/lib/ai/ai-reply-job";
+import { scheduleAutomationEvent } from "@/lib/automation/emit";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { scheduleLeadScore } from "@/lib/scoring/score-contact-job";
 import type { MessageDoc } from "@/lib/schemas/message";
@@ -69,6 +70,12 @@ export async function scheduleFollowUps(f: FollowUps): Promise<void> {
         { deduplicationId: `consent-confirmation-${org}-${c.waMessageId}` },
       ),
     );
+  }
+  // Automation: each customer message is an event (keywords, replies awaited, inactivity clocks).
+  for (const m of f.messages) {
+    if (m.sender !== "customer") continue;
+    const event = { kind: "message", contactId: m.contactId.toHexString(), conversationId: m.conversationId.toHexString(), messageId: m.messageId.toHexString(), text: null, at: m.sentAt.toISOString() } as const;
+    pending.push(scheduleAutomationEvent(f.orgId, event));
   }
   for (const r of f.campaignReplies ?? []) {
     pending.push(

@@ -25,7 +25,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Field = { path: string; type: SegmentFieldType; values?: readonly string[]; label: string };
 
-function fieldOf(name: string, where: string): Field {
+/**
+ * Fields beyond the contact's, for callers that evaluate a definition against more than a contact
+ * (an automation's event facts): each named field's path, and a hook for conditions that compile to
+ * something else entirely (membership of a saved segment is that segment's own filter).
+ */
+export type CompileExtension = {
+  fields: Record<string, Field>;
+  special?: (c: SegmentCondition, where: string) => Filter<ContactDoc> | null;
+};
+
+function fieldOf(name: string, where: string, ext?: CompileExtension): Field {
+  const extra = ext?.fields[name];
+  if (extra) return extra;
   if (name.startsWith(CUSTOM_FIELD_PREFIX)) {
     const key = name.slice(CUSTOM_FIELD_PREFIX.length);
     if (!CUSTOM_FIELD_KEY.test(key)) throw invalid(where, `"${name}" is not a valid custom field name`);
@@ -36,7 +48,7 @@ function fieldOf(name: string, where: string): Field {
   return { path: name, ...known };
 }
 
-function invalid(where: string, message: string) {
+export function invalid(where: string, message: string) {
   return new ApiError("unprocessable_entity", `${where}: ${message}`);
 }
 
@@ -202,8 +214,10 @@ function compileNumber(f: Field, c: SegmentCondition, where: string): Filter<Con
   throw invalid(where, `${f.label} does not take "${c.op}"`);
 }
 
-function compileCondition(c: SegmentCondition, where: string, now: Date): Filter<ContactDoc> {
-  const f = fieldOf(c.field, where);
+function compileCondition(c: SegmentCondition, where: string, now: Date, ext?: CompileExtension): Filter<ContactDoc> {
+  const special = ext?.special?.(c, where);
+  if (special) return special;
+  const f = fieldOf(c.field, where, ext);
   if (!(operatorsByType[f.type] as readonly string[]).includes(c.op)) {
     throw invalid(where, `${f.label} does not take "${c.op}" (it takes ${operatorsByType[f.type].join(", ")})`);
   }
@@ -229,11 +243,11 @@ function compileCondition(c: SegmentCondition, where: string, now: Date): Filter
 
 const isGroup = (x: SegmentCondition | SegmentGroup): x is SegmentGroup => "match" in x;
 
-function compileGroup(g: SegmentGroup, where: string, depth: number, now: Date): Filter<ContactDoc> {
+function compileGroup(g: SegmentGroup, where: string, depth: number, now: Date, ext?: CompileExtension): Filter<ContactDoc> {
   if (depth > MAX_DEPTH) throw invalid(where, `groups nest at most ${MAX_DEPTH} deep`);
   const parts = g.conditions.map((c, i) => {
     const at = `${where}.conditions[${i}]`;
-    return isGroup(c) ? compileGroup(c, at, depth + 1, now) : compileCondition(c, at, now);
+    return isGroup(c) ? compileGroup(c, at, depth + 1, now, ext) : compileCondition(c, at, now, ext);
   });
   const constraining = parts.filter((p) => Object.keys(p).length > 0);
   // An empty group does not narrow anything: "all contacts".
@@ -243,6 +257,6 @@ function compileGroup(g: SegmentGroup, where: string, depth: number, now: Date):
 }
 
 /** The definition as one filter (without `orgId`: `scoped(orgId)` adds it). `now` anchors relative dates. */
-export function compileSegment(definition: SegmentGroup, now = new Date()): Filter<ContactDoc> {
-  return compileGroup(definition, "definition", 1, now);
+export function compileSegment(definition: SegmentGroup, now = new Date(), ext?: CompileExtension): Filter<ContactDoc> {
+  return compileGroup(definition, "definition", 1, now, ext);
 }
