@@ -49,6 +49,7 @@ export const settingsGroups: { title: string; items: SettingsItem[] }[] = [
     title: "Developer",
     items: [
       { href: "/settings/webhook-events", label: "Webhook events", permission: "system:admin", description: "What Meta sent, and replays" },
+      { href: "/settings/webhooks", label: "Webhooks", permission: "system:admin", description: "Signed events to your own systems, their delivery log and replays" },
       { href: "/settings/api-keys", label: "API keys", permission: "system:admin", description: "Keys other systems use to call the REST API" },
       { href: "/settings/api", label: "API reference", permission: "system:admin", description: "The REST API's operations, parameters and schemas" },
       { href: "/settings/jobs", label: "Background jobs", permission: "system:admin", description: "Scheduled and queued work, failures and retries" },

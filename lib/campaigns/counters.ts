@@ -1,6 +1,8 @@
 import type { ObjectId } from "mongodb";
 import { scoped } from "@/lib/db/scoped";
 import { emptyCounters, type CampaignDoc, type FunnelCounters, type RecipientVariant } from "@/lib/schemas/campaign";
+import { emitEvent } from "@/lib/outbound-webhooks/emit";
+import { campaignData } from "@/lib/outbound-webhooks/payloads";
 
 export type CounterDelta = Partial<Record<keyof FunnelCounters, number>>;
 type Change = { variant: RecipientVariant; delta: CounterDelta; failedCode?: number };
@@ -50,7 +52,12 @@ export async function bump(
   const after = await campaigns.findOneAndUpdate({ _id: campaignId }, { $inc: inc, $set: { updatedAt: new Date() } }, { returnDocument: "after", projection: { status: 1, counters: 1 } });
   // The last pending recipient settled: the campaign is done (the condition makes this happen once).
   if (after && after.status === "sending" && after.counters.pending <= 0) {
-    await campaigns.updateOne({ _id: campaignId, status: "sending", "counters.pending": { $lte: 0 } }, { $set: { status: "completed", completedAt: new Date(), updatedAt: new Date() } });
+    const done = await campaigns.findOneAndUpdate(
+      { _id: campaignId, status: "sending", "counters.pending": { $lte: 0 } },
+      { $set: { status: "completed", completedAt: new Date(), updatedAt: new Date() } },
+      { returnDocument: "after", projection: { name: 1, status: 1, counters: 1, completedAt: 1 } },
+    );
+    if (done) await emitCampaignFinished(orgId, done);
   }
   // A late 131049 put a recipient back in the queue after the last send: the campaign is not done yet.
   if (after && after.status === "completed" && after.counters.pending > 0) {
@@ -107,6 +114,18 @@ export async function recountCampaign(orgId: ObjectId, campaignId: ObjectId): Pr
   const now = new Date();
   const written = await db("campaigns").updateOne({ _id: campaignId, updatedAt: current.updatedAt }, { $set: { counters: total, byVariant, updatedAt: now, countedAt: now } });
   if (written.modifiedCount === 0) return false;
-  if (total.pending === 0) await db("campaigns").updateOne({ _id: campaignId, status: "sending" }, { $set: { status: "completed", completedAt: now, updatedAt: now } });
+  if (total.pending === 0) {
+    const done = await db("campaigns").findOneAndUpdate(
+      { _id: campaignId, status: "sending" },
+      { $set: { status: "completed", completedAt: now, updatedAt: now } },
+      { returnDocument: "after", projection: { name: 1, status: 1, counters: 1, completedAt: 1 } },
+    );
+    if (done) await emitCampaignFinished(orgId, done);
+  }
   return true;
+}
+
+/** `campaign.finished` for subscribers, once per completion (the id is the campaign's and its completion time's). */
+export function emitCampaignFinished(orgId: ObjectId, c: Pick<CampaignDoc, "_id" | "name" | "status" | "counters" | "completedAt">): Promise<void> {
+  return emitEvent(orgId, "campaign.finished", campaignData(c), { id: `evt_campaign_${c._id.toHexString()}_${c.completedAt?.getTime() ?? 0}` });
 }

@@ -8,6 +8,7 @@ import { idString } from "@/lib/schemas/common";
 import { emptyCounters, type CampaignDoc, type CampaignRecipientDoc, type FunnelCounters } from "@/lib/schemas/campaign";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { SegmentGroup } from "@/lib/schemas/segment";
+import { emitCampaignFinished } from "./counters";
 import { campaignMeta, dispatch } from "./dispatch";
 import { bucket, countryOf, exclusionFor, renderValues, variantFor, type ContactHistory } from "./recipient-rules";
 
@@ -178,6 +179,7 @@ export async function finishPreparation(orgId: ObjectId, campaignId: ObjectId): 
     { returnDocument: "after" },
   );
   if (!c) return db("campaigns").findOne({ _id: campaignId });
+  if (next === "completed") await emitCampaignFinished(orgId, c);
   if (next === "sending") {
     await enqueue("campaign-dispatch", { orgId: orgId.toHexString(), campaignId: campaignId.toHexString(), round: "start", after: null }, { deduplicationId: `campaign-dispatch-${campaignId.toHexString()}-start` });
     if (c.winner && c.variants.length > 1) {

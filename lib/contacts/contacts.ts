@@ -8,6 +8,8 @@ import type { ContactDoc, ContactResponse } from "@/lib/schemas/contact";
 import { forgetContact } from "@/lib/webhook/contacts";
 import { contactSearchTokens, refreshConversationSnapshots, touchesConversations } from "./contact-fields";
 import { validateCustomFields } from "./custom-fields";
+import { emitEvent } from "@/lib/outbound-webhooks/emit";
+import { contactData } from "@/lib/outbound-webhooks/payloads";
 
 /**
  * The contact record itself: its API shape, the one read that every contact route starts from, and
@@ -97,5 +99,6 @@ export async function updateContact(orgId: ObjectId, actor: Actor, id: ObjectId,
     before: Object.fromEntries(Object.keys(changed).map((k) => [k, before[k as keyof ContactPatch] ?? null])),
     after: changed,
   });
+  await emitEvent(orgId, "contact.updated", { ...contactData(updated as ContactDoc), changed: Object.keys(changed).filter((k) => k !== "waId" && k !== "identityKey") });
   return updated as ContactDoc;
 }

@@ -11,6 +11,8 @@ import { queryTokens } from "@/lib/search/tokens";
 import { contactSearchTokens } from "./contact-fields";
 import { validateCustomFields } from "./custom-fields";
 import { asSegmentQuery, audienceFilter } from "./segments/run";
+import { emitEvent } from "@/lib/outbound-webhooks/emit";
+import { contactData } from "@/lib/outbound-webhooks/payloads";
 
 /**
  * The contacts directory (`/contacts`): one keyset query per page. Sorts are (field, _id) pairs with
@@ -143,5 +145,6 @@ export async function createContact(orgId: ObjectId, actor: Actor, body: CreateC
   }
   await recordActivity(orgId, actor, { action: "contact.created", entityType: "contact", entityId: doc._id, after: { identityKey, name: doc.name } });
   await emitLifecycle(orgId, "contact_created", { contactId: doc._id }, { source: "manual" }, now);
+  await emitEvent(orgId, "contact.created", contactData(doc));
   return { ...doc, orgId };
 }

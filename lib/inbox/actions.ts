@@ -6,6 +6,8 @@ import { can } from "@/lib/auth/permissions";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
+import { emitEvent } from "@/lib/outbound-webhooks/emit";
+import { conversationData } from "@/lib/outbound-webhooks/payloads";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { settableStatuses } from "@/lib/schemas/inbox";
 import type { MessageDoc } from "@/lib/schemas/message";
@@ -78,6 +80,7 @@ export async function assignConversation(
       before: { assigneeId: current?.toHexString() ?? null, status: conversation.status },
       after: { assigneeId: target?._id.toHexString() ?? null, status },
     }),
+    target ? emitEvent(orgId, "conversation.assigned", { ...conversationData(updated as ConversationDoc), assignedBy: user._id.toHexString() }) : null,
   ]);
   return updated as ConversationDoc;
 }
@@ -149,6 +152,7 @@ export async function setConversationStatus(
     }),
     status === "resolved" ? enqueueResolvedAnalysis(orgId, conversation._id) : null,
     status === "resolved" ? emitLifecycle(orgId, "conversation_resolved", { contactId: conversation.contactId, conversationId: conversation._id }) : null,
+    status === "resolved" ? emitEvent(orgId, "conversation.resolved", { ...conversationData(updated), resolvedBy: user._id.toHexString() }) : null,
   ]);
   return updated;
 }

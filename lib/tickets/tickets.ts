@@ -18,6 +18,8 @@ import {
   ticketInput,
 } from "@/lib/schemas/ticket";
 import { nextTicketNumber } from "./numbering";
+import { emitEvent } from "@/lib/outbound-webhooks/emit";
+import { ticketData } from "@/lib/outbound-webhooks/payloads";
 
 export type TicketSource = TicketDoc["source"];
 
@@ -112,6 +114,7 @@ export async function createTicket(orgId: ObjectId, actor: Actor, raw: TicketInp
   };
   await db("tickets").insertOne(doc);
   await recordActivity(orgId, actor, { action: "ticket.created", entityType: "ticket", entityId: doc._id, after: { number: doc.number, subject: doc.subject, source } });
+  await emitEvent(orgId, "ticket.created", ticketData(doc));
   return { ...doc, orgId };
 }
 
@@ -199,6 +202,7 @@ export async function updateTicket(orgId: ObjectId, actor: Actor, id: ObjectId, 
   const after = await db("tickets").findOneAndUpdate({ _id: id, updatedAt: before.updatedAt }, { $set: { ...set, updatedAt: now } }, { returnDocument: "after" });
   if (!after) throw new ApiError("conflict", "Someone else changed this ticket meanwhile; reload it and try again");
   await recordActivity(orgId, actor, { action: patch.status && patch.status !== before.status ? "ticket.status_changed" : "ticket.updated", entityType: "ticket", entityId: id, before: changes.before, after: changes.after });
+  await emitEvent(orgId, "ticket.updated", { ...ticketData(after), changed: Object.keys(changes.after) });
   return after;
 }
 

@@ -2,6 +2,7 @@ import type { ObjectId } from "mongodb";
 import { emitAutomationEvent } from "@/lib/automation/emit";
 import { isDuplicateKeyError } from "@/lib/api/errors";
 import { scoped } from "@/lib/db/scoped";
+import { emitEvents, type EventInput } from "@/lib/outbound-webhooks/emit";
 import type { ConsentEventDoc, ContactDoc } from "@/lib/schemas/contact";
 import { defaultSettings, MAX_KEYWORD_LENGTH, normalizeKeyword, type SettingsValues } from "@/lib/schemas/settings";
 
@@ -45,11 +46,23 @@ export async function keywordChange(orgId: ObjectId, text: string | null): Promi
  * Sets the contact's consent and records the change (time, source, detail) in consent_events.
  * `eventId` is derived from what caused the change, so a redelivered webhook records it once.
  */
-export async function recordConsent(
-  orgId: ObjectId,
-  contactId: ObjectId,
-  change: { eventId: ObjectId; state: ConsentChange; channel: ConsentEventDoc["channel"]; source: ConsentEventDoc["source"]; detail: string; at: Date },
-) {
+type RecordedChange = { eventId: ObjectId; state: ConsentChange; channel: ConsentEventDoc["channel"]; source: ConsentEventDoc["source"]; detail: string; at: Date };
+
+/** The `contact.consent_changed` outbound webhook event of a change; its id follows the consent event's, so a repeat dedupes. */
+export function consentChangedEvent(contactId: ObjectId, change: RecordedChange): EventInput {
+  return {
+    id: `evt_consent_${change.eventId.toHexString()}`,
+    type: "contact.consent_changed",
+    occurredAt: change.at,
+    data: { contactId: contactId.toHexString(), state: change.state, channel: change.channel, source: change.source, detail: change.detail, at: change.at.toISOString() },
+  };
+}
+
+/**
+ * Records a consent change and tells outbound webhook subscribers. `emit: false` when the caller
+ * publishes the event with others (the WhatsApp webhook's one publish per delivery, follow-ups.ts).
+ */
+export async function recordConsent(orgId: ObjectId, contactId: ObjectId, change: RecordedChange, options: { emit?: boolean } = {}) {
   const db = scoped(orgId);
   const optedIn = change.state === "opted_in";
   const set: Record<string, unknown> =
@@ -79,4 +92,5 @@ export async function recordConsent(
     data: { state: change.state, channel: change.channel, source: change.source, eventId: change.eventId.toHexString() },
     at: change.at.toISOString(),
   });
+  if (options.emit !== false) await emitEvents(orgId, [consentChangedEvent(contactId, change)]);
 }

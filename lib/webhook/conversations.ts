@@ -4,6 +4,8 @@ import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import type { AccountRef } from "./accounts";
+import type { EventInput } from "@/lib/outbound-webhooks/emit";
+import { conversationData } from "@/lib/outbound-webhooks/payloads";
 
 export function liveKeyOf(contactId: ObjectId, accountId: ObjectId) {
   return `${contactId.toHexString()}:${accountId.toHexString()}`;
@@ -16,8 +18,8 @@ export type ConversationSource = ConversationDoc["source"];
  * (`liveConversationIds`) so the usual inbound message costs no conversation read; the hint is
  * verified by `liveKey` when the conversation is updated (see `applyInbound`).
  */
-export async function liveConversationId(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date) {
-  return contact.liveConversationIds?.[account._id.toHexString()] ?? (await openLiveConversation(orgId, account, contact, source, at));
+export async function liveConversationId(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date, events?: EventInput[]) {
+  return contact.liveConversationIds?.[account._id.toHexString()] ?? (await openLiveConversation(orgId, account, contact, source, at, events));
 }
 
 /**
@@ -25,7 +27,7 @@ export async function liveConversationId(orgId: ObjectId, account: AccountRef, c
  * concurrent first messages all get the same conversation (MongoDB retries an upsert that loses the
  * race on a unique key it matches by equality). Then records it on the contact.
  */
-export async function openLiveConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date): Promise<ObjectId> {
+export async function openLiveConversation(orgId: ObjectId, account: AccountRef, contact: ContactDoc, source: ConversationSource, at: Date, events?: EventInput[]): Promise<ObjectId> {
   const db = scoped(orgId);
   const now = new Date();
   const fresh = freshConversation(account, contact, source, at, now);
@@ -35,6 +37,8 @@ export async function openLiveConversation(orgId: ObjectId, account: AccountRef,
     { upsert: true, returnDocument: "after", projection: { _id: 1 } },
   );
   const id = live!._id;
+  // This upsert inserted it (the id is ours): subscribers hear `conversation.created`, with the webhook's other events.
+  if (events && id.equals(fresh._id)) events.push({ id: `evt_conv_${id.toHexString()}`, type: "conversation.created", occurredAt: now, data: conversationData(fresh) });
   // Skipped when a concurrent delivery already wrote the same hint.
   const hint = `liveConversationIds.${account._id.toHexString()}`;
   await db("contacts").updateOne({ _id: contact._id, [hint]: { $ne: id } }, { $set: { [hint]: id, updatedAt: now } });

@@ -5,7 +5,7 @@ import type { ContactDoc } from "@/lib/schemas/contact";
 import type { MessageDoc } from "@/lib/schemas/message";
 import { accountByPhoneNumberId, derivedId, type AccountRef } from "./accounts";
 import { emptyResult, type ChangeResult } from "./change-result";
-import { keywordChange, recordConsent } from "./consent";
+import { consentChangedEvent, keywordChange, recordConsent } from "./consent";
 import { changeContactNumber, identityOf, profileFor, rememberLiveConversation, resolveContact, type Identity } from "./contacts";
 import { applyInbound, liveConversationId, liveKeyOf, openLiveConversation, type InboundSummary } from "./conversations";
 import {
@@ -27,6 +27,7 @@ import { mapLimit } from "./map-limit";
 import { applyMutation, isMutation, previewOf, quotedMessageId, toMessageDoc } from "./messages";
 import { ACCOUNT_EVENTS_KEPT } from "./management";
 import { applyStatuses } from "./statuses";
+import type { EventInput } from "@/lib/outbound-webhooks/emit";
 
 /** Database operations in flight per delivery (contacts, conversations, statuses of one batch). */
 const CONCURRENCY = 8;
@@ -78,7 +79,8 @@ export async function handleMessagesChange(value: Record<string, unknown>): Prom
   result.counts.messages += thread.length + mutations.length;
 
   if (statuses.items.length) {
-    const { orphaned } = await applyStatuses(orgId, statuses.items as StatusItem[]);
+    const { orphaned, advanced } = await applyStatuses(orgId, statuses.items as StatusItem[]);
+    if (advanced.length) ingested.statuses = advanced;
     result.counts.statuses += statuses.items.length;
     if (orphaned) result.notes.push(`${orphaned} status(es) for messages not stored yet kept as orphans`);
   }
@@ -134,7 +136,7 @@ async function ingestThread(
     const referral = g.messages.find((m) => m.referral)?.referral ?? null;
     const source = referral ? { kind: "ctwa_ad", referral: escapeKeys(referral) } : null;
     const { contact, changed } = await resolveContact(orgId, g.identity, latest.timestamp, referral);
-    const conversationId = await liveConversationId(orgId, account, contact, source, latest.timestamp);
+    const conversationId = await liveConversationId(orgId, account, contact, source, latest.timestamp, (followUps.events ??= []));
     if (!contact.liveConversationIds?.[account._id.toHexString()]?.equals(conversationId)) rememberLiveConversation(orgId, g.identity.key, account._id, conversationId);
     const quoted = new Map<string, ObjectId | null>();
     for (const id of new Set(g.messages.flatMap((m) => (m.context?.id ? [m.context.id] : [])))) quoted.set(id, await quotedMessageId(orgId, id));
@@ -156,7 +158,7 @@ async function ingestThread(
     const uncounted = await uncountedOf(orgId, p.conversationId, stored);
     const toApply = [...fresh, ...uncounted];
     if (toApply.length > 0) {
-      await updateConversation(orgId, account, p, toApply);
+      await updateConversation(orgId, account, p, toApply, (followUps.events ??= []));
       await afterInsert(orgId, p.contact, p.messages, toApply, followUps);
     }
     const counted = new Set(toApply.map((d) => d._id.toHexString()));
@@ -190,13 +192,14 @@ function ingested(d: Omit<MessageDoc, "orgId">): IngestedMessage {
     type: d.type,
     sender: d.sender,
     sentAt: d.sentAt,
+    text: d.text,
     hasMedia: !!d.media && d.media.download === "pending",
   };
 }
 
 type Sender = { identity: Identity; contact: ContactDoc; contactChanged: boolean; conversationId: ObjectId; source: InboundSummary["source"] };
 
-async function updateConversation(orgId: ObjectId, account: AccountRef, sender: Sender, fresh: Omit<MessageDoc, "orgId">[]) {
+async function updateConversation(orgId: ObjectId, account: AccountRef, sender: Sender, fresh: Omit<MessageDoc, "orgId">[], events: EventInput[]) {
   const { contact, conversationId, source } = sender;
   const customer = fresh.filter((d) => d.sender === "customer");
   const newest = fresh.reduce((a, b) => (b.sentAt > a.sentAt ? b : a));
@@ -216,15 +219,15 @@ async function updateConversation(orgId: ObjectId, account: AccountRef, sender: 
     // A concurrent delivery of some of the same messages counted those; the rest still count.
     const counted = new Set(outcome.ids.map((id) => id.toHexString()));
     const rest = fresh.filter((d) => !counted.has(d._id.toHexString()));
-    if (rest.length > 0) await updateConversation(orgId, account, sender, rest);
+    if (rest.length > 0) await updateConversation(orgId, account, sender, rest, events);
     return;
   }
   // The hint pointed at a conversation closed since: the messages belong to a new live one.
-  const live = await openLiveConversation(orgId, account, contact, source, newest.sentAt);
+  const live = await openLiveConversation(orgId, account, contact, source, newest.sentAt, events);
   rememberLiveConversation(orgId, sender.identity.key, account._id, live);
   await mapLimit(fresh, CONCURRENCY, (d) => scoped(orgId)("messages").updateOne({ _id: d._id }, { $set: { conversationId: live, updatedAt: new Date() } }));
   for (const d of fresh) d.conversationId = live;
-  await updateConversation(orgId, account, { ...sender, conversationId: live }, fresh);
+  await updateConversation(orgId, account, { ...sender, conversationId: live }, fresh, events);
 }
 
 /** Side effects of newly stored messages: consent keywords, number changes, follow-up work. */
@@ -234,14 +237,16 @@ async function afterInsert(orgId: ObjectId, contact: ContactDoc, messages: Inbou
     if (d.sender === "customer" && (d.type === "text" || d.type === "button")) {
       const change = await keywordChange(orgId, d.text);
       if (change) {
-        await recordConsent(orgId, contact._id, {
+        const consent = {
           eventId: derivedId(orgId, `consent:${d.waMessageId}`),
           state: change,
-          channel: "all",
-          source: "keyword",
+          channel: "all" as const,
+          source: "keyword" as const,
           detail: `"${d.text!.trim()}" in message ${d.waMessageId}`,
           at: d.sentAt,
-        });
+        };
+        await recordConsent(orgId, contact._id, consent, { emit: false });
+        (followUps.events ??= []).push(consentChangedEvent(contact._id, consent));
         followUps.consent.push({ conversationId: d.conversationId, contactId: contact._id, waMessageId: d.waMessageId!, change });
       }
     }

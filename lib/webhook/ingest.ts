@@ -47,6 +47,8 @@ async function processEnvelope(parsed: ParsedEnvelope): Promise<Processed> {
     f.messages.push(...r.followUps.messages);
     f.consent.push(...r.followUps.consent);
     if (r.followUps.campaignReplies?.length) (f.campaignReplies ??= []).push(...r.followUps.campaignReplies);
+    if (r.followUps.statuses?.length) (f.statuses ??= []).push(...r.followUps.statuses);
+    if (r.followUps.events?.length) (f.events ??= []).push(...r.followUps.events);
     followUps.set(r.orgId.toHexString(), f);
   }
   const text = [...problems, ...notes].join("; ");

@@ -5,6 +5,7 @@ import { escapeKeys, unescapeKeys } from "@/lib/db/safe-keys";
 import { scoped } from "@/lib/db/scoped";
 import { deliveryStatuses, statusRank, type DeliveryStatus, type MessageDoc } from "@/lib/schemas/message";
 import { statusSchema, toMetaError, type StatusItem } from "./envelope";
+import type { StatusChange } from "./follow-ups";
 import { insertNew } from "./insert-new";
 import { mapLimit } from "./map-limit";
 
@@ -17,6 +18,7 @@ export function advances(current: DeliveryStatus | null, next: DeliveryStatus): 
 }
 
 type Outcome = "advanced" | "recorded" | "known" | "missing";
+type Applied = { outcome: Outcome; change?: StatusChange };
 
 /**
  * Applies one status to its message with atomic single-document updates whose filters hold the
@@ -26,7 +28,7 @@ type Outcome = "advanced" | "recorded" | "known" | "missing";
  * 2. else, not in the history yet (a late `delivered` after `read`): it is only appended;
  * 3. else the status was applied before (a redelivery), or the message is not stored yet.
  */
-async function applyStatus(orgId: ObjectId, s: StatusItem, tally?: CounterTally): Promise<Outcome> {
+async function applyStatus(orgId: ObjectId, s: StatusItem, tally?: CounterTally): Promise<Applied> {
   const messages = scoped(orgId)("messages");
   const entry = { status: s.status, at: s.timestamp };
   const details = statusDetails(s);
@@ -39,12 +41,13 @@ async function applyStatus(orgId: ObjectId, s: StatusItem, tally?: CounterTally)
   if (moved) {
     await updatePreviewStatus(orgId, moved, s.status);
     if (moved.campaign) await onCampaignStatus(orgId, moved.campaign, s.status, s.timestamp, { error: s.status === "failed" ? failureOf(s) : null, pricing: s.pricing ?? null }, tally);
-    return "advanced";
+    const error = s.status === "failed" ? failureOf(s) : null;
+    return { outcome: "advanced", change: { messageId: moved._id, conversationId: moved.conversationId, waMessageId: s.id, status: s.status, at: s.timestamp, error: error && { code: error.code, title: error.title } } };
   }
   const recorded = await messages.updateOne({ ...target, "statusHistory.status": { $ne: s.status } }, { $set: details, $push: { statusHistory: entry } });
-  if (recorded.matchedCount > 0) return "recorded";
-  if (await messages.findOne(target, { projection: { _id: 1 } })) return "known";
-  return (await adoptByCallback(orgId, s)) ? applyStatus(orgId, s, tally) : "missing";
+  if (recorded.matchedCount > 0) return { outcome: "recorded" };
+  if (await messages.findOne(target, { projection: { _id: 1 } })) return { outcome: "known" };
+  return (await adoptByCallback(orgId, s)) ? applyStatus(orgId, s, tally) : { outcome: "missing" };
 }
 
 /** Meta's callback data, when it is one of our message ids (every send of ours carries it). */
@@ -98,18 +101,20 @@ function ladderOrder(items: StatusItem[]): StatusItem[] {
  * the pricing/conversation objects. A status for a wamid not stored yet (the webhook can beat the
  * send's API response) is kept in orphan_statuses until `applyOrphanStatuses` runs for it.
  */
-export async function applyStatuses(orgId: ObjectId, items: StatusItem[]): Promise<{ applied: number; orphaned: number }> {
+export async function applyStatuses(orgId: ObjectId, items: StatusItem[]): Promise<{ applied: number; orphaned: number; advanced: StatusChange[] }> {
   const byWamid = new Map<string, StatusItem[]>();
   for (const s of items) byWamid.set(s.id, [...(byWamid.get(s.id) ?? []), s]);
   let applied = 0;
   let orphaned = 0;
+  const advanced: StatusChange[] = [];
   // Campaign counters move once per envelope (lib/campaigns/counters.ts), also when a status throws.
   const tally = new CounterTally();
   try {
     await mapLimit([...byWamid], 8, async ([wamid, group]) => {
       const missing: StatusItem[] = [];
       for (const s of ladderOrder(group)) {
-        const outcome = await applyStatus(orgId, s, tally);
+        const { outcome, change } = await applyStatus(orgId, s, tally);
+        if (change) advanced.push(change);
         if (outcome === "missing") missing.push(s);
         else if (outcome !== "known") applied++;
       }
@@ -124,7 +129,7 @@ export async function applyStatuses(orgId: ObjectId, items: StatusItem[]): Promi
   } finally {
     await tally.flush(orgId);
   }
-  return { applied, orphaned };
+  return { applied, orphaned, advanced };
 }
 
 async function keepOrphans(orgId: ObjectId, wamid: string, group: StatusItem[]) {
@@ -154,7 +159,7 @@ export async function applyOrphanStatuses(orgId: ObjectId, waMessageId: string):
   });
   // Kept only while its message is still missing; an unreadable orphan can never apply.
   const keep = new Set<string>();
-  for (const s of ladderOrder(items)) if ((await applyStatus(orgId, s)) === "missing") keep.add(`${waMessageId}:${s.status}`);
+  for (const s of ladderOrder(items)) if ((await applyStatus(orgId, s)).outcome === "missing") keep.add(`${waMessageId}:${s.status}`);
   const done = orphans.map((o) => o.key).filter((k) => !keep.has(k));
   if (done.length) await db("orphan_statuses").deleteMany({ waMessageId, key: { $in: done } });
 }

@@ -19,6 +19,8 @@ import { rawCollection } from "@/lib/db/collections";
 import { resetEnvCache } from "@/lib/env";
 import { createCannedResponse } from "@/lib/inbox/canned-responses";
 import { createTicket } from "@/lib/tickets/tickets";
+import { sendTestPing } from "@/lib/outbound-webhooks/deliveries";
+import { createWebhookEndpoint } from "@/lib/outbound-webhooks/endpoints";
 import { roles, type Role } from "@/lib/schemas/common";
 import type { UserDoc } from "@/lib/schemas/user";
 import { createUser, updateUser } from "@/lib/team/users";
@@ -183,6 +185,11 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/tickets/[id]/notes": async (fx) => ({ id: await fx.freshTicket() }),
   "/api/users/[id]": (fx) => ({ id: fx.colleagueId }),
   "/api/webhook-events/[id]/replay": (fx) => ({ id: fx.webhookEventId }),
+  // DELETE removes the endpoint: a fresh one each call (its URL refuses connections, so a test ping stays local).
+  "/api/webhook-endpoints/[id]": async (fx) => ({ id: await fx.freshWebhookEndpoint() }),
+  "/api/webhook-endpoints/[id]/test": async (fx) => ({ id: await fx.freshWebhookEndpoint() }),
+  "/api/webhook-endpoints/[id]/deliveries": async (fx) => ({ id: await fx.freshWebhookEndpoint() }),
+  "/api/webhook-endpoints/[id]/deliveries/[deliveryId]/replay": async (fx) => fx.freshWebhookDelivery(),
   "/r/[token]": () => ({ token: "not-a-token" }),
   "/api/whatsapp-accounts/[id]": (fx) => ({ id: fx.org.account._id.toHexString() }),
   "/api/api-keys/[id]": async (fx) => ({ id: (await createApiKey(fx.org.orgId, { id: fx.org.users.admin._id, name: "admin" }, { name: "matrix revoke", scopes: ["contacts:read"] })).apiKey._id.toHexString() }),
@@ -270,6 +277,11 @@ async function createFixtures() {
         exclusions: { requireOptIn: true, frequencyCapDays: null }, variants: [{ key: "A", templateId: templateId.toHexString(), weight: 100, variables: {} }], controlPercent: 0, winner: null, conversion: null,
       });
       return c._id.toHexString();
+    },
+    freshWebhookEndpoint: async () => (await createWebhookEndpoint(orgId, actor, { url: "http://127.0.0.1:9/matrix", events: ["ticket.created"], description: "" }))._id.toHexString(),
+    freshWebhookDelivery: async () => {
+      const endpoint = await createWebhookEndpoint(orgId, actor, { url: "http://127.0.0.1:9/matrix", events: ["ticket.created"], description: "" });
+      return { id: endpoint._id.toHexString(), deliveryId: (await sendTestPing(orgId, endpoint))._id.toHexString() };
     },
     freshSegment: async () => (await createSegment(orgId, actor, { name: `s${randomUUID().slice(0, 8)}`, definition: { match: "all", conditions: [] } }))._id.toHexString(),
     freshArticle: async () => (await createArticle(orgId, { title: "Returns", body: "Within 30 days.", active: true }))._id.toHexString(),

@@ -1,0 +1,14 @@
+"use client";
+
+import useSWR from "swr";
+import type { WebhookDelivery, WebhookEndpoint } from "@/lib/schemas/outbound-webhook";
+import { fetcher } from "./fetcher";
+
+export function useWebhookEndpoints(fallback: WebhookEndpoint[]) {
+  return useSWR<{ endpoints: WebhookEndpoint[] }>("/api/webhook-endpoints", fetcher, { fallbackData: { endpoints: fallback } });
+}
+
+/** An endpoint's newest deliveries, polled: attempts land in the background as the jobs run. */
+export function useWebhookDeliveries(endpointId: string | null) {
+  return useSWR<{ deliveries: WebhookDelivery[]; nextCursor: string | null }>(endpointId ? `/api/webhook-endpoints/${endpointId}/deliveries?limit=25` : null, fetcher, { refreshInterval: 2000 });
+}
