@@ -246,6 +246,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, endpointId: 1, _id: -1 }, name: "org_endpoint_id" },
     // Atlas deletes log entries after 30 days; no local engine deletes by TTL, so the retention job does too.
     { key: { createdAt: 1 }, name: "created_ttl", expireAfterSeconds: 30 * 24 * 3600 },
+    // The retention job's sweep, oldest first per organization.
+    { key: { orgId: 1, createdAt: 1 }, name: "org_created" },
   ],
   tickets: [
     // Found by its number (search, the public API); the unique key also refuses a reused number.

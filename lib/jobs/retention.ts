@@ -25,6 +25,8 @@ const targets = [
   // Atlas a TTL index removes them sooner, here they go with the job records.
   { name: "api_rate_windows", field: "windowStart", days: "jobLogRetentionDays" },
   { name: "api_idempotency_keys", field: "createdAt", days: "jobLogRetentionDays" },
+  // Outbound webhook delivery logs, like the job records they come from (Atlas's TTL index also drops them after 30 days).
+  { name: "webhook_deliveries", field: "createdAt", days: "jobLogRetentionDays" },
 ] as const satisfies readonly { name: string; field: string; days: RetentionSetting }[];
 type Target = (typeof targets)[number]["name"];
 

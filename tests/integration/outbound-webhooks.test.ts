@@ -8,15 +8,20 @@ import { POST as testRoute } from "@/app/api/webhook-endpoints/[id]/test/route";
 import { GET as deliveriesRoute } from "@/app/api/webhook-endpoints/[id]/deliveries/route";
 import { POST as replayRoute } from "@/app/api/webhook-endpoints/[id]/deliveries/[deliveryId]/replay/route";
 import { PUT as statusRoute } from "@/app/api/conversations/[id]/status/route";
+import { PUT as assigneeRoute } from "@/app/api/conversations/[id]/assignee/route";
+import { createContact } from "@/lib/contacts/directory";
+import { updateContact } from "@/lib/contacts/contacts";
+import { retentionJob } from "@/lib/jobs/retention";
+import { createTicket, updateTicket } from "@/lib/tickets/tickets";
 import { scoped } from "@/lib/db/scoped";
 import { resetEnvCache } from "@/lib/env";
 import { AUTO_DISABLE_AFTER_FAILURES, MAX_ATTEMPTS, RETRY_DELAYS_SECONDS, webhookDeliverJob } from "@/lib/outbound-webhooks/deliver-job";
 import type { JobContext } from "@/lib/jobs/define-job";
 import type { EnqueueOptions } from "@/lib/jobs/types";
-import type { WebhookDelivery, WebhookEndpoint } from "@/lib/schemas/outbound-webhook";
+import { outboundEventTypes, type WebhookDelivery, type WebhookEndpoint } from "@/lib/schemas/outbound-webhook";
 import type { UserDoc } from "@/lib/schemas/user";
 import { createOrg, request, routeParams } from "../support/factories";
-import { seedConversation } from "../support/inbox-fixtures";
+import { seedConversation, seedMessage } from "../support/inbox-fixtures";
 import { envelope, orgWithAccount, postWebhook, textMessage } from "../support/whatsapp-webhook";
 
 /**
@@ -361,6 +366,55 @@ describe("events from the real flows", () => {
       data: { conversationId: conversation._id.toHexString(), contactId: conversation.contactId.toHexString(), status: "resolved", assigneeId: org.users.agent._id.toHexString(), resolvedBy: org.users.agent._id.toHexString(), contact: { name: "Rosa Resolved" } },
     });
     expect(event.data.resolvedAt).toEqual(expect.any(String));
+  });
+});
+
+describe("events from the other domain modules", () => {
+  it("contacts, tickets, assignment, delivery statuses and consent keywords reach a subscriber of everything", async () => {
+    const wa = await orgWithAccount();
+    const ep = await addEndpoint(wa.users.admin, `${BASE}/ok?everything`, [...outboundEventTypes]);
+    const actor = { id: wa.users.admin._id, name: wa.users.admin.name };
+    const events = (type: string) => nextRequest((r) => r.path === "/ok?everything" && r.body.includes(`"type":"${type}"`)).then((r) => verify(ep.secret, r.headers, r.body));
+
+    const contact = await createContact(wa.orgId, actor, { phone: "+14155550177", name: "Ada Event" });
+    expect((await events("contact.created")).data).toMatchObject({ contactId: contact._id.toHexString(), name: "Ada Event", phone: "+14155550177" });
+    await updateContact(wa.orgId, actor, contact._id, { company: "Analytical Engines" });
+    expect((await events("contact.updated")).data).toMatchObject({ contactId: contact._id.toHexString(), company: "Analytical Engines", changed: ["company"] });
+
+    const conversation = await seedConversation(wa.orgId, { accountId: wa.account._id, name: "Tom Ticket" });
+    const ticket = await createTicket(wa.orgId, actor, { subject: "Broken charger", conversationId: conversation._id.toHexString() }, "agent");
+    expect((await events("ticket.created")).data).toMatchObject({ ticketId: ticket._id.toHexString(), number: ticket.number, subject: "Broken charger", status: "open", conversationId: conversation._id.toHexString() });
+    await updateTicket(wa.orgId, actor, ticket._id, { priority: "high" });
+    expect((await events("ticket.updated")).data).toMatchObject({ ticketId: ticket._id.toHexString(), priority: "high", changed: ["priority"] });
+
+    const assigned = await call(assigneeRoute, wa.users.supervisor, "/x", { id: conversation._id.toHexString() }, { method: "PUT", body: { assigneeId: wa.users.agent._id.toHexString() } });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    expect((await events("conversation.assigned")).data).toMatchObject({ conversationId: conversation._id.toHexString(), assigneeId: wa.users.agent._id.toHexString(), assignedBy: wa.users.supervisor._id.toHexString() });
+
+    const sent = await seedMessage(wa.orgId, conversation, { direction: "outbound", status: "sent", waMessageId: `wamid.status-${Date.now()}` });
+    const at = Math.floor(Date.now() / 1000);
+    expect((await postWebhook(envelope(wa.account, { statuses: [{ id: sent.waMessageId, status: "delivered", timestamp: String(at), recipient_id: "14155550100" }] }))).status).toBe(200);
+    expect((await events("message.status")).data).toEqual({
+      messageId: sent._id.toHexString(), conversationId: conversation._id.toHexString(), waMessageId: sent.waMessageId, status: "delivered", at: new Date(at * 1000).toISOString(), error: null,
+    });
+
+    expect((await postWebhook(envelope(wa.account, textMessage("16505550188", `wamid.stop-${Date.now()}`, "STOP")))).status).toBe(200);
+    const consent = await events("contact.consent_changed");
+    expect(consent.data).toMatchObject({ state: "opted_out", channel: "all", source: "keyword" });
+    const stopper = (await scoped(wa.orgId)("contacts").findOne({ phone: "+16505550188" }))!;
+    expect(consent.data.contactId).toBe(stopper._id.toHexString());
+  });
+});
+
+describe("retention", () => {
+  it("removes delivery log entries older than the job-log retention, and keeps the recent ones", async () => {
+    const ep = await addEndpoint(org.users.admin, `${BASE}/ok?retention`);
+    const old = await seedDelivery(org.orgId, ep.id);
+    await scoped(org.orgId)("webhook_deliveries").updateOne({ _id: old._id }, { $set: { createdAt: new Date(Date.now() - 400 * 24 * 3600_000) } });
+    const recent = await seedDelivery(org.orgId, ep.id);
+    await retentionJob.handle({ orgId: org.orgId.toHexString(), batchSize: 500 }, { messageId: "retention-webhooks", attempt: 1, enqueue: async () => ({ messageId: "x", deduplicated: false }) });
+    const left = await scoped(org.orgId)("webhook_deliveries").find({ _id: { $in: [old._id, recent._id] } }).toArray();
+    expect(left.map((d) => d._id.toHexString())).toEqual([recent._id.toHexString()]);
   });
 });
 
