@@ -174,7 +174,8 @@ async function main(): Promise<boolean> {
   const send = summary(sendSamples);
   await app.stop();
 
-  const stored = await rawCollection("messages").countDocuments({ orgId, key: { $regex: /^out:api:/ } });
+  // A key range rather than a regex: the same index prefix, and mongo-java-server misreads a regex here.
+  const stored = await rawCollection("messages").countDocuments({ orgId, key: { $gte: "out:api:", $lt: "out:api;" } });
   const graphSends = conversations.reduce((sum, c) => sum + sim.sim.sent(c.waId).length, 0);
   const logical = CLIENTS * SENDS;
   const mismatched = [...idsByKey.values()].filter((ids) => ids.size !== 1).length;
