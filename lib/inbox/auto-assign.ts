@@ -2,6 +2,8 @@ import type { ObjectId } from "mongodb";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { scoped } from "@/lib/db/scoped";
 import { log } from "@/lib/log";
+import { emitEvent } from "@/lib/outbound-webhooks/emit";
+import { conversationData } from "@/lib/outbound-webhooks/payloads";
 import type { UserDoc } from "@/lib/schemas/user";
 import { getSettings } from "@/lib/settings/settings";
 import { addSystemMessage } from "./system-message";
@@ -69,6 +71,8 @@ export async function autoAssign(orgId: ObjectId, conversationId: ObjectId): Pro
       before: { assigneeId: null },
       after: { assigneeId: agent._id.toHexString(), candidates: candidates.length, load: open },
     });
+    // assignedBy null: no person assigned it.
+    await emitEvent(orgId, "conversation.assigned", { ...conversationData(updated), assignedBy: null });
     log.info("inbox.auto_assigned", { orgId: orgId.toHexString(), conversationId: conversationId.toHexString(), assigneeId: agent._id.toHexString() });
     return { assigned: true, assigneeId: agent._id, assigneeName: agent.name };
   }
