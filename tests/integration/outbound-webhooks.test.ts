@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import os from "node:os";
+import path from "node:path";
 import { ObjectId } from "mongodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as listRoute, POST as createRoute } from "@/app/api/webhook-endpoints/route";
@@ -13,6 +16,8 @@ import { createContact } from "@/lib/contacts/directory";
 import { updateContact } from "@/lib/contacts/contacts";
 import { retentionJob } from "@/lib/jobs/retention";
 import { createTicket, updateTicket } from "@/lib/tickets/tickets";
+import type { CommandRecord } from "@/lib/db/command-log";
+import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { resetEnvCache } from "@/lib/env";
 import { AUTO_DISABLE_AFTER_FAILURES, MAX_ATTEMPTS, RETRY_DELAYS_SECONDS, webhookDeliverJob } from "@/lib/outbound-webhooks/deliver-job";
@@ -30,6 +35,16 @@ import { envelope, orgWithAccount, postWebhook, textMessage } from "../support/w
  * signer), retries with their backoff, auto-disable, the timeout, redirects, tenant isolation, and
  * the events the real flows emit (an inbound WhatsApp message, a conversation resolved).
  */
+
+// The database command log (lib/db/command-log.ts) shows what the webhook route sends; under the
+// index-coverage run it is already on, with that run's file.
+process.env.DB_COMMAND_LOG ??= path.join(os.tmpdir(), `outbound-webhooks-${process.pid}-${Date.now()}.jsonl`);
+const routeCommands = (since: number): CommandRecord[] =>
+  readFileSync(process.env.DB_COMMAND_LOG!, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as CommandRecord)
+    .filter((c) => c.scope === "route" && c.t >= since);
 
 const PORT = 3321;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -366,6 +381,44 @@ describe("events from the real flows", () => {
       data: { conversationId: conversation._id.toHexString(), contactId: conversation.contactId.toHexString(), status: "resolved", assigneeId: org.users.agent._id.toHexString(), resolvedBy: org.users.agent._id.toHexString(), contact: { name: "Rosa Resolved" } },
     });
     expect(event.data.resolvedAt).toEqual(expect.any(String));
+  });
+});
+
+describe("the WhatsApp webhook path", () => {
+  it("sends no outbound-webhook database command, the same commands with or without endpoints, and publishes one fan-out per delivery", async () => {
+    const delivery = (n: number) => ({
+      contacts: [{ profile: { name: "Burst" }, wa_id: "16505550201" }, { profile: { name: "Other" }, wa_id: "16505550202" }],
+      messages: [
+        { from: "16505550201", id: `wamid.burst-${n}-a`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "one" } },
+        { from: "16505550201", id: `wamid.burst-${n}-b`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "two" } },
+        { from: "16505550202", id: `wamid.burst-${n}-c`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "three" } },
+      ],
+    });
+    const measure = async (wa: Awaited<ReturnType<typeof orgWithAccount>>, n: number) => {
+      const since = Date.now();
+      expect((await postWebhook(envelope(wa.account, delivery(n)))).status).toBe(200);
+      return routeCommands(since);
+    };
+    const without = await orgWithAccount();
+    const withEndpoints = await orgWithAccount();
+    await addEndpoint(withEndpoints.users.admin, `${BASE}/ok?path-1`, [...outboundEventTypes]);
+    await addEndpoint(withEndpoints.users.admin, `${BASE}/ok?path-2`, ["message.received"]);
+    // First deliveries create the contacts and conversations; the second ones are the steady state.
+    const [first, firstWith] = [await measure(without, 1), await measure(withEndpoints, 1)];
+    const [second, secondWith] = [await measure(without, 2), await measure(withEndpoints, 2)];
+    const shape = (cs: CommandRecord[]) => cs.map((c) => `${c.cmd} ${c.coll ?? ""}`).sort();
+    expect(shape(firstWith)).toEqual(shape(first));
+    expect(shape(secondWith)).toEqual(shape(second));
+    expect(second.length).toBeGreaterThan(0);
+    expect([...firstWith, ...secondWith].filter((c) => c.coll === "webhook_endpoints" || c.coll === "webhook_deliveries")).toEqual([]);
+    // One fan-out job per delivery, carrying all of its events (3 messages, 2 new conversations the first time).
+    const fanouts = async () => rawCollection("workflow_executions").find({ orgId: withEndpoints.orgId, job: "webhook-fanout" }).toArray();
+    await nextRequest((r) => r.path === "/ok?path-2" && r.body.includes("wamid.burst-2-c"));
+    const runs = await fanouts();
+    expect(runs.map((r) => (r.payload as { events: { type: string }[] }).events.map((e) => e.type).sort()).sort((a, b) => b.length - a.length)).toEqual([
+      ["conversation.created", "conversation.created", "message.received", "message.received", "message.received"],
+      ["message.received", "message.received", "message.received"],
+    ]);
   });
 });
 
