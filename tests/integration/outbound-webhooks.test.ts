@@ -12,6 +12,8 @@ import { GET as deliveriesRoute } from "@/app/api/webhook-endpoints/[id]/deliver
 import { POST as replayRoute } from "@/app/api/webhook-endpoints/[id]/deliveries/[deliveryId]/replay/route";
 import { PUT as statusRoute } from "@/app/api/conversations/[id]/status/route";
 import { PUT as assigneeRoute } from "@/app/api/conversations/[id]/assignee/route";
+import { createCampaign } from "@/lib/campaigns/campaigns";
+import { recountCampaign } from "@/lib/campaigns/counters";
 import { createContact } from "@/lib/contacts/directory";
 import { updateContact } from "@/lib/contacts/contacts";
 import { retentionJob } from "@/lib/jobs/retention";
@@ -456,6 +458,31 @@ describe("events from the other domain modules", () => {
     expect(consent.data).toMatchObject({ state: "opted_out", channel: "all", source: "keyword" });
     const stopper = (await scoped(wa.orgId)("contacts").findOne({ phone: "+16505550188" }))!;
     expect(consent.data.contactId).toBe(stopper._id.toHexString());
+  });
+});
+
+describe("campaign.finished", () => {
+  it("reaches a subscriber when a sending campaign's last recipient is settled", async () => {
+    const wa = await orgWithAccount();
+    const ep = await addEndpoint(wa.users.admin, `${BASE}/ok?campaign`, ["campaign.finished"]);
+    const actor = { id: wa.users.admin._id, name: wa.users.admin.name };
+    const templateId = new ObjectId();
+    const now = new Date();
+    await scoped(wa.orgId)("whatsapp_templates").insertOne({
+      _id: templateId, accountId: wa.account._id, wabaId: wa.account.wabaId, metaId: "1", name: `t_${templateId.toHexString()}`, language: "en_US", category: "MARKETING", status: "APPROVED",
+      qualityScore: null, rejectedReason: null, parameterFormat: "positional", components: [{ type: "BODY", text: "Hello" }], key: `${wa.account.wabaId}:t_${templateId.toHexString()}:en_US`, syncedAt: now, createdAt: now, updatedAt: now,
+    });
+    const campaign = await createCampaign(wa.orgId, actor, {
+      name: "Nobody's sale", audience: { segmentId: null, definition: { match: "all", conditions: [{ field: "tags", op: "has_any", value: ["nobody-has-this"] }] } },
+      exclusions: { requireOptIn: true, frequencyCapDays: null }, variants: [{ key: "A", templateId: templateId.toHexString(), weight: 100, variables: {} }], controlPercent: 0, winner: null, conversion: null,
+    });
+    // A campaign sending whose recipients are all settled (none here): the sweep's recount completes it.
+    await scoped(wa.orgId)("campaigns").updateOne({ _id: campaign._id }, { $set: { status: "sending", updatedAt: new Date() } });
+    expect(await recountCampaign(wa.orgId, campaign._id)).toBe(true);
+    const got = await nextRequest((r) => r.path === "/ok?campaign");
+    const event = verify(ep.secret, got.headers, got.body);
+    expect(event).toMatchObject({ type: "campaign.finished", data: { campaignId: campaign._id.toHexString(), name: "Nobody's sale", status: "completed", counters: expect.objectContaining({ targeted: 0, pending: 0 }) } });
+    expect(got.headers["webhook-id"]).toMatch(new RegExp(`^evt_campaign_${campaign._id.toHexString()}_\\d+$`));
   });
 });
 
