@@ -90,10 +90,10 @@ export async function eraseContacts(orgId: ObjectId, actor: Actor | null, contac
     const withMedia = await db("messages").find({ conversationId: { $in: conversationIds }, "media.fileId": { $ne: null } }, { projection: { "media.fileId": 1 } }).toArray();
     // One GridFS delete per file (its chunks); a file already gone (an earlier, cut-off erase) is fine.
     for (const m of withMedia) await deleteMedia(m.media!.fileId!).catch(() => undefined);
-    await db("messages").updateMany(
-      { conversationId: { $in: conversationIds } },
-      { $set: { text: null, payload: null, searchTokens: [], edited: null, "media.caption": null, "media.filename": null, "media.fileId": null, updatedAt: now } },
-    );
+    await db("messages").updateMany({ conversationId: { $in: conversationIds } }, { $set: { text: null, payload: null, searchTokens: [], edited: null, updatedAt: now } });
+    // Only where there is media: MongoDB refuses to set a field inside a null (and mongo-java-server
+    // would instead invent a partial media object that breaks the message's response shape).
+    await db("messages").updateMany({ conversationId: { $in: conversationIds }, media: { $ne: null } }, { $set: { "media.caption": null, "media.filename": null, "media.fileId": null } });
     // Closed (the liveKey rewritten as a close does), so nothing new is threaded into an erased conversation.
     await db("conversations").bulkWrite(
       conversations.map((c) => ({
@@ -103,7 +103,6 @@ export async function eraseContacts(orgId: ObjectId, actor: Actor | null, contac
             $set: {
               contact: { name: ERASED, phone: null, identityKey: `erased:${c.contactId.toHexString()}` },
               searchTokens: [],
-              "source.referral": null,
               status: "closed" as const,
               liveKey: `closed:${c._id.toHexString()}`,
               unreadCount: 0,
@@ -116,6 +115,8 @@ export async function eraseContacts(orgId: ObjectId, actor: Actor | null, contac
       { ordered: false },
     );
     await db("conversations").updateMany({ _id: { $in: conversationIds }, lastMessage: { $ne: null } }, { $set: { "lastMessage.preview": "" } });
+    // The ad referral goes; a conversation with no source keeps null (same reason as the media above).
+    await db("conversations").updateMany({ _id: { $in: conversationIds }, source: { $ne: null } }, { $set: { "source.referral": null } });
   }
   await Promise.all([
     db("consent_events").updateMany({ contactId: { $in: ids } }, { $set: { detail: null } }),
