@@ -11,6 +11,7 @@ export const navItems: NavItem[] = [
   { href: "/contacts", label: "Contacts", permission: "view:contacts" },
   { href: "/journey", label: "Journey", permission: "view:contacts" },
   { href: "/campaigns", label: "Campaigns", permission: "manage:campaigns" },
+  { href: "/automations", label: "Automations", permission: "manage:automations" },
   { href: "/", label: "Dashboard" },
 ];
 

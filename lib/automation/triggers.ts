@@ -240,3 +240,9 @@ export async function listRuns(orgId: ObjectId, triggerId: ObjectId, before: Dat
   };
 }
 export type RunListResponse = Awaited<ReturnType<typeof listRuns>>;
+
+/** Templates a step can send: approved, without variables (an automation has nobody to fill them in). */
+export async function sendableTemplates(orgId: ObjectId): Promise<{ id: string; name: string; language: string }[]> {
+  const docs = await scoped(orgId)("whatsapp_templates").find({ status: "APPROVED" }, { sort: { name: 1, language: 1 }, projection: { name: 1, language: 1, components: 1 } }).toArray();
+  return docs.filter((t) => !/\{\{[^}]+\}\}/.test(JSON.stringify(t.components))).map((t) => ({ id: t._id.toHexString(), name: t.name, language: t.language }));
+}

@@ -202,12 +202,14 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     { key: { orgId: 1, triggerId: 1, startedAt: -1 }, name: "org_trigger_started" },
     // A customer's message resumes their runs waiting for a reply.
     { key: { orgId: 1, contactId: 1, status: 1, "waiting.kind": 1 }, name: "org_contact_waiting" },
-    { key: { orgId: 1, startedAt: -1 }, name: "org_started" },
     { key: { orgId: 1, eventKey: 1 }, name: "org_event_unique", unique: true },
+    // Retention removes finished runs by age (lib/jobs/retention.ts).
+    { key: { orgId: 1, completedAt: 1 }, name: "org_completed" },
   ],
   automation_quotas: [
     { key: { orgId: 1, triggerId: 1, contactId: 1, day: 1 }, name: "org_trigger_contact_day_unique", unique: true },
     { key: { expiresAt: 1 }, name: "expires_ttl", expireAfterSeconds: 0 },
+    { key: { orgId: 1, expiresAt: 1 }, name: "org_expires" },
   ],
   workflow_executions: [
     { key: { messageId: 1 }, name: "message_unique", unique: true },

@@ -27,6 +27,9 @@ const targets = [
   { name: "api_idempotency_keys", field: "createdAt", days: "jobLogRetentionDays" },
   // Outbound webhook delivery logs, like the job records they come from (Atlas's TTL index also drops them after 30 days).
   { name: "webhook_deliveries", field: "createdAt", days: "jobLogRetentionDays" },
+  // Finished automation runs (a waiting run has no completedAt, so it stays however long it waits), and spent daily quotas.
+  { name: "automation_runs", field: "completedAt", days: "jobLogRetentionDays" },
+  { name: "automation_quotas", field: "expiresAt", days: "jobLogRetentionDays" },
 ] as const satisfies readonly { name: string; field: string; days: RetentionSetting }[];
 type Target = (typeof targets)[number]["name"];
 

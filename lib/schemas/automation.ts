@@ -76,9 +76,9 @@ export type Step =
   | { kind: "wait"; minutes: number }
   | { kind: "wait_for_reply"; minutes: number; replied: Step[]; timeout: Step[] };
 
-const tagList = z.array(z.string().trim().toLowerCase().min(1).max(50)).min(1).max(20);
+const tagList = z.array(z.string().trim().toLowerCase().min(1).max(50)).min(1, "add at least one tag").max(20);
 
-export const step: z.ZodType<Step> = z.lazy(() =>
+export const step: z.ZodType<Step, Step> = z.lazy(() =>
   z.discriminatedUnion("kind", [
     /** Free text inside the 24-hour window; outside it the template (when set), else the step is skipped with the reason. */
     z.strictObject({ kind: z.literal("send_message"), text: z.string().trim().max(4096).default(""), templateId: idString.nullable().default(null) }),
@@ -99,7 +99,7 @@ export const step: z.ZodType<Step> = z.lazy(() =>
       timeout: z.array(step).max(20).default([]),
     }),
   ]),
-) as z.ZodType<Step>;
+) as z.ZodType<Step, Step>;
 
 export const stepKindLabels: Record<Step["kind"], string> = {
   send_message: "Send a message",

@@ -23,7 +23,7 @@ test.describe("navigation and settings", () => {
   test("the daily work is at the top, everything else is one Settings page away, grouped, with a way back", async ({ page }) => {
     await signIn(page, demo.admin);
     const nav = page.getByRole("navigation", { name: "Main" });
-    await expect(nav.getByRole("link")).toHaveText(["Inbox", "Tickets", "Contacts", "Journey", "Campaigns", "Dashboard", "Settings"].map((l) => new RegExp(`^${l}`)));
+    await expect(nav.getByRole("link")).toHaveText(["Inbox", "Tickets", "Contacts", "Journey", "Campaigns", "Automations", "Dashboard", "Settings"].map((l) => new RegExp(`^${l}`)));
 
     await openSettings(page, "Audit log");
     await expect(page).toHaveURL(/\/settings\/audit-log$/);

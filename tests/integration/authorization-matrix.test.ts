@@ -19,6 +19,7 @@ import { rawCollection } from "@/lib/db/collections";
 import { resetEnvCache } from "@/lib/env";
 import { createCannedResponse } from "@/lib/inbox/canned-responses";
 import { createTicket } from "@/lib/tickets/tickets";
+import { createTrigger } from "@/lib/automation/triggers";
 import { sendTestPing } from "@/lib/outbound-webhooks/deliveries";
 import { createWebhookEndpoint } from "@/lib/outbound-webhooks/endpoints";
 import { roles, type Role } from "@/lib/schemas/common";
@@ -182,6 +183,9 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   // DISABLED: DELETE is refused before Meta is called (and PATCH's empty body fails validation).
   "/api/templates/[id]": async (fx) => ({ id: await fx.freshTemplate("DISABLED") }),
   "/api/tickets/[id]": async (fx) => ({ id: await fx.freshTicket() }),
+  // DELETE removes the trigger: a fresh one each call.
+  "/api/automations/[id]": async (fx) => ({ id: await fx.freshTrigger() }),
+  "/api/automations/[id]/runs": (fx) => ({ id: fx.triggerId }),
   "/api/tickets/[id]/notes": async (fx) => ({ id: await fx.freshTicket() }),
   "/api/users/[id]": (fx) => ({ id: fx.colleagueId }),
   "/api/webhook-events/[id]/replay": (fx) => ({ id: fx.webhookEventId }),
@@ -246,9 +250,11 @@ async function createFixtures() {
     colleagueId: users.agent2._id.toHexString(),
     webhookEventId: event._id.toHexString(),
     templateId: await freshTemplate("APPROVED"),
+    triggerId: (await createTrigger(orgId, { id: users.admin._id, name: users.admin.name }, "admin", { name: "Page check", when: { type: "lifecycle", event: "contact_created" }, steps: [{ kind: "add_tags", tags: ["page"] }] }))._id.toHexString(),
     ticketId: (await createTicket(orgId, { id: users.admin._id, name: users.admin.name }, { subject: "Page check", conversationId: conversation._id.toHexString() }, "agent"))._id.toHexString(),
     campaignId: "",
     freshTemplate,
+    freshTrigger: async () => (await createTrigger(orgId, actor, "admin", { name: `t${randomUUID().slice(0, 8)}`, when: { type: "lifecycle", event: "contact_created" }, steps: [{ kind: "add_tags", tags: ["matrix"] }] }))._id.toHexString(),
     freshTicket: async () => (await createTicket(orgId, actor, { subject: "Refund", conversationId: conversation._id.toHexString() }, "agent"))._id.toHexString(),
     freshCannedResponse: async () => (await createCannedResponse(orgId, actor, { shortcut: `s${randomUUID().slice(0, 8)}`, title: "Hi", body: "Hello!" }))._id.toHexString(),
     freshContact: async () => (await createContact(orgId, actor, { phone: `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}` }))._id.toHexString(),
@@ -504,7 +510,7 @@ async function runServerComponent(file: string, user: UserDoc | null): Promise<P
   pageSession = user ? { user: { id: user._id.toHexString(), orgId: user.orgId.toHexString() } } : null;
   const mod = (await import(path.join(ROOT, file))) as { default: (props: Record<string, unknown>) => unknown };
   const params = Promise.resolve(
-    file.includes("contacts/[id]") ? { id: fx.contactId } : file.includes("templates/[id]") ? { id: fx.templateId } : file.includes("campaigns/[id]") ? { id: fx.campaignId } : file.includes("tickets/[id]") ? { id: fx.ticketId } : file.includes("[id]") ? { id: fx.conversationId } : {},
+    file.includes("contacts/[id]") ? { id: fx.contactId } : file.includes("templates/[id]") ? { id: fx.templateId } : file.includes("campaigns/[id]") ? { id: fx.campaignId } : file.includes("tickets/[id]") ? { id: fx.ticketId } : file.includes("automations/[id]") ? { id: fx.triggerId } : file.includes("[id]") ? { id: fx.conversationId } : {},
   );
   try {
     await mod.default({ params, searchParams: Promise.resolve({}), children: null });

@@ -8,6 +8,7 @@ import { POST as webhookRoute } from "@/app/api/webhooks/whatsapp/route";
 import { automationEventJob, automationResumeJob } from "@/lib/automation/jobs";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { retentionJob } from "@/lib/jobs/retention";
 import { moveJourneyStage } from "@/lib/journey/journey";
 import type { AutomationEvent, TriggerInput } from "@/lib/schemas/automation";
 import type { UserDoc } from "@/lib/schemas/user";
@@ -54,7 +55,9 @@ async function created(body: TriggerInput, user = org.users.admin) {
   expect(res.status, JSON.stringify(json)).toBe(201);
   return json.automation as { id: string; version: number };
 }
-const runsOf = (triggerId: string) => db()("automation_runs").find({ triggerId: new ObjectId(triggerId) }, { sort: { startedAt: 1 } }).toArray();
+/** A trigger's runs (for one contact: events of earlier tests may still be arriving for theirs). */
+const runsOf = (triggerId: string, contactId?: ObjectId) =>
+  db()("automation_runs").find({ triggerId: new ObjectId(triggerId), ...(contactId ? { contactId } : {}) }, { sort: { startedAt: 1 } }).toArray();
 
 /** Delivers an automation event as the job system would (the driver's delivery is what the webhook tests cover). */
 async function deliver(event: AutomationEvent, origin: { triggerId: string; runId: string } | null = null, attempt = 1) {
@@ -190,15 +193,15 @@ describe("triggers and workflows", () => {
     // A person's move fires it; its own two moves are events too (delivered by the job system), which it does not hear.
     await moveJourneyStage(org.orgId, person, c.contactId, { stage: "awareness" });
     await expect.poll(() => finishedEvents(true), { timeout: 20_000 }).toBe(2);
-    expect(await runsOf(t.id)).toHaveLength(1);
+    expect(await runsOf(t.id, c.contactId)).toHaveLength(1);
     expect((await db()("contacts").findOne({ _id: c.contactId }))!.journey?.stage).toBe("interest");
     // Two more moves by people the same day: the second run, then the third refused.
     await moveJourneyStage(org.orgId, person, c.contactId, { stage: "purchase" });
-    await expect.poll(async () => (await runsOf(t.id)).length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await runsOf(t.id, c.contactId)).length, { timeout: 20_000 }).toBe(2);
     await expect.poll(() => finishedEvents(true), { timeout: 20_000 }).toBe(4);
     await moveJourneyStage(org.orgId, person, c.contactId, { stage: "retention" });
-    await expect.poll(async () => (await runsOf(t.id)).length, { timeout: 20_000 }).toBe(3);
-    const runs = await runsOf(t.id);
+    await expect.poll(async () => (await runsOf(t.id, c.contactId)).length, { timeout: 20_000 }).toBe(3);
+    const runs = await runsOf(t.id, c.contactId);
     expect(runs.map((r) => r.trace.at(-1)?.kind)).toEqual(["set_stage", "set_stage", "loop_protection"]);
     expect(runs[2]!.trace[0]!.detail).toMatch(/already ran 2 time\(s\) for this contact today/);
   });
@@ -257,6 +260,20 @@ describe("triggers and workflows", () => {
     expect(dryRun.samples).toEqual([expect.objectContaining({ name: "Dry One", steps: [{ path: "0", kind: "add_tags", outcome: "Would add #lead" }, { path: "1", kind: "send_message", outcome: "Would send “Here is our price list”" }] })]);
     expect(await db()("messages").countDocuments({})).toBe(before);
     expect((await db()("contacts").findOne({ _id: c1.contactId }))!.tags).toEqual(["vip"]);
+  });
+
+  it("retention removes finished runs past the job-log period and keeps a run still waiting, however old", async () => {
+    const t = await created({ name: "Old runs", when: { type: "lifecycle", event: "contact_created" }, steps: [{ kind: "wait", minutes: 60 }] });
+    const c = await seedConversation(org.orgId);
+    await deliver(lifecycle(c.contactId, "contact_created"));
+    const waiting = (await runsOf(t.id))[0]!;
+    const long = new Date(Date.now() - 60 * 24 * 3600_000);
+    const { orgId: _org, ...rest } = waiting;
+    const finished = { ...rest, _id: new ObjectId(), eventKey: `old-${new ObjectId().toHexString()}`, status: "completed" as const, cursor: null, waiting: null, startedAt: long, completedAt: long };
+    await db()("automation_runs").insertOne(finished);
+    await db()("automation_runs").updateOne({ _id: waiting._id }, { $set: { startedAt: long } });
+    await retentionJob.handle({ orgId: org.orgId.toHexString(), batchSize: 500 }, { messageId: "retention-automation", attempt: 1, enqueue: async () => ({ messageId: "x", deduplicated: false }) });
+    expect((await runsOf(t.id)).map((r) => r._id.toHexString())).toEqual([waiting._id.toHexString()]);
   });
 
   it("another organization cannot read, change or list a trigger or its runs", async () => {
