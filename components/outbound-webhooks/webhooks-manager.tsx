@@ -128,6 +128,8 @@ function EndpointDetail({ endpoint, onChanged, onDeleted }: { endpoint: WebhookE
       await deliveries.mutate();
     } catch (err) {
       setError((err as Error).message);
+      // A refusal (409: switched off meanwhile) means the endpoint changed: show its state.
+      onChanged();
     }
   }
 

@@ -13,6 +13,8 @@ test.beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      // /failing/... answers 500: the endpoint that gets switched off.
+      if (req.url?.startsWith("/failing/")) return void res.writeHead(500).end("receiver is down");
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
       res.writeHead(200, { "content-type": "text/plain" }).end("received by the e2e receiver");
     });
@@ -60,4 +62,33 @@ test("an admin adds a webhook endpoint, sends a test ping, sees it in the delive
   // The replay is the same event: same webhook-id and body, signed again.
   expect(received[1]!.headers["webhook-id"]).toBe(received[0]!.headers["webhook-id"]);
   expect(received[1]!.body).toBe(received[0]!.body);
+});
+
+test("an endpoint that keeps failing is switched off with the reason shown, and the admin re-enables it", async ({ page }) => {
+  const url = `http://127.0.0.1:${PORT}/failing/${Date.now()}`;
+  await signIn(page, demo.admin);
+  await openSettings(page, "Webhooks");
+  const add = page.getByRole("button", { name: "Add endpoint" });
+  if (await add.isVisible()) await add.click();
+  const form = page.getByRole("form", { name: "Add endpoint" });
+  await form.getByLabel("Endpoint URL").fill(url);
+  await form.getByRole("button", { name: "Save endpoint" }).click();
+  const detail = page.getByTestId("endpoint-detail");
+  await expect(detail).toContainText(url);
+
+  // Ten failed attempts in a row switch it off: one test ping each (their retries count too).
+  const ping = detail.getByRole("button", { name: "Send test ping" });
+  const banner = page.getByRole("alert").filter({ hasText: "This endpoint is disabled" });
+  for (let i = 1; i <= 10 && !(await banner.isVisible()); i++) {
+    await ping.click();
+    // The page refreshes the endpoint as it polls: the switch-off can come from a retry in between.
+    await expect(detail.getByTestId("delivery-row").first().getByText("Attempt 1: 500").or(banner)).toBeVisible();
+  }
+  await expect(banner).toContainText(/Disabled automatically after 10 failed attempts in a row; the last: HTTP 500/);
+  await expect(ping).toBeDisabled();
+
+  await banner.getByRole("button", { name: "Re-enable" }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(detail.getByTestId("consecutive-failures")).toHaveText("0");
+  await expect(ping).toBeEnabled();
 });
