@@ -27,6 +27,7 @@ const whenLabels: Record<string, string> = {
   pattern: "A customer's message matches",
   ai: "The AI reads an intent or sentiment",
   time_based: "A customer goes quiet",
+  schedule: "On a schedule",
   lifecycle: "Something happens to a contact",
 };
 const lifecycleLabels: Record<(typeof lifecycleEvents)[number], string> = {
@@ -247,6 +248,7 @@ function StepList({ steps, onChange, templates, users, nested = false, label }: 
 
 function whenMode(w: TriggerInput["when"]): keyof typeof whenLabels {
   if (w.type === "conversation_pattern") return w.intent || w.sentiment ? "ai" : "pattern";
+  if (w.type === "time_based" && w.cron) return "schedule";
   return w.type;
 }
 
@@ -313,7 +315,8 @@ export function AutomationEditor({ id, initial, templates, users }: { id: string
             const m = e.target.value;
             if (m === "pattern") setWhen({ type: "conversation_pattern", keywords: words(keywordText), regex: null, intent: null, sentiment: null });
             else if (m === "ai") setWhen({ type: "conversation_pattern", keywords: [], regex: null, intent: "purchase", sentiment: null });
-            else if (m === "time_based") setWhen({ type: "time_based", inactivityMinutes: 60 * 24 });
+            else if (m === "time_based") setWhen({ type: "time_based", inactivityMinutes: 60 * 24, cron: null });
+            else if (m === "schedule") setWhen({ type: "time_based", inactivityMinutes: null, cron: "0 9 * * 1" });
             else setWhen({ type: "lifecycle", event: "contact_created", stage: null, threshold: null, consent: null });
           }}
         >
@@ -340,8 +343,14 @@ export function AutomationEditor({ id, initial, templates, users }: { id: string
             </SelectField>
           </div>
         )}
-        {when.type === "time_based" && (
-          <TextField label="Customer has not written for (minutes)" type="number" min={1} value={when.inactivityMinutes} onChange={(e) => setWhen({ ...when, inactivityMinutes: Number(e.target.value) })} />
+        {when.type === "time_based" && mode === "time_based" && (
+          <TextField label="Customer has not written for (minutes)" type="number" min={1} value={when.inactivityMinutes ?? 60} onChange={(e) => setWhen({ ...when, inactivityMinutes: Number(e.target.value) })} />
+        )}
+        {when.type === "time_based" && mode === "schedule" && (
+          <div>
+            <TextField label="Schedule (cron, your organization's time zone)" value={when.cron ?? ""} onChange={(e) => setWhen({ ...when, cron: e.target.value })} placeholder="0 9 * * 1" />
+            <p className="mt-1 text-xs text-slate-500">Minute, hour, day of month, month, weekday: “0 9 * * 1” is every Monday at 09:00. Each time, it runs for every contact matching the conditions below.</p>
+          </div>
         )}
         {when.type === "lifecycle" && (
           <div className="grid gap-2 sm:grid-cols-2">

@@ -52,7 +52,9 @@ async function pastEvents(orgId: ObjectId, t: TriggerDoc, since: Date): Promise<
       if (!contactId) return [];
       return [{ event: { kind: "analysis", contactId: contactId.toHexString(), conversationId: r.conversationId.toHexString(), intents: r.intents, sentiment: r.sentiment, at: r.analyzedAt.toISOString() }, summary: `AI analysis: ${r.intents.join(", ") || "no intent"}` }];
     });
-  } else if (w.type === "conversation_pattern" || w.type === "time_based") {
+  } else if (w.type === "time_based" && w.cron) {
+    note = "A schedule is not replayed: each time it comes round it runs for every contact then matching the conditions.";
+  } else if (w.type === "conversation_pattern" || (w.type === "time_based" && w.inactivityMinutes)) {
     const rows = await db("messages").find({ sender: "customer", sentAt: { $gte: since } }, { sort: { sentAt: -1 }, ...cap, projection: { contactId: 1, conversationId: 1, text: 1, sentAt: 1 } }).toArray();
     if (w.type === "conversation_pattern") {
       events = rows.map((m) => ({
@@ -66,11 +68,12 @@ async function pastEvents(orgId: ObjectId, t: TriggerDoc, since: Date): Promise<
         const key = m.conversationId.toHexString();
         const next = nextAt.get(key);
         nextAt.set(key, m.sentAt);
-        const silentUntil = m.sentAt.getTime() + w.inactivityMinutes * 60_000;
+        const minutes = w.type === "time_based" ? (w.inactivityMinutes ?? 0) : 0;
+        const silentUntil = m.sentAt.getTime() + minutes * 60_000;
         if ((next && next.getTime() <= silentUntil) || silentUntil > Date.now()) continue;
         events.push({
           event: { kind: "inactivity", triggerId: t._id.toHexString(), contactId: m.contactId.toHexString(), conversationId: key, since: m.sentAt.toISOString(), at: new Date(silentUntil).toISOString() },
-          summary: `No reply for ${w.inactivityMinutes} min after “${(m.text ?? "[media]").slice(0, 60)}”`,
+          summary: `No reply for ${minutes} min after “${(m.text ?? "[media]").slice(0, 60)}”`,
         });
       }
     }

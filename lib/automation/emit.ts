@@ -19,8 +19,11 @@ export function asAutomation<T>(o: Origin, fn: () => Promise<T>): Promise<T> {
   return origin.run(o, fn);
 }
 
-/** The event's own id, for the job's deduplication (a webhook retried by Meta emits it again). */
-function eventKey(e: AutomationEvent): string {
+/**
+ * The event's own id: the job's deduplication id (a webhook retried by Meta emits it again) and,
+ * with the trigger, the run's unique key (a redelivered event finds its run).
+ */
+export function eventKey(e: AutomationEvent): string {
   switch (e.kind) {
     case "message":
       return `message-${e.messageId}`;
@@ -28,6 +31,8 @@ function eventKey(e: AutomationEvent): string {
       return `analysis-${e.conversationId}-${e.at}`;
     case "inactivity":
       return `inactivity-${e.triggerId}-${e.conversationId}-${e.since}`;
+    case "schedule":
+      return `schedule-${e.triggerId}-${e.contactId}-${e.firedAt}`;
     case "lifecycle":
       return `${e.event}-${e.contactId}-${e.at}`;
   }

@@ -50,8 +50,8 @@ export function whenMatcher(when: TriggerWhen, triggerId: string): (event: Autom
       };
     }
     case "time_based":
-      // Inactivity checks are scheduled per trigger: the event names the trigger it was scheduled for.
-      return (e) => e.kind === "inactivity" && e.triggerId === triggerId;
+      // Inactivity checks and scheduled runs are per trigger: the event names the trigger it was made for.
+      return (e) => (e.kind === "inactivity" || e.kind === "schedule") && e.triggerId === triggerId;
     case "lifecycle":
       return (e) => {
         if (e.kind !== "lifecycle" || e.event !== when.event) return false;

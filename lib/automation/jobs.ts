@@ -4,29 +4,16 @@ import { z } from "zod";
 import { isWithinBusinessHours } from "@/lib/ai/business-hours";
 import { scoped } from "@/lib/db/scoped";
 import { defineJob } from "@/lib/jobs/define-job";
-import { automationEvent, eventOrigin, type AutomationEvent } from "@/lib/schemas/automation";
+import { automationEvent, eventOrigin } from "@/lib/schemas/automation";
 import { idString } from "@/lib/schemas/common";
 import { getSettings } from "@/lib/settings/settings";
 import { factsDoc, type EventFacts } from "./conditions";
-import { scheduleAutomationEvent } from "./emit";
+import { eventKey, scheduleAutomationEvent } from "./emit";
 import { matchTriggers } from "./evaluate";
 import { advance, resume, resumeOnReply, startRun } from "./runner";
 import { activeTriggers } from "./triggers";
 
 const RETRIES = 3;
-
-function eventKey(e: AutomationEvent): string {
-  switch (e.kind) {
-    case "message":
-      return `m:${e.messageId}`;
-    case "analysis":
-      return `a:${e.conversationId}:${e.at}`;
-    case "inactivity":
-      return `i:${e.conversationId}:${e.since}`;
-    case "lifecycle":
-      return `l:${e.event}:${e.contactId}:${e.at}`;
-  }
-}
 
 /**
  * `automation-event`: one event against the organization's active triggers. A customer message
@@ -65,8 +52,9 @@ export const automationEventJob = defineJob({
       if (!last || last.getTime() > new Date(event.since).getTime() + 999) return { matched: 0, skipped: "customer wrote again" };
     }
     if (event.kind === "message" && conversationId) {
-      for (const t of triggers.filter((t) => t.trigger.when.type === "time_based")) {
-        const when = t.trigger.when as Extract<typeof t.trigger.when, { type: "time_based" }>;
+      for (const t of triggers) {
+        const when = t.trigger.when;
+        if (when.type !== "time_based" || !when.inactivityMinutes) continue;
         await scheduleAutomationEvent(
           orgId,
           { kind: "inactivity", triggerId: t.trigger._id.toHexString(), contactId: event.contactId, conversationId: conversationId.toHexString(), since: event.at, at: event.at },

@@ -5,10 +5,11 @@ import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { validateCustomFields } from "@/lib/contacts/custom-fields";
 import { contactLabel } from "@/lib/contacts/contacts";
 import { scoped } from "@/lib/db/scoped";
-import { triggerInput, type Step, type TriggerDefinition, type TriggerDoc, type TriggerInput } from "@/lib/schemas/automation";
+import { contextFields, triggerInput, type Step, type TriggerDefinition, type TriggerDoc, type TriggerInput } from "@/lib/schemas/automation";
 import type { Role } from "@/lib/schemas/common";
 import { compileConditions, segmentIdsOf, type SegmentLookup } from "./conditions";
 import { compileTrigger, type CompiledTrigger } from "./evaluate";
+import { cronProblem, nextRunFor } from "./schedule";
 import { allSteps } from "./steps";
 
 /** Saving a trigger: the definition is checked whole, so a trigger that cannot run is never stored. */
@@ -58,6 +59,16 @@ export async function validateTrigger(orgId: ObjectId, role: Role, def: TriggerD
       }
     }
   }
+  if (w.type === "time_based") {
+    if (!!w.inactivityMinutes === !!w.cron) throw bad("when", "a time-based trigger takes either minutes of inactivity or a schedule");
+    if (w.cron) {
+      const problem = cronProblem(w.cron);
+      if (problem) throw bad("when.cron", `not a schedule (${problem})`);
+      // A schedule runs over contacts: there is no conversation, message or AI reading to test.
+      const eventFields = contextFieldsIn(def.conditions).filter((f) => f !== "segment");
+      if (eventFields.length) throw bad("conditions", `a scheduled trigger can only test contact fields and saved segments, not ${eventFields.join(", ")}`);
+    }
+  }
   compileConditions(def.conditions, await loadSegments(orgId, segmentIdsOf(def.conditions)));
   const db = scoped(orgId);
   for (const { path, step } of allSteps(def.steps)) {
@@ -87,6 +98,10 @@ export async function validateTrigger(orgId: ObjectId, role: Role, def: TriggerD
       }
     }
   }
+}
+
+function contextFieldsIn(group: TriggerDefinition["conditions"]): string[] {
+  return group.conditions.flatMap((c) => ("match" in c ? contextFieldsIn(c) : c.field in contextFields ? [c.field] : []));
 }
 
 export function parseTrigger(raw: unknown): TriggerDefinition {
@@ -121,6 +136,7 @@ export async function createTrigger(orgId: ObjectId, actor: Actor, role: Role, i
     successCount: 0,
     failureCount: 0,
     lastRunAt: null,
+    nextRunAt: await nextRunFor(orgId, def.when, def.active),
     createdBy: actor.id,
     createdAt: now,
     updatedAt: now,
@@ -137,7 +153,7 @@ export async function updateTrigger(orgId: ObjectId, actor: Actor, role: Role, i
   await validateTrigger(orgId, role, def);
   const updated = await scoped(orgId)("triggers").findOneAndUpdate(
     { _id: id, version: before.version },
-    { $set: { ...def, type: def.when.type, updatedAt: new Date() }, $inc: { version: 1 } },
+    { $set: { ...def, type: def.when.type, nextRunAt: await nextRunFor(orgId, def.when, def.active), updatedAt: new Date() }, $inc: { version: 1 } },
     { returnDocument: "after" },
   );
   if (!updated) throw new ApiError("conflict", "Someone else saved this automation meanwhile; reload to see their version");
@@ -146,7 +162,12 @@ export async function updateTrigger(orgId: ObjectId, actor: Actor, role: Role, i
 }
 
 export async function setTriggerActive(orgId: ObjectId, actor: Actor, id: ObjectId, active: boolean): Promise<TriggerDoc> {
-  const updated = await scoped(orgId)("triggers").findOneAndUpdate({ _id: id }, { $set: { active, updatedAt: new Date() } }, { returnDocument: "after" });
+  const current = await getTrigger(orgId, id);
+  const updated = await scoped(orgId)("triggers").findOneAndUpdate(
+    { _id: id },
+    { $set: { active, nextRunAt: await nextRunFor(orgId, current.when, active), updatedAt: new Date() } },
+    { returnDocument: "after" },
+  );
   if (!updated) throw new ApiError("not_found", "Automation not found");
   await recordActivity(orgId, actor, { action: active ? "trigger.enabled" : "trigger.disabled", entityType: "trigger", entityId: id, before: null, after: { active } });
   return updated;
@@ -208,6 +229,7 @@ export function toTriggerResponse(t: TriggerDoc) {
     successRate: finished ? t.successCount / finished : null,
     failureCount: t.failureCount,
     lastRunAt: t.lastRunAt?.toISOString() ?? null,
+    nextRunAt: t.nextRunAt?.toISOString() ?? null,
     updatedAt: t.updatedAt.toISOString(),
   };
 }

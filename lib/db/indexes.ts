@@ -196,6 +196,8 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     // Every event reads the organization's active triggers in priority order (lib/automation/evaluate.ts).
     { key: { orgId: 1, active: 1, priority: 1 }, name: "org_active_priority" },
     { key: { orgId: 1, priority: 1, createdAt: 1 }, name: "org_priority" },
+    // The minute tick's due schedules (lib/automation/schedule.ts).
+    { key: { orgId: 1, active: 1, nextRunAt: 1 }, name: "org_active_next_run" },
   ],
   automation_runs: [
     // A trigger's run history, newest first.

@@ -18,6 +18,7 @@ import { templatesReconcileJob } from "@/lib/templates/reconcile-job";
 import { leadScoreJob } from "@/lib/scoring/score-contact-job";
 import { leadScoringNightlyJob } from "@/lib/scoring/nightly-job";
 import { automationEventJob, automationResumeJob } from "@/lib/automation/jobs";
+import { automationScheduleJob, automationsTickJob } from "@/lib/automation/schedule";
 import { webhookFanoutJob } from "@/lib/outbound-webhooks/fanout-job";
 import { webhookDeliverJob } from "@/lib/outbound-webhooks/deliver-job";
 
@@ -47,6 +48,8 @@ export const jobs = {
   "lead-scoring-nightly": leadScoringNightlyJob,
   "automation-event": automationEventJob,
   "automation-resume": automationResumeJob,
+  "automations-tick": automationsTickJob,
+  "automation-schedule": automationScheduleJob,
   "webhook-fanout": webhookFanoutJob,
   "webhook-deliver": webhookDeliverJob,
 } satisfies Record<string, Job>;

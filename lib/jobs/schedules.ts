@@ -20,6 +20,7 @@ export const schedules: ScheduleSpec[] = [
   { name: "campaigns-tick", job: "campaigns-tick", cron: "* * * * *", payload: {} },
   { name: "templates-reconcile", job: "templates-reconcile", cron: "17 * * * *", payload: {} },
   { name: "lead-scoring-nightly", job: "lead-scoring-nightly", cron: "45 2 * * *", payload: {} },
+  { name: "automations-tick", job: "automations-tick", cron: "* * * * *", payload: {} },
 ];
 
 export function getSchedule(name: string): ScheduleSpec | undefined {

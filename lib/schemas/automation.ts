@@ -33,7 +33,9 @@ export const triggerWhen = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("time_based"),
     /** The customer has not written for this long after their last message (checked once per silence). */
-    inactivityMinutes: z.number().int().min(1).max(60 * 24 * 30),
+    inactivityMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable().default(null),
+    /** Or a schedule: five-field cron in the organization's time zone; each run covers every contact matching the conditions. */
+    cron: z.string().trim().max(100).nullable().default(null),
   }),
 ]);
 export type TriggerWhen = z.infer<typeof triggerWhen>;
@@ -146,6 +148,8 @@ export const triggerDoc = z.object({
   maxRunsPerContactPerDay: z.number().int(),
   /** Bumped on every edit; a run keeps the steps of the version it started on. */
   version: z.number().int(),
+  /** A scheduled trigger's next moment (null for every other trigger, and while disabled). */
+  nextRunAt: z.date().nullable().optional(),
   executionCount: z.number().int(),
   successCount: z.number().int(),
   failureCount: z.number().int(),
@@ -160,6 +164,8 @@ export type TriggerDoc = z.infer<typeof triggerDoc>;
 export const automationEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("message"), contactId: idString, conversationId: idString, messageId: idString, text: z.string().nullable(), at: z.string() }),
   z.object({ kind: z.literal("analysis"), contactId: idString, conversationId: idString, intents: z.array(z.string()), sentiment: z.number(), at: z.string() }),
+  /** A scheduled trigger's run for one contact; `firedAt` is the schedule's moment. */
+  z.object({ kind: z.literal("schedule"), triggerId: idString, contactId: idString, conversationId: z.null().default(null), firedAt: z.string(), at: z.string() }),
   /** Scheduled per time-based trigger after a customer message; `since` is that message's time. */
   z.object({ kind: z.literal("inactivity"), triggerId: idString, contactId: idString, conversationId: idString, since: z.string(), at: z.string() }),
   z.object({

@@ -29,7 +29,7 @@ function when(i: number): TriggerWhen {
     case 3:
       return { type: "lifecycle", event: "journey_stage_changed", stage: "interest", threshold: null, consent: null };
     default:
-      return { type: "time_based", inactivityMinutes: 60 };
+      return { type: "time_based", inactivityMinutes: 60, cron: null };
   }
 }
 

@@ -72,7 +72,7 @@ test.describe("automations", () => {
     await signIn(page, demo.admin);
     try {
       const created = await page.request.post("/api/automations", {
-        data: { name, active: true, when: { type: "time_based", inactivityMinutes: 1 }, steps: [{ kind: "send_message", text: "Are you still there? Reply any time.", templateId: null }] },
+        data: { name, active: true, when: { type: "time_based", inactivityMinutes: 1, cron: null }, steps: [{ kind: "send_message", text: "Are you still there? Reply any time.", templateId: null }] },
       });
       expect(created.status()).toBe(201);
       const { automation } = await created.json();

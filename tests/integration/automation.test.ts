@@ -6,6 +6,7 @@ import { GET as runsRoute } from "@/app/api/automations/[id]/runs/route";
 import { POST as dryRunRoute } from "@/app/api/automations/dry-run/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/whatsapp/route";
 import { automationEventJob, automationResumeJob } from "@/lib/automation/jobs";
+import { automationsTickJob } from "@/lib/automation/schedule";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
 import { retentionJob } from "@/lib/jobs/retention";
@@ -260,6 +261,34 @@ describe("triggers and workflows", () => {
     expect(dryRun.samples).toEqual([expect.objectContaining({ name: "Dry One", steps: [{ path: "0", kind: "add_tags", outcome: "Would add #lead" }, { path: "1", kind: "send_message", outcome: "Would send “Here is our price list”" }] })]);
     expect(await db()("messages").countDocuments({})).toBe(before);
     expect((await db()("contacts").findOne({ _id: c1.contactId }))!.tags).toEqual(["vip"]);
+  });
+
+  it("a schedule runs once per moment for every contact matching its conditions, in the organization's time zone", async () => {
+    await disableAll();
+    const bad = await create(org.users.admin, { name: "Bad", when: { type: "time_based", cron: "every monday" }, steps: [{ kind: "add_tags", tags: ["x"] }] });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error.message).toMatch(/^when.cron: not a schedule/);
+    const eventField = await create(org.users.admin, { name: "Bad", when: { type: "time_based", cron: "0 9 * * 1" }, conditions: { match: "all", conditions: [{ field: "message.text", op: "contains", value: "hi" }] }, steps: [{ kind: "add_tags", tags: ["x"] }] });
+    expect((await eventField.json()).error.message).toMatch(/only test contact fields and saved segments, not message.text/);
+
+    await db()("settings").updateOne({}, { $set: { "businessHours.timezone": "America/Sao_Paulo" } });
+    const t = await created({ name: "Monday digest", when: { type: "time_based", cron: "0 9 * * 1" }, conditions: { match: "all", conditions: [{ field: "tags", op: "has_any", value: ["weekly"] }] }, steps: [{ kind: "add_tags", tags: ["digested"] }] });
+    const stored = (await db()("triggers").findOne({ _id: new ObjectId(t.id) }))!;
+    // 09:00 in São Paulo is 12:00 UTC, on a Monday.
+    expect(stored.nextRunAt!.getUTCHours()).toBe(12);
+    expect(stored.nextRunAt!.getUTCDay()).toBe(1);
+    const members = [await seedConversation(org.orgId), await seedConversation(org.orgId), await seedConversation(org.orgId)];
+    await db()("contacts").updateMany({ _id: { $in: members.map((m) => m.contactId) } }, { $set: { tags: ["weekly"] } });
+    await db()("contacts").updateOne({ _id: members[2]!.contactId }, { $set: { erasedAt: new Date() } });
+    // The moment has come.
+    await db()("triggers").updateOne({ _id: stored._id }, { $set: { nextRunAt: new Date(Date.now() - 1000) } });
+    await automationsTickJob.handle({}, ctx());
+    await automationsTickJob.handle({}, ctx());
+    await expect.poll(async () => (await runsOf(t.id)).filter((r) => r.status === "completed").length, { timeout: 20_000 }).toBe(2);
+    expect((await runsOf(t.id)).map((r) => r.contactId.toHexString()).sort()).toEqual(members.slice(0, 2).map((m) => m.contactId.toHexString()).sort());
+    expect((await db()("contacts").findOne({ _id: members[0]!.contactId }))!.tags).toEqual(["weekly", "digested"]);
+    expect((await db()("triggers").findOne({ _id: stored._id }))!.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
+    await db()("settings").updateOne({}, { $set: { "businessHours.timezone": "UTC" } });
   });
 
   it("retention removes finished runs past the job-log period and keeps a run still waiting, however old", async () => {
