@@ -125,6 +125,7 @@ export function openApiDocument(serverUrl: string) {
         "403": errorResponse(`The key lacks the ${op.scope} scope`),
         ...(op.path.includes("[") ? { "404": errorResponse("Not found in the key's organization") } : {}),
         ...(op.method !== "GET" ? { "409": errorResponse("Conflicts with the current state") } : {}),
+        ...(op.body ? { "413": errorResponse("The body is too large"), "415": errorResponse("The body is not JSON (send Content-Type: application/json)") } : {}),
         "422": errorResponse("Invalid input (the message names the field)"),
         "429": { ...errorResponse("Rate limit exceeded"), headers: { "Retry-After": { description: "Seconds until the next window", schema: { type: "integer" } } } },
       },

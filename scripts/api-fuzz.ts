@@ -1,0 +1,107 @@
+/**
+ * npm run test:api-fuzz — schemathesis (PyPI) fuzzes the public API from its own OpenAPI document:
+ * every operation with generated valid and invalid input, on a production build with the demo data
+ * and an API key holding every scope. Fails on any 5xx, any response that does not match the
+ * document (body schema, status code, content type). Needs `schemathesis` on PATH (or SCHEMATHESIS
+ * naming the executable): `pip install schemathesis==4.32.5`.
+ *
+ * Fixed ports: app FUZZ_APP_PORT (3316), database FUZZ_DB_PORT (3315), Graph API simulator
+ * FUZZ_SIM_PORT (3317). Env: FUZZ_MAX_EXAMPLES (25 per operation), FUZZ_DIST_DIR (.next-api-fuzz),
+ * FUZZ_SKIP_BUILD=true to reuse it, FUZZ_SEED for a reproducible run, FUZZ_VERBOSE=true for the
+ * app's log lines, FUZZ_ARGS for more schemathesis options (e.g. "--phases coverage").
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { startGraphSimulator } from "../tests/fakes/graph-simulator";
+import { buildNext, startNext } from "./lib/next-process";
+import { startLocalDatabase, startMongoJavaServer } from "./lib/local-db";
+import { onStop, runBench, waitForHealth } from "./bench/lib/app-server";
+
+const ROOT = path.resolve(__dirname, "..");
+const DIST = process.env.FUZZ_DIST_DIR ?? ".next-api-fuzz";
+const APP_PORT = Number(process.env.FUZZ_APP_PORT ?? 3316);
+const DB_PORT = Number(process.env.FUZZ_DB_PORT ?? 3315);
+const SIM_PORT = Number(process.env.FUZZ_SIM_PORT ?? 3317);
+const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 25);
+const CHECKS = ["not_a_server_error", "response_schema_conformance", "status_code_conformance", "content_type_conformance"];
+
+async function main(): Promise<boolean> {
+  const dbServer = process.env.MONGODB_URI ? await startLocalDatabase({ persistent: false }) : await startMongoJavaServer({ port: DB_PORT });
+  onStop(dbServer.stop);
+  const appUrl = `http://127.0.0.1:${APP_PORT}`;
+  Object.assign(process.env, {
+    MONGODB_URI: dbServer.uri,
+    MONGODB_DB: `api_fuzz_${Date.now()}`,
+    APP_URL: appUrl,
+    NEXTAUTH_URL: appUrl,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "fuzz-secret-0123456789abcdef",
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    IN_PROCESS_SCHEDULER: "off",
+    WHATSAPP_ACCESS_TOKEN: "fuzz-access-token",
+    WHATSAPP_APP_SECRET: "fuzz-app-secret",
+    WHATSAPP_VERIFY_TOKEN: "fuzz-verify-token",
+    WHATSAPP_BUSINESS_ACCOUNT_ID: "102290129340398",
+  });
+  delete process.env.DB_COMMAND_LOG;
+  delete process.env.QSTASH_TOKEN;
+  const { DEMO_PHONE_NUMBER_ID, seedDemoData } = await import("./seed/demo-data");
+  process.env.WHATSAPP_PHONE_NUMBER_ID = DEMO_PHONE_NUMBER_ID;
+  const sim = await startGraphSimulator({
+    webhookUrl: `${appUrl}/api/webhooks/whatsapp`,
+    appSecret: "fuzz-app-secret",
+    accessToken: "fuzz-access-token",
+    phoneNumberId: DEMO_PHONE_NUMBER_ID,
+    wabaId: "102290129340398",
+    displayPhoneNumber: "+1 555 0100",
+    statusDelayMs: 200,
+    port: SIM_PORT,
+  });
+  onStop(sim.stop);
+  process.env.WHATSAPP_GRAPH_API_URL = sim.url;
+
+  const { closeClient } = await import("@/lib/db/client");
+  const { rawCollection } = await import("@/lib/db/collections");
+  const { ensureIndexes } = await import("@/lib/db/indexes");
+  const { createApiKey } = await import("@/lib/api-keys/keys");
+  const { apiResources } = await import("@/lib/schemas/api-key");
+  await ensureIndexes();
+  const { orgId } = await seedDemoData();
+  const admin = (await rawCollection("users").findOne({ orgId, role: "admin" }))!;
+  const { secret } = await createApiKey(orgId, { id: admin._id, name: admin.name }, { name: "fuzz", scopes: apiResources.map((r) => `${r}:admin` as const), rateLimitPerMinute: 100_000 });
+  await closeClient();
+
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: DIST };
+  buildNext(DIST, env, { reuse: process.env.FUZZ_SKIP_BUILD === "true", cwd: ROOT });
+  // FUZZ_VERBOSE=true shows the app's own log lines next to schemathesis's (LOG_LEVEL=info).
+  const verbose = process.env.FUZZ_VERBOSE === "true";
+  const server = startNext(["start", "-H", "127.0.0.1", "-p", String(APP_PORT)], verbose ? { ...env, LOG_LEVEL: "info" } : env, ROOT, { quiet: !verbose });
+  onStop(async () => server.stop());
+  await waitForHealth(appUrl, server.child);
+  const args = [
+    "--config-file",
+    path.join(ROOT, "scripts/api-fuzz.toml"),
+    "run",
+    `${appUrl}/api/v1/openapi.json`,
+    "--checks",
+    CHECKS.join(","),
+    "--header",
+    `Authorization: Bearer ${secret}`,
+    "--max-examples",
+    String(MAX_EXAMPLES),
+    "--workers",
+    "2",
+    // A send waits out Meta's pair rate limit inside the request (lib/whatsapp/graph-client.ts retries 0.5 + 2 + 8 s),
+    // and the fuzzer sends many to one customer at once, so those queue behind each other.
+    "--request-timeout",
+    "90",
+    ...(process.env.FUZZ_SEED ? ["--seed", process.env.FUZZ_SEED] : []),
+    ...(process.env.FUZZ_ARGS ? process.env.FUZZ_ARGS.split(" ").filter(Boolean) : []),
+  ];
+  console.log(`[fuzz] schemathesis ${args.map((a) => (a.startsWith("Authorization") ? "Authorization: Bearer <key>" : a)).join(" ")}`);
+  const run = spawnSync(process.env.SCHEMATHESIS ?? "schemathesis", args, { stdio: "inherit", cwd: ROOT });
+  if (run.error) throw new Error(`could not run schemathesis (${run.error.message}); install it with pip install schemathesis==4.32.5`);
+  return run.status === 0;
+}
+
+runBench(main);
