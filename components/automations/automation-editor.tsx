@@ -5,7 +5,7 @@ import { useState } from "react";
 import { SegmentBuilder } from "@/components/contacts/segment-builder";
 import { Button } from "@/components/ui/button";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
-import { lifecycleEvents, stepKindLabels, type ConditionGroup, type Step, type TriggerInput } from "@/lib/schemas/automation";
+import { behaviorEvents, lifecycleEvents, stepKindLabels, type ConditionGroup, type Step, type TriggerInput } from "@/lib/schemas/automation";
 import { journeyStages } from "@/lib/schemas/journey";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 
@@ -28,7 +28,15 @@ const whenLabels: Record<string, string> = {
   ai: "The AI reads an intent or sentiment",
   time_based: "A customer goes quiet",
   schedule: "On a schedule",
+  behavior: "A customer engages with a campaign, or writes often",
   lifecycle: "Something happens to a contact",
+};
+const behaviorLabels: Record<(typeof behaviorEvents)[number], string> = {
+  campaign_delivered: "A campaign message was delivered",
+  campaign_read: "A campaign message was read",
+  campaign_clicked: "A campaign link was clicked",
+  campaign_replied: "The customer replied to a campaign",
+  messages_in_period: "The customer wrote N messages within a period",
 };
 const lifecycleLabels: Record<(typeof lifecycleEvents)[number], string> = {
   contact_created: "Contact created",
@@ -317,6 +325,7 @@ export function AutomationEditor({ id, initial, templates, users }: { id: string
             else if (m === "ai") setWhen({ type: "conversation_pattern", keywords: [], regex: null, intent: "purchase", sentiment: null });
             else if (m === "time_based") setWhen({ type: "time_based", inactivityMinutes: 60 * 24, cron: null });
             else if (m === "schedule") setWhen({ type: "time_based", inactivityMinutes: null, cron: "0 9 * * 1" });
+            else if (m === "behavior") setWhen({ type: "behavior", event: "campaign_read", campaignId: null, count: null, periodHours: null });
             else setWhen({ type: "lifecycle", event: "contact_created", stage: null, threshold: null, consent: null });
           }}
         >
@@ -350,6 +359,30 @@ export function AutomationEditor({ id, initial, templates, users }: { id: string
           <div>
             <TextField label="Schedule (cron, your organization's time zone)" value={when.cron ?? ""} onChange={(e) => setWhen({ ...when, cron: e.target.value })} placeholder="0 9 * * 1" />
             <p className="mt-1 text-xs text-slate-500">Minute, hour, day of month, month, weekday: “0 9 * * 1” is every Monday at 09:00. Each time, it runs for every contact matching the conditions below.</p>
+          </div>
+        )}
+        {when.type === "behavior" && (
+          <div className="grid gap-2 sm:grid-cols-3">
+            <SelectField
+              label="Behavior"
+              value={when.event}
+              onChange={(e) => {
+                const event = e.target.value as typeof when.event;
+                setWhen(event === "messages_in_period" ? { ...when, event, count: when.count ?? 3, periodHours: when.periodHours ?? 24 } : { ...when, event, count: null, periodHours: null });
+              }}
+            >
+              {behaviorEvents.map((ev) => (
+                <option key={ev} value={ev}>
+                  {behaviorLabels[ev]}
+                </option>
+              ))}
+            </SelectField>
+            {when.event === "messages_in_period" && (
+              <>
+                <TextField label="Messages" type="number" min={2} value={when.count ?? 3} onChange={(e) => setWhen({ ...when, count: Number(e.target.value) })} />
+                <TextField label="Within (hours)" type="number" min={1} value={when.periodHours ?? 24} onChange={(e) => setWhen({ ...when, periodHours: Number(e.target.value) })} />
+              </>
+            )}
           </div>
         )}
         {when.type === "lifecycle" && (

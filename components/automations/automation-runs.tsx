@@ -24,6 +24,8 @@ function eventText(e: RunListResponse["runs"][number]["event"]): string {
       return `AI analysis (${e.intents.join(", ") || "no intent"})`;
     case "inactivity":
       return "The customer went quiet";
+    case "behavior":
+      return e.event.replace(/_/g, " ");
     case "schedule":
       return `Scheduled run of ${new Date(e.firedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC`;
     case "lifecycle":

@@ -52,6 +52,8 @@ async function pastEvents(orgId: ObjectId, t: TriggerDoc, since: Date): Promise<
       if (!contactId) return [];
       return [{ event: { kind: "analysis", contactId: contactId.toHexString(), conversationId: r.conversationId.toHexString(), intents: r.intents, sentiment: r.sentiment, at: r.analyzedAt.toISOString() }, summary: `AI analysis: ${r.intents.join(", ") || "no intent"}` }];
     });
+  } else if (w.type === "behavior") {
+    note = "Campaign engagement and message counts are not replayed yet; the trigger fires from the next event.";
   } else if (w.type === "time_based" && w.cron) {
     note = "A schedule is not replayed: each time it comes round it runs for every contact then matching the conditions.";
   } else if (w.type === "conversation_pattern" || (w.type === "time_based" && w.inactivityMinutes)) {

@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { ObjectId } from "mongodb";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { log } from "@/lib/log";
-import type { AutomationEvent, LifecycleEvent } from "@/lib/schemas/automation";
+import { scoped } from "@/lib/db/scoped";
+import type { AutomationEvent, BehaviorEvent, LifecycleEvent } from "@/lib/schemas/automation";
 
 /**
  * How the rest of the product tells automation that something happened: ONE job publish per
@@ -33,6 +34,8 @@ export function eventKey(e: AutomationEvent): string {
       return `inactivity-${e.triggerId}-${e.conversationId}-${e.since}`;
     case "schedule":
       return `schedule-${e.triggerId}-${e.contactId}-${e.firedAt}`;
+    case "behavior":
+      return `${e.event}-${e.contactId}-${e.campaignId ?? "none"}`;
     case "lifecycle":
       return `${e.event}-${e.contactId}-${e.at}`;
   }
@@ -57,6 +60,30 @@ export async function emitAutomationEvent(orgId: ObjectId, event: AutomationEven
     // The change that happened stands; a lost automation event is logged, not turned into a failed request.
     log.error("automation.emit_failed", { orgId: org, kind: event.kind, error: String(err) });
   }
+}
+
+/**
+ * Whether an organization has an active behavior trigger, cached for a minute per instance:
+ * campaign statuses come by the hundred thousand, and with no trigger listening they publish nothing.
+ */
+const listening = new Map<string, { value: boolean; until: number }>();
+async function hasBehaviorTriggers(orgId: ObjectId): Promise<boolean> {
+  const key = orgId.toHexString();
+  const hit = listening.get(key);
+  if (hit && hit.until > Date.now()) return hit.value;
+  const value = !!(await scoped(orgId)("triggers").findOne({ active: true, type: "behavior" }, { projection: { _id: 1 } }));
+  listening.set(key, { value, until: Date.now() + 60_000 });
+  return value;
+}
+/** A trigger was saved or switched: this instance listens again at once (others within the minute). */
+export function forgetBehaviorListeners(orgId: ObjectId) {
+  listening.delete(orgId.toHexString());
+}
+
+/** A campaign's delivery, read, click or reply for a contact (lib/campaigns/outcomes.ts). */
+export async function emitBehavior(orgId: ObjectId, event: Exclude<BehaviorEvent, "messages_in_period">, contactId: ObjectId, campaignId: ObjectId, at: Date): Promise<void> {
+  if (!(await hasBehaviorTriggers(orgId))) return;
+  await emitAutomationEvent(orgId, { kind: "behavior", event, contactId: contactId.toHexString(), conversationId: null, campaignId: campaignId.toHexString(), at: at.toISOString() });
 }
 
 /** A lifecycle event of a contact (created, resolved, stage changed, consent, score crossed). */

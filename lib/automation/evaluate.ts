@@ -52,6 +52,12 @@ export function whenMatcher(when: TriggerWhen, triggerId: string): (event: Autom
     case "time_based":
       // Inactivity checks and scheduled runs are per trigger: the event names the trigger it was made for.
       return (e) => (e.kind === "inactivity" || e.kind === "schedule") && e.triggerId === triggerId;
+    case "behavior":
+      if (when.event === "messages_in_period") {
+        const key = String(when.periodHours ?? 24);
+        return (e) => e.kind === "message" && (e.recent?.[key] ?? 0) === when.count;
+      }
+      return (e) => e.kind === "behavior" && e.event === when.event && (!when.campaignId || e.campaignId === when.campaignId);
     case "lifecycle":
       return (e) => {
         if (e.kind !== "lifecycle" || e.event !== when.event) return false;

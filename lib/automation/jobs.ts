@@ -45,6 +45,18 @@ export const automationEventJob = defineJob({
     ]);
     if (!contact || contact.erasedAt) return { matched: 0, skipped: "contact gone" };
     if (event.kind === "message" && message) event = { ...event, text: message.text ?? null };
+    if (event.kind === "message") {
+      // messages_in_period: the customer's messages in each listened-for period, counted once per period length.
+      const periods = new Set(triggers.flatMap((t) => (t.trigger.when.type === "behavior" && t.trigger.when.event === "messages_in_period" ? [t.trigger.when.periodHours ?? 24] : [])));
+      if (periods.size) {
+        const at = new Date(event.at);
+        const recent: Record<string, number> = {};
+        for (const h of periods) {
+          recent[String(h)] = await db("messages").countDocuments({ contactId, sender: "customer", sentAt: { $gt: new Date(at.getTime() - h * 3600_000), $lte: at } });
+        }
+        event = { ...event, recent };
+      }
+    }
 
     if (event.kind === "inactivity") {
       // The customer wrote again since: that message scheduled its own check.

@@ -9,6 +9,7 @@ import { contextFields, triggerInput, type Step, type TriggerDefinition, type Tr
 import type { Role } from "@/lib/schemas/common";
 import { compileConditions, segmentIdsOf, type SegmentLookup } from "./conditions";
 import { compileTrigger, type CompiledTrigger } from "./evaluate";
+import { forgetBehaviorListeners } from "./emit";
 import { cronProblem, nextRunFor } from "./schedule";
 import { allSteps } from "./steps";
 
@@ -68,6 +69,10 @@ export async function validateTrigger(orgId: ObjectId, role: Role, def: TriggerD
       const eventFields = contextFieldsIn(def.conditions).filter((f) => f !== "segment");
       if (eventFields.length) throw bad("conditions", `a scheduled trigger can only test contact fields and saved segments, not ${eventFields.join(", ")}`);
     }
+  }
+  if (w.type === "behavior") {
+    if (w.event === "messages_in_period" && (!w.count || !w.periodHours)) throw bad("when", "say how many messages within how many hours");
+    if (w.campaignId && !(await scoped(orgId)("campaigns").findOne({ _id: new ObjectId(w.campaignId) }, { projection: { _id: 1 } }))) throw bad("when.campaignId", "that campaign does not exist");
   }
   compileConditions(def.conditions, await loadSegments(orgId, segmentIdsOf(def.conditions)));
   const db = scoped(orgId);
@@ -142,6 +147,7 @@ export async function createTrigger(orgId: ObjectId, actor: Actor, role: Role, i
     updatedAt: now,
   };
   await scoped(orgId)("triggers").insertOne(doc);
+  forgetBehaviorListeners(orgId);
   await recordActivity(orgId, actor, { action: "trigger.created", entityType: "trigger", entityId: doc._id, before: null, after: { name: def.name, active: def.active } });
   return { ...doc, orgId };
 }
@@ -157,6 +163,7 @@ export async function updateTrigger(orgId: ObjectId, actor: Actor, role: Role, i
     { returnDocument: "after" },
   );
   if (!updated) throw new ApiError("conflict", "Someone else saved this automation meanwhile; reload to see their version");
+  forgetBehaviorListeners(orgId);
   await recordActivity(orgId, actor, { action: "trigger.updated", entityType: "trigger", entityId: id, before: { version: before.version, active: before.active }, after: { version: updated.version, active: updated.active } });
   return updated;
 }
@@ -169,6 +176,7 @@ export async function setTriggerActive(orgId: ObjectId, actor: Actor, id: Object
     { returnDocument: "after" },
   );
   if (!updated) throw new ApiError("not_found", "Automation not found");
+  forgetBehaviorListeners(orgId);
   await recordActivity(orgId, actor, { action: active ? "trigger.enabled" : "trigger.disabled", entityType: "trigger", entityId: id, before: null, after: { active } });
   return updated;
 }

@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { emitBehavior } from "@/lib/automation/emit";
 import { scoped } from "@/lib/db/scoped";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { log } from "@/lib/log";
@@ -143,17 +144,21 @@ export async function onCampaignStatus(
     const before = await recipients.findOneAndUpdate(
       { _id: ref.recipientId, status: { $in: ["sent", "sending"] }, deliveredAt: null },
       { $set: { deliveredAt: at, heldAt: null, updatedAt: new Date() } },
-      { projection: { country: 1, status: 1 } },
+      { projection: { country: 1, status: 1, contactId: 1 } },
     );
     if (before) {
       if (before.status === "sending") await adopt();
       delta.delivered = 1;
+      await emitBehavior(orgId, "campaign_delivered", before.contactId, ref.campaignId, at);
       if (extra.pricing?.billable !== false) delta.costMicros = await priceMicros(orgId, ref, before.country);
     }
   }
   if (status === "read" || status === "played") {
-    const res = await recipients.updateOne({ _id: ref.recipientId, status: { $in: ["sent", "sending"] }, readAt: null }, { $set: { readAt: at, updatedAt: new Date() } });
-    if (res.modifiedCount) delta.read = 1;
+    const read = await recipients.findOneAndUpdate({ _id: ref.recipientId, status: { $in: ["sent", "sending"] }, readAt: null }, { $set: { readAt: at, updatedAt: new Date() } }, { projection: { contactId: 1 } });
+    if (read) {
+      delta.read = 1;
+      await emitBehavior(orgId, "campaign_read", read.contactId, ref.campaignId, at);
+    }
   }
   if (tally) tally.add(ref.campaignId, { variant, delta });
   else await bump(orgId, ref.campaignId, [{ variant, delta }]);
@@ -193,9 +198,12 @@ export async function onCustomerMessage(orgId: ObjectId, recipientId: ObjectId, 
     // No upper bound: the hint is written after the send, and Meta's timestamps are whole seconds.
     { _id: recipientId, status: "sent", repliedAt: null, sentAt: { $gte: new Date(at.getTime() - REPLY_WINDOW_MS) } },
     { $set: { repliedAt: at, updatedAt: new Date() } },
-    { projection: { campaignId: 1, variant: 1 } },
+    { projection: { campaignId: 1, variant: 1, contactId: 1 } },
   );
-  if (r) await bump(orgId, r.campaignId, [{ variant: r.variant, delta: { replied: 1 } }]);
+  if (r) {
+    await bump(orgId, r.campaignId, [{ variant: r.variant, delta: { replied: 1 } }]);
+    await emitBehavior(orgId, "campaign_replied", r.contactId, r.campaignId, at);
+  }
   const waiting = await recipients.findOneAndUpdate(
     { _id: recipientId, status: "rescheduled" },
     { $set: { status: "queued", nextAttemptAt: null, updatedAt: new Date() } },
@@ -212,9 +220,12 @@ export async function recordClick(orgId: ObjectId, recipientId: ObjectId, at: Da
   const r = await scoped(orgId)("campaign_recipients").findOneAndUpdate(
     { _id: recipientId, clickedAt: null, status: "sent" },
     { $set: { clickedAt: at, updatedAt: new Date() } },
-    { projection: { campaignId: 1, variant: 1 } },
+    { projection: { campaignId: 1, variant: 1, contactId: 1 } },
   );
-  if (r) await bump(orgId, r.campaignId, [{ variant: r.variant, delta: { clicked: 1 } }]);
+  if (r) {
+    await bump(orgId, r.campaignId, [{ variant: r.variant, delta: { clicked: 1 } }]);
+    await emitBehavior(orgId, "campaign_clicked", r.contactId, r.campaignId, at);
+  }
 }
 
 /** A recipient reached the campaign's goal within its window (the conversions job or an API event). */

@@ -9,6 +9,9 @@ import { segmentCondition, type SegmentCondition } from "./segment";
 export const lifecycleEvents = ["contact_created", "conversation_resolved", "journey_stage_changed", "consent_changed", "lead_score_crossed"] as const;
 export type LifecycleEvent = (typeof lifecycleEvents)[number];
 
+export const behaviorEvents = ["campaign_delivered", "campaign_read", "campaign_clicked", "campaign_replied", "messages_in_period"] as const;
+export type BehaviorEvent = (typeof behaviorEvents)[number];
+
 export const triggerWhen = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("conversation_pattern"),
@@ -37,9 +40,18 @@ export const triggerWhen = z.discriminatedUnion("type", [
     /** Or a schedule: five-field cron in the organization's time zone; each run covers every contact matching the conditions. */
     cron: z.string().trim().max(100).nullable().default(null),
   }),
+  z.strictObject({
+    type: z.literal("behavior"),
+    event: z.enum(behaviorEvents),
+    /** Campaign events: only this campaign's (null: any campaign). */
+    campaignId: idString.nullable().default(null),
+    /** messages_in_period: fires on the customer's count-th message within periodHours. */
+    count: z.number().int().min(2).max(1000).nullable().default(null),
+    periodHours: z.number().int().min(1).max(24 * 90).nullable().default(null),
+  }),
 ]);
 export type TriggerWhen = z.infer<typeof triggerWhen>;
-export type TriggerType = TriggerWhen["type"] | "behavior";
+export type TriggerType = TriggerWhen["type"];
 
 // ---- conditions ---------------------------------------------------------------------------------
 
@@ -138,7 +150,7 @@ export const triggerDoc = z.object({
   ...tenantFields,
   name: z.string(),
   description: z.string(),
-  /** Seed 000's four types; `behavior` is reserved (campaign engagement events). */
+  /** Seed 000's four types. */
   type: z.enum(["conversation_pattern", "time_based", "behavior", "lifecycle"]),
   when: triggerWhen,
   conditions: conditionGroup,
@@ -162,7 +174,18 @@ export type TriggerDoc = z.infer<typeof triggerDoc>;
 
 /** What happened that a trigger heard. Typed by kind; carried on the run for its trace. */
 export const automationEvent = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("message"), contactId: idString, conversationId: idString, messageId: idString, text: z.string().nullable(), at: z.string() }),
+  z.object({
+    kind: z.literal("message"),
+    contactId: idString,
+    conversationId: idString,
+    messageId: idString,
+    text: z.string().nullable(),
+    at: z.string(),
+    /** Filled by the event job when a messages_in_period trigger listens: the customer's messages in the last N hours, by N. */
+    recent: z.record(z.string(), z.number()).optional(),
+  }),
+  /** A campaign's delivery, read, click or reply for one contact. */
+  z.object({ kind: z.literal("behavior"), event: z.enum(behaviorEvents), contactId: idString, conversationId: z.null().default(null), campaignId: idString.nullable(), at: z.string() }),
   z.object({ kind: z.literal("analysis"), contactId: idString, conversationId: idString, intents: z.array(z.string()), sentiment: z.number(), at: z.string() }),
   /** A scheduled trigger's run for one contact; `firedAt` is the schedule's moment. */
   z.object({ kind: z.literal("schedule"), triggerId: idString, contactId: idString, conversationId: z.null().default(null), firedAt: z.string(), at: z.string() }),

@@ -13,7 +13,8 @@ import { retentionJob } from "@/lib/jobs/retention";
 import { moveJourneyStage } from "@/lib/journey/journey";
 import type { AutomationEvent, TriggerInput } from "@/lib/schemas/automation";
 import type { UserDoc } from "@/lib/schemas/user";
-import { syncedTemplates } from "../support/campaign-fixtures";
+import { createCampaign, startCampaign } from "@/lib/campaigns/campaigns";
+import { campaignContacts, syncedTemplates, welcomeOfferInput } from "../support/campaign-fixtures";
 import { createOrg, request, routeParams } from "../support/factories";
 import { insertSimAccount, pointEnvAtSimulator, startSimulator } from "../support/graph-sim";
 import { seedConversation, seedMessage } from "../support/inbox-fixtures";
@@ -289,6 +290,30 @@ describe("triggers and workflows", () => {
     expect((await db()("contacts").findOne({ _id: members[0]!.contactId }))!.tags).toEqual(["weekly", "digested"]);
     expect((await db()("triggers").findOne({ _id: stored._id }))!.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
     await db()("settings").updateOne({}, { $set: { "businessHours.timezone": "UTC" } });
+  });
+
+  it("behavior: a campaign read fires for the reader, and the third message within a day fires once", async () => {
+    await disableAll();
+    sim.sim.configure({ statusDelayMs: 5, autoRead: true });
+    const tag = `camp${new ObjectId().toHexString().slice(-6)}`;
+    const [reader] = await campaignContacts(org.orgId, 1, () => ({ tags: [tag] }), 900);
+    const campaign = await createCampaign(org.orgId, { id: org.users.admin._id, name: "Ada" }, welcomeOfferInput(welcomeOffer, { audience: { segmentId: null, definition: { match: "all", conditions: [{ field: "tags", op: "has_any", value: [tag] }] } } }));
+    const read = await created({ name: "Read it", when: { type: "behavior", event: "campaign_read", campaignId: campaign._id.toHexString() }, steps: [{ kind: "add_tags", tags: ["engaged"] }] });
+    const chatty = await created({ name: "Chatty", when: { type: "behavior", event: "messages_in_period", count: 3, periodHours: 24 }, steps: [{ kind: "set_priority", priority: "high" }] });
+    await startCampaign(org.orgId, { id: org.users.admin._id, name: "Ada" }, campaign._id);
+    await expect.poll(async () => (await runsOf(read.id, reader!._id))[0]?.status, { timeout: 20_000 }).toBe("completed");
+    expect((await db()("contacts").findOne({ _id: reader!._id }))!.tags).toEqual([tag, "engaged"]);
+    expect((await runsOf(read.id, reader!._id))[0]!.event).toMatchObject({ kind: "behavior", event: "campaign_read" });
+
+    const waId = "5511977770003";
+    for (const text of ["one", "two", "three", "four"]) await sim.sim.customerSends(waId, { type: "text", text });
+    const contact = await expect.poll(() => db()("contacts").findOne({ waId }), { timeout: 20_000 }).toBeTruthy().then(() => db()("contacts").findOne({ waId }));
+    await expect.poll(async () => (await runsOf(chatty.id, contact!._id)).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => rawCollection("workflow_executions").countDocuments({ job: "automation-event", status: "completed", "payload.event.kind": "message", "payload.event.contactId": contact!._id.toHexString() }), { timeout: 20_000 }).toBe(4);
+    const runs = await runsOf(chatty.id, contact!._id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.event).toMatchObject({ kind: "message", recent: { "24": 3 } });
+    expect((await db()("conversations").findOne({ contactId: contact!._id }))!.priority).toBe("high");
   });
 
   it("retention removes finished runs past the job-log period and keeps a run still waiting, however old", async () => {

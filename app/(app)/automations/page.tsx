@@ -6,7 +6,7 @@ import { listTriggers, toTriggerResponse } from "@/lib/automation/triggers";
 
 export const metadata: Metadata = { title: "Automations" };
 
-const typeLabels: Record<string, string> = { conversation_pattern: "Message or AI reading", time_based: "Customer goes quiet", lifecycle: "Contact event", behavior: "Behavior" };
+const typeLabels: Record<string, string> = { conversation_pattern: "Message or AI reading", time_based: "Customer goes quiet", lifecycle: "Contact event", behavior: "Campaign engagement or message count" };
 
 /** Every trigger in priority order, with how often it ran and how often that went well. */
 export default async function AutomationsPage() {
