@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { scheduleLeadScore } from "@/lib/scoring/score-contact-job";
 import { emitAutomationEvent } from "@/lib/automation/emit";
 import { z } from "zod";
 import { isDuplicateKeyError } from "@/lib/api/errors";
@@ -91,6 +92,8 @@ export async function analyzeConversation(orgId: ObjectId, conversationId: Objec
   // Optional in the schema: an agent configured before the journey existed may answer without it.
   const journey = res.json.journey;
   if (journey?.stage) await suggestJourneyStage(orgId, conversation.contactId, { ...journey, stage: journey.stage, conversationId });
+  // The score's intent factor reads analyses: a new one rescores the contact (debounced).
+  await scheduleLeadScore(orgId, conversation.contactId, now);
   // Triggers on an AI intent or sentiment fire now that the analysis has them.
   await emitAutomationEvent(orgId, {
     kind: "analysis",

@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { scheduleLeadScore } from "@/lib/scoring/score-contact-job";
 import { emitBehavior } from "@/lib/automation/emit";
 import { scoped } from "@/lib/db/scoped";
 import { enqueue } from "@/lib/jobs/enqueue";
@@ -225,6 +226,8 @@ export async function recordClick(orgId: ObjectId, recipientId: ObjectId, at: Da
   if (r) {
     await bump(orgId, r.campaignId, [{ variant: r.variant, delta: { clicked: 1 } }]);
     await emitBehavior(orgId, "campaign_clicked", r.contactId, r.campaignId, at);
+    // Clicks are an engagement factor of the lead score.
+    await scheduleLeadScore(orgId, r.contactId, at);
   }
 }
 

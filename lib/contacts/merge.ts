@@ -1,4 +1,5 @@
 import { ObjectId } from "mongodb";
+import { scheduleLeadScore } from "@/lib/scoring/score-contact-job";
 import type { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
@@ -152,6 +153,8 @@ export async function mergeContacts(orgId: ObjectId, actor: Actor, body: z.outpu
   await refreshConversationSnapshots(orgId, { ...survivor, ...after }, now);
   await db("contact_merges").updateOne({ _id: record._id }, { $set: { ...movedOf(record), status: "done", updatedAt: new Date() } });
   await recordActivity(orgId, actor, { action: "contact.merged", entityType: "contact", entityId: survivor._id, after: { mergeId: record._id.toHexString(), merged: merged._id.toHexString(), conversations: conversationIds.length } });
+  // The survivor now holds both histories: its score is recomputed from them (debounced, in the background).
+  await scheduleLeadScore(orgId, survivor._id, now);
   return { ...record, orgId, status: "done" };
 }
 

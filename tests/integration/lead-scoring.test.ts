@@ -1,5 +1,6 @@
 import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
+import { mergeContacts } from "@/lib/contacts/merge";
 import { scoped } from "@/lib/db/scoped";
 import { jobRegistry } from "@/lib/jobs/registry";
 import { runJob } from "@/lib/jobs/run-job";
@@ -138,6 +139,15 @@ describe("lead scoring storage and jobs", () => {
     expect(outcome).toEqual({ status: "completed" });
     // The fan-out's per-organization runs go through the in-process driver.
     await expect.poll(async () => (await scoped(orgId)("lead_scores").findOne({ contactId: c!._id }))?.score, { timeout: 20_000 }).toBe(5);
+  });
+
+  it("schedules a rescore of the surviving contact of a merge (its score then reads both histories)", async () => {
+    const { orgId, users } = await createOrg();
+    const a = await engagedContact(orgId);
+    const b = await seedConversation(orgId);
+    const merge = await mergeContacts(orgId, { id: users.admin._id, name: "Ada" }, { survivorId: b.contactId.toHexString(), mergedId: a.contactId.toHexString() });
+    // The merge already scheduled the survivor's rescore for the minute it happened (the debounced job runs a minute later).
+    expect(await scheduleLeadScore(orgId, b.contactId, merge.createdAt)).toMatchObject({ deduplicated: true });
   });
 
   it("schedules one debounced rescore per customer from the inbound webhook", async () => {
