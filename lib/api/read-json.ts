@@ -25,7 +25,10 @@ export async function readRawBody(req: Request, maxBytes: number): Promise<Buffe
   return Buffer.concat(chunks);
 }
 
-/** Refuses MongoDB operator injection: no key may start with `$` or contain a dot. */
+/**
+ * Refuses MongoDB operator injection (no key may start with `$` or contain a dot) and keys BSON
+ * cannot store (a NUL character: the driver would fail the write with a 500; found by the API fuzzer).
+ */
 export function assertSafeKeys(value: unknown, path = "body"): void {
   if (Array.isArray(value)) return value.forEach((v, i) => assertSafeKeys(v, `${path}[${i}]`));
   if (value && typeof value === "object") {
@@ -33,6 +36,7 @@ export function assertSafeKeys(value: unknown, path = "body"): void {
       if (k.startsWith("$") || k.includes(".")) {
         throw new ApiError("bad_request", `${path}: field names may not start with "$" or contain "." (got "${k}")`);
       }
+      if (k.includes("\u0000")) throw new ApiError("bad_request", `${path}: field names may not contain a NUL character (got ${JSON.stringify(k)})`);
       assertSafeKeys(v, `${path}.${k}`);
     }
   }

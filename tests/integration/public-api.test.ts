@@ -294,6 +294,11 @@ describe("conversations and messages", () => {
     expect(sim.sim.sim.sent(contact.waId!)).toHaveLength(1);
     expect(await scoped(orgA.orgId)("messages").countDocuments({ conversationId: conversation._id, direction: "outbound" })).toBe(1);
     expect(await send("Something else")).toMatchObject({ status: 422, body: error("unprocessable_entity", "This Idempotency-Key was already used with a different request") });
+    // BSON cannot store a NUL in a field name: refused up front instead of failing the write (found by the fuzzer).
+    const nul = await call(POST!, "POST", `/api/v1/conversations/${id}/messages`, {
+      secret, params: { id }, headers: { "idempotency-key": randomUUID() }, body: { content: { type: "template", template: { name: "order_shipped", language: "en_US", components: [{ "a\u0000b": 1 }] } } },
+    });
+    expect(nul).toMatchObject({ status: 400, body: error("bad_request", 'body.content.template.components[0]: field names may not contain a NUL character (got "a\\u0000b")') });
     const noKey = await call(POST!, "POST", `/api/v1/conversations/${id}/messages`, { secret, params: { id }, body: { content: { type: "text", text: "x" } } });
     expect(noKey).toMatchObject({ status: 400, body: error("bad_request", "Send an Idempotency-Key header (e.g. a UUID) so a retried request is not performed twice") });
     const audit = await scoped(orgA.orgId)("activity_logs").find({ entityType: "message", entityId: new ObjectId(message.id) }).toArray();
