@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
 import { demo, openSettings, signIn } from "./support/pages";
 
 /**
@@ -54,4 +55,26 @@ test("an admin creates an API key, copies its secret, lists contacts with it, an
   const after = await request.get("/api/v1/contacts", { headers: auth });
   expect(after.status()).toBe(401);
   expect(await after.json()).toEqual({ error: { code: "unauthorized", message: "The API key has been revoked" } });
+});
+
+/** axe-core's WCAG 2.1 A and AA rules, as tests/e2e/accessibility.spec.ts applies them. */
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({ rule: v.id, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+}
+
+test("the API reference lists every operation from the OpenAPI document, and both pages pass axe", async ({ page, request }) => {
+  await signIn(page, demo.admin);
+  await openSettings(page, "API reference");
+  await expect(page.getByRole("heading", { name: "API reference", level: 1 })).toBeVisible();
+  const doc = (await (await request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  for (const name of operations) await expect(page.getByRole("article", { name, exact: true })).toBeVisible();
+  const send = page.getByRole("article", { name: "POST /api/v1/conversations/{id}/messages", exact: true });
+  await expect(send).toContainText("messages:write");
+  await expect(send.getByRole("row").filter({ hasText: "Idempotency-Key" })).toContainText("header");
+  expect(await seriousViolations(page), "/settings/api").toEqual([]);
+  await page.goto("/settings/api-keys");
+  await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
+  expect(await seriousViolations(page), "/settings/api-keys").toEqual([]);
 });
