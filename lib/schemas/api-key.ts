@@ -2,7 +2,7 @@ import { z } from "zod";
 import { idString } from "./common";
 
 /** What a public-API key can reach: one scope per resource and level, e.g. `contacts:read`. */
-export const apiResources = ["contacts", "conversations", "messages", "templates"] as const;
+export const apiResources = ["contacts", "conversations", "messages", "templates", "tickets"] as const;
 export type ApiResource = (typeof apiResources)[number];
 /** Each level includes the ones before it: `write` can read, `admin` can also delete. */
 export const apiLevels = ["read", "write", "admin"] as const;

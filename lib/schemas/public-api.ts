@@ -4,6 +4,7 @@ import { contactResponse, tagList } from "./contact";
 import { contactListQuery } from "./contact-directory";
 import { conversationResponse, listConversationsQuery, listMessagesQuery, messageResponse, sendMessageBody } from "./inbox";
 import { listTemplatesQuery, templateDetailResponse, templateResponse } from "./template";
+import { ticketListQuery, ticketResponse } from "./ticket";
 
 /**
  * The public REST API's (v1) own inputs and outputs. Most are the app's schemas narrowed to what an
@@ -43,5 +44,10 @@ export const v1Message = z.object({ message: messageResponse });
 export const v1ListTemplatesQuery = listTemplatesQuery.pick({ status: true });
 export const v1TemplateList = z.object({ templates: z.array(templateResponse) });
 export const v1Template = z.object({ template: templateDetailResponse });
+
+/** The app's views without "mine" (a key is nobody's assignee). */
+export const v1ListTicketsQuery = ticketListQuery.extend({ view: z.enum(["open", "unassigned", "done", "all"]).default("open") });
+export const v1TicketPage = z.object({ tickets: z.array(ticketResponse), ...cursorPage });
+export const v1Ticket = z.object({ ticket: ticketResponse });
 
 export const v1Deleted = z.object({ ok: z.literal(true) });

@@ -206,6 +206,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/v1/conversations/[id]/status": (fx) => ({ id: fx.conversationId }),
   "/api/v1/conversations/[id]/messages": (fx) => ({ id: fx.conversationId }),
   "/api/v1/templates/[id]": (fx) => ({ id: fx.templateId }),
+  "/api/v1/tickets/[id]": (fx) => ({ id: fx.ticketId }),
 };
 
 /** Requests that would reach the outside world with the default body: kept local. */

@@ -342,3 +342,30 @@ describe("retention", () => {
     expect((await records.find({}).toArray()).map((r) => r.createdAt)).toEqual([fresh]);
   });
 });
+
+describe("tickets", () => {
+  it("opens, lists, gets and updates a ticket (source api, audited with the key's name); another organization's key gets 404", async () => {
+    const { contact } = await createConversation(orgA.orgId, accountA._id);
+    const { apiKey, secret } = await keyFor(orgA, ["tickets:write"]);
+    const list = await route("tickets");
+    const one = await route("tickets/[id]");
+    const created = await call(list.POST!, "POST", "/api/v1/tickets", { secret, body: { subject: "Refund for order 77", contactId: contact._id.toHexString(), priority: "high" } });
+    expect(created.status).toBe(201);
+    const ticket = created.body!.ticket as { id: string; source: string; status: string };
+    expect(ticket).toMatchObject({ source: "api", status: "open" });
+    const params = { id: ticket.id };
+    expect(((await call(list.GET!, "GET", "/api/v1/tickets", { secret, query: "?view=open&limit=100" })).body!.tickets as { id: string }[]).map((t) => t.id)).toContain(ticket.id);
+    expect((await call(one.GET!, "GET", `/api/v1/tickets/${ticket.id}`, { secret, params })).body).toMatchObject({ ticket: { id: ticket.id, subject: "Refund for order 77" } });
+    expect((await call(one.PATCH!, "PATCH", `/api/v1/tickets/${ticket.id}`, { secret, params, body: { status: "in_progress" } })).body).toMatchObject({ ticket: { status: "in_progress" } });
+    const audit = await scoped(orgA.orgId)("activity_logs").find({ entityType: "ticket", entityId: new ObjectId(ticket.id) }, { sort: { at: 1 } }).toArray();
+    expect(audit.map((a) => [a.action, a.actorName])).toEqual([
+      ["ticket.created", `API key "${apiKey.name}"`],
+      ["ticket.status_changed", `API key "${apiKey.name}"`],
+    ]);
+    const other = await keyFor(orgB, ["tickets:admin"]);
+    const notFound = { status: 404, body: error("not_found", "Ticket not found") };
+    expect(await call(one.GET!, "GET", `/api/v1/tickets/${ticket.id}`, { secret: other.secret, params })).toMatchObject(notFound);
+    expect(await call(one.PATCH!, "PATCH", `/api/v1/tickets/${ticket.id}`, { secret: other.secret, params, body: { subject: "Taken over" } })).toMatchObject(notFound);
+    expect((await scoped(orgA.orgId)("tickets").findOne({ _id: new ObjectId(ticket.id) }))).toMatchObject({ status: "in_progress", subject: "Refund for order 77" });
+  });
+});

@@ -4,6 +4,7 @@ import { idString } from "@/lib/schemas/common";
 import { createContactBody } from "@/lib/schemas/contact-directory";
 import { updateContactBody } from "@/lib/schemas/contact";
 import { statusBody } from "@/lib/schemas/inbox";
+import { ticketInput, ticketPatch } from "@/lib/schemas/ticket";
 import type { ApiScope } from "@/lib/schemas/api-key";
 import {
   v1AssignBody,
@@ -18,11 +19,14 @@ import {
   v1ListConversationsQuery,
   v1ListMessagesQuery,
   v1ListTemplatesQuery,
+  v1ListTicketsQuery,
   v1Message,
   v1MessagePage,
   v1SendMessageBody,
   v1Template,
   v1TemplateList,
+  v1Ticket,
+  v1TicketPage,
 } from "@/lib/schemas/public-api";
 
 /**
@@ -69,6 +73,10 @@ export const v1Operations: V1Operation[] = [
   },
   { method: "GET", path: "/api/v1/templates", scope: "templates:read", summary: "List message templates", query: v1ListTemplatesQuery, response: v1TemplateList },
   { method: "GET", path: `/api/v1/templates/${byId}`, scope: "templates:read", summary: "Get a message template", response: v1Template },
+  { method: "GET", path: "/api/v1/tickets", scope: "tickets:read", summary: "List tickets (a view, most recently changed first)", query: v1ListTicketsQuery, response: v1TicketPage },
+  { method: "POST", path: "/api/v1/tickets", scope: "tickets:write", summary: "Open a ticket for a contact or a conversation", body: ticketInput, response: v1Ticket, status: 201 },
+  { method: "GET", path: `/api/v1/tickets/${byId}`, scope: "tickets:read", summary: "Get a ticket", response: v1Ticket },
+  { method: "PATCH", path: `/api/v1/tickets/${byId}`, scope: "tickets:write", summary: "Update a ticket (fields, status, assignee, resolution)", body: ticketPatch, response: v1Ticket },
 ];
 
 type JsonSchema = Record<string, unknown>;
