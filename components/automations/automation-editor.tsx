@@ -68,6 +68,10 @@ function newStep(kind: Step["kind"]): Step {
       return { kind, key: "", value: "" };
     case "create_ticket":
       return { kind, subject: "", priority: "normal" };
+    case "call_webhook":
+      return { kind, label: "" };
+    case "run_agent":
+      return { kind };
     case "wait":
       return { kind, minutes: 60 };
     case "wait_for_reply":
@@ -172,6 +176,15 @@ function StepFields({ step, onChange, templates, users }: { step: Step; onChange
           <input className={input} value={step.subject} onChange={(e) => onChange({ ...step, subject: e.target.value })} />
         </label>
       );
+    case "call_webhook":
+      return (
+        <label className="text-xs text-slate-600">
+          What it is for (sent as the event&apos;s label to endpoints subscribed to automation.webhook)
+          <input className={input} value={step.label} onChange={(e) => onChange({ ...step, label: e.target.value })} />
+        </label>
+      );
+    case "run_agent":
+      return <p className="text-xs text-slate-600">The conversation agent answers the customer&apos;s latest message now, within its guardrails (it hands over when it should).</p>;
     case "wait":
       return (
         <label className="text-xs text-slate-600">

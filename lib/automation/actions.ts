@@ -10,6 +10,8 @@ import { sendMessage } from "@/lib/messaging/send-message";
 import type { AutomationRunDoc, Step } from "@/lib/schemas/automation";
 import { windowOpen, type ConversationDoc } from "@/lib/schemas/conversation";
 import { createTicket } from "@/lib/tickets/tickets";
+import { replyToConversation } from "@/lib/ai/ai-reply-job";
+import { emitEvents } from "@/lib/outbound-webhooks/emit";
 import { emitLifecycle } from "./emit";
 
 /**
@@ -99,6 +101,34 @@ export async function runAction(orgId: ObjectId, run: AutomationRunDoc, path: st
         "automation",
       );
       return done(`Opened ticket ${ticket.number}`);
+    }
+    case "call_webhook": {
+      // The event id is the step's: a retried step reports the same event, which the fan-out sends once.
+      await emitEvents(orgId, [
+        {
+          id: `evt_auto_${run._id.toHexString()}_${path.replace(/\./g, "_")}`,
+          type: "automation.webhook",
+          data: {
+            label: step.label,
+            triggerId: run.triggerId.toHexString(),
+            triggerName: run.triggerName,
+            runId: run._id.toHexString(),
+            contactId: run.contactId.toHexString(),
+            conversationId: run.conversationId?.toHexString() ?? null,
+            event: run.event,
+          },
+        },
+      ]);
+      return done(`Sent “${step.label}” to the subscribed webhook endpoints`);
+    }
+    case "run_agent": {
+      const conversation = await conversationOf(orgId, run);
+      if (!conversation) return skipped("No conversation for the AI agent to answer");
+      // The reply job's own claim and guardrails apply: a retried step does not answer twice.
+      const r = await replyToConversation(orgId, conversation._id, `automation:${run._id.toHexString()}:${path}`);
+      if (r.outcome === "skipped") return skipped(`The AI agent did not answer: ${r.reason}`);
+      if (r.outcome === "handover") return done(`The AI agent handed over to a person: ${r.reason}`);
+      return done(`The AI agent ${r.outcome === "asked" ? "asked a question" : "answered"} (confidence ${r.confidence.toFixed(2)})`);
     }
     case "assign":
     case "set_priority":

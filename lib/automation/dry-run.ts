@@ -140,6 +140,10 @@ function describe(step: Step, ctx: { optedOut: boolean; windowOpen: boolean }, t
       return `Would set ${step.key} to “${step.value}”`;
     case "create_ticket":
       return `Would open a ticket “${step.subject}”`;
+    case "call_webhook":
+      return `Would send “${step.label}” to the webhook endpoints`;
+    case "run_agent":
+      return "Would let the AI agent answer";
     case "wait":
       return `Would wait ${step.minutes} min`;
     case "wait_for_reply":

@@ -55,7 +55,9 @@ export function whenMatcher(when: TriggerWhen, triggerId: string): (event: Autom
     case "behavior":
       if (when.event === "messages_in_period") {
         const key = String(when.periodHours ?? 24);
-        return (e) => e.kind === "message" && (e.recent?.[key] ?? 0) === when.count;
+        // At or above the count: concurrent events may each see the burst complete; the event job
+        // fires the trigger once per period for the contact (claimPeriod in runner.ts).
+        return (e) => e.kind === "message" && (e.recent?.[key] ?? 0) >= (when.count ?? Infinity);
       }
       return (e) => e.kind === "behavior" && e.event === when.event && (!when.campaignId || e.campaignId === when.campaignId);
     case "lifecycle":

@@ -10,7 +10,7 @@ import { getSettings } from "@/lib/settings/settings";
 import { factsDoc, type EventFacts } from "./conditions";
 import { eventKey, scheduleAutomationEvent } from "./emit";
 import { matchTriggers } from "./evaluate";
-import { advance, resume, resumeOnReply, startRun } from "./runner";
+import { advance, claimPeriod, resume, resumeOnReply, startRun } from "./runner";
 import { activeTriggers } from "./triggers";
 
 const RETRIES = 3;
@@ -50,9 +50,16 @@ export const automationEventJob = defineJob({
       const periods = new Set(triggers.flatMap((t) => (t.trigger.when.type === "behavior" && t.trigger.when.event === "messages_in_period" ? [t.trigger.when.periodHours ?? 24] : [])));
       if (periods.size) {
         const at = new Date(event.at);
+        const messageId = new ObjectId(event.messageId);
         const recent: Record<string, number> = {};
         for (const h of periods) {
-          recent[String(h)] = await db("messages").countDocuments({ contactId, sender: "customer", sentAt: { $gt: new Date(at.getTime() - h * 3600_000), $lte: at } });
+          // Up to and including this message: WhatsApp times are whole seconds, so within its second the
+          // stored order (the id) decides, and a burst of four still has exactly one third message.
+          recent[String(h)] = await db("messages").countDocuments({
+            contactId,
+            sender: "customer",
+            $or: [{ sentAt: { $gt: new Date(at.getTime() - h * 3600_000), $lt: at } }, { sentAt: at, _id: { $lte: messageId } }],
+          });
         }
         event = { ...event, recent };
       }
@@ -85,6 +92,8 @@ export const automationEventJob = defineJob({
     const day = DateTime.now().setZone(settings.businessHours.timezone).toISODate() ?? new Date().toISOString().slice(0, 10);
     let started = 0;
     for (const m of matched) {
+      const w = m.trigger.when;
+      if (w.type === "behavior" && w.event === "messages_in_period" && !(await claimPeriod(orgId, m.trigger._id, contactId, w.periodHours ?? 24))) continue;
       const run = await startRun(orgId, m.trigger, event, eventKey(event), day);
       if (!run) continue;
       started++;

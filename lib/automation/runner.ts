@@ -77,6 +77,26 @@ async function finish(orgId: ObjectId, run: AutomationRunDoc, status: "completed
 }
 
 /**
+ * A count-in-a-period trigger fires once per period for a contact: claimed with one upsert whose
+ * filter accepts only an expired claim, so two events of the same burst cannot both fire it (the
+ * loser's insert hits the unique key).
+ */
+export async function claimPeriod(orgId: ObjectId, triggerId: ObjectId, contactId: ObjectId, hours: number): Promise<boolean> {
+  const now = new Date();
+  try {
+    await scoped(orgId)("automation_quotas").updateOne(
+      { triggerId, contactId, day: "period", expiresAt: { $lt: now } },
+      { $set: { expiresAt: new Date(now.getTime() + hours * 3600_000), count: 1 }, $setOnInsert: { _id: new ObjectId() } },
+      { upsert: true },
+    );
+    return true;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
+  }
+}
+
+/**
  * Runs steps from the cursor until the run waits or ends. A failing action is recorded on the run
  * and thrown, so the job retries it (its effect is idempotent by run and path); on the last
  * delivery (`final`) the run is marked failed instead.

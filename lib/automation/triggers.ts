@@ -27,6 +27,10 @@ function permissionFor(step: Step): Permission | null {
       return "assign:conversations";
     case "create_ticket":
       return "manage:tickets";
+    case "call_webhook":
+      return "system:admin";
+    case "run_agent":
+      return "write:messages";
     case "add_tags":
     case "remove_tags":
     case "set_field":

@@ -87,6 +87,8 @@ export type Step =
   | { kind: "set_stage"; stage: (typeof journeyStages)[number] }
   | { kind: "set_field"; key: string; value: string }
   | { kind: "create_ticket"; subject: string; priority: "low" | "normal" | "high" | "urgent" }
+  | { kind: "call_webhook"; label: string }
+  | { kind: "run_agent" }
   | { kind: "wait"; minutes: number }
   | { kind: "wait_for_reply"; minutes: number; replied: Step[]; timeout: Step[] };
 
@@ -105,6 +107,10 @@ export const step: z.ZodType<Step, Step> = z.lazy(() =>
     z.strictObject({ kind: z.literal("set_stage"), stage: z.enum(journeyStages) }),
     z.strictObject({ kind: z.literal("set_field"), key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "a custom field key like plan_type"), value: z.string().max(500) }),
     z.strictObject({ kind: z.literal("create_ticket"), subject: z.string().trim().min(1).max(200), priority: z.enum(["low", "normal", "high", "urgent"]).default("normal") }),
+    /** An `automation.webhook` event to the organization's subscribed endpoints (signed, retried, logged). */
+    z.strictObject({ kind: z.literal("call_webhook"), label: z.string().trim().min(1, "name what the webhook is for").max(100) }),
+    /** The conversation AI agent answers the customer's latest message now, within its guardrails. */
+    z.strictObject({ kind: z.literal("run_agent") }),
     z.strictObject({ kind: z.literal("wait"), minutes: z.number().int().min(1).max(60 * 24 * 30) }),
     z.strictObject({
       kind: z.literal("wait_for_reply"),
@@ -125,6 +131,8 @@ export const stepKindLabels: Record<Step["kind"], string> = {
   set_stage: "Set journey stage",
   set_field: "Update a field",
   create_ticket: "Create a ticket",
+  call_webhook: "Call a webhook",
+  run_agent: "Let the AI agent answer",
   wait: "Wait",
   wait_for_reply: "Wait for a reply",
 };

@@ -14,6 +14,7 @@ export const outboundEventTypes = [
   "campaign.finished",
   "ticket.created",
   "ticket.updated",
+  "automation.webhook",
 ] as const;
 export const outboundEventType = z.enum(outboundEventTypes);
 export type OutboundEventType = z.infer<typeof outboundEventType>;

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createRoute, GET as listRoute } from "@/app/api/automations/route";
@@ -9,6 +11,7 @@ import { automationEventJob, automationResumeJob } from "@/lib/automation/jobs";
 import { automationsTickJob } from "@/lib/automation/schedule";
 import { rawCollection } from "@/lib/db/collections";
 import { scoped } from "@/lib/db/scoped";
+import { createWebhookEndpoint } from "@/lib/outbound-webhooks/endpoints";
 import { retentionJob } from "@/lib/jobs/retention";
 import { moveJourneyStage } from "@/lib/journey/journey";
 import type { AutomationEvent, TriggerInput } from "@/lib/schemas/automation";
@@ -312,8 +315,58 @@ describe("triggers and workflows", () => {
     await expect.poll(() => rawCollection("workflow_executions").countDocuments({ job: "automation-event", status: "completed", "payload.event.kind": "message", "payload.event.contactId": contact!._id.toHexString() }), { timeout: 20_000 }).toBe(4);
     const runs = await runsOf(chatty.id, contact!._id);
     expect(runs).toHaveLength(1);
-    expect(runs[0]!.event).toMatchObject({ kind: "message", recent: { "24": 3 } });
+    expect(runs[0]!.event).toMatchObject({ kind: "message", recent: { "24": expect.any(Number) } });
+    expect((runs[0]!.event as { recent: Record<string, number> }).recent["24"]).toBeGreaterThanOrEqual(3);
     expect((await db()("conversations").findOne({ contactId: contact!._id }))!.priority).toBe("high");
+  });
+
+  it("calls the organization's webhook endpoints with an automation.webhook event, once however often the step runs", async () => {
+    await disableAll();
+    const received: { label: string; runId: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c: Buffer) => (raw += c.toString()));
+      req.on("end", () => {
+        const body = JSON.parse(raw) as { type: string; data: { label: string; runId: string } };
+        if (body.type === "automation.webhook") received.push(body.data);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+    try {
+      await createWebhookEndpoint(org.orgId, { id: org.users.admin._id, name: "Ada" }, { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ["automation.webhook"], description: "" });
+      const t = await created({ name: "Tell the ERP", when: { type: "lifecycle", event: "contact_created" }, steps: [{ kind: "call_webhook", label: "new lead for the ERP" }] });
+      const c = await seedConversation(org.orgId);
+      await deliver(lifecycle(c.contactId, "contact_created"));
+      const [run] = await runsOf(t.id, c.contactId);
+      expect(run!.trace[0]).toMatchObject({ kind: "call_webhook", status: "done" });
+      // The step again, as after a crash before its cursor moved: the same event id, delivered once.
+      await db()("automation_runs").updateOne({ _id: run!._id }, { $set: { status: "running", cursor: "0" } });
+      await automationResumeJob.handle({ orgId: org.orgId.toHexString(), runId: run!._id.toHexString(), path: "0", outcome: "delay" }, ctx(2));
+      await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
+      expect(received[0]).toMatchObject({ label: "new lead for the ERP", runId: run!._id.toHexString() });
+      // A marketer may not point automations at the organization's integrations.
+      const refused = await create(org.users.marketer, { name: "x", when: { type: "lifecycle", event: "contact_created" }, steps: [{ kind: "call_webhook", label: "y" }] });
+      expect(refused.status).toBe(403);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
+  });
+
+  it("lets the AI agent answer as a step, within its guardrails (here: no article fits, so it hands over)", async () => {
+    await disableAll();
+    await db()("settings").updateOne({}, { $set: { aiEnabled: true } });
+    try {
+      const t = await created({ name: "AI first", when: { type: "conversation_pattern", keywords: ["warranty"] }, steps: [{ kind: "run_agent" }] });
+      const c = await seedConversation(org.orgId, { accountId: account._id });
+      const m = await seedMessage(org.orgId, c, { text: "Does the warranty cover water damage?" });
+      await deliver({ kind: "message", contactId: c.contactId.toHexString(), conversationId: c._id.toHexString(), messageId: m._id.toHexString(), text: null, at: m.sentAt.toISOString() });
+      const [run] = await runsOf(t.id, c.contactId);
+      expect(run!.trace[0]).toMatchObject({ kind: "run_agent", status: "done", detail: expect.stringMatching(/^The AI agent handed over to a person: /) });
+      expect((await db()("conversations").findOne({ _id: c._id }))!.ai.handoverReason).toEqual(expect.any(String));
+    } finally {
+      await db()("settings").updateOne({}, { $set: { aiEnabled: false } });
+    }
   });
 
   it("retention removes finished runs past the job-log period and keeps a run still waiting, however old", async () => {
