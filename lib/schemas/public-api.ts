@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idString } from "./common";
+import { segmentGroup } from "./segment";
 import { contactResponse, tagList } from "./contact";
 import { contactListQuery } from "./contact-directory";
 import { conversationResponse, listConversationsQuery, listMessagesQuery, messageResponse, sendMessageBody } from "./inbox";
@@ -14,7 +15,8 @@ import { ticketListQuery, ticketResponse } from "./ticket";
 
 const cursorPage = { nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page") };
 
-export const v1ListContactsQuery = contactListQuery.pick({ q: true, sort: true, cursor: true, limit: true });
+/** `segmentId`: only the contacts of a saved segment (GET /api/v1/segments lists them). */
+export const v1ListContactsQuery = contactListQuery.pick({ q: true, sort: true, cursor: true, limit: true, segmentId: true });
 export const v1ContactPage = z.object({ contacts: z.array(contactResponse), ...cursorPage });
 export const v1Contact = z.object({ contact: contactResponse });
 
@@ -49,5 +51,9 @@ export const v1Template = z.object({ template: templateDetailResponse });
 export const v1ListTicketsQuery = ticketListQuery.extend({ view: z.enum(["open", "unassigned", "done", "all"]).default("open") });
 export const v1TicketPage = z.object({ tickets: z.array(ticketResponse), ...cursorPage });
 export const v1Ticket = z.object({ ticket: ticketResponse });
+
+export const v1SegmentList = z.object({
+  segments: z.array(z.object({ id: idString, name: z.string(), description: z.string().nullable(), definition: segmentGroup, createdAt: z.string(), updatedAt: z.string() })),
+});
 
 export const v1Deleted = z.object({ ok: z.literal(true) });

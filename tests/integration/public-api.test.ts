@@ -369,3 +369,21 @@ describe("tickets", () => {
     expect((await scoped(orgA.orgId)("tickets").findOne({ _id: new ObjectId(ticket.id) }))).toMatchObject({ status: "in_progress", subject: "Refund for order 77" });
   });
 });
+
+describe("segments", () => {
+  it("lists saved segments and a segment's contacts; another organization's segment is a 404", async () => {
+    const { createSegment } = await import("@/lib/contacts/segments/store");
+    const org = await createOrg("Segments");
+    const { secret } = await keyFor(org, ["contacts:write"]);
+    const { GET, POST } = await route("contacts");
+    for (const [i, tags] of [["vip"], [], ["vip", "lead"]].entries()) await call(POST!, "POST", "/api/v1/contacts", { secret, body: { phone: `+1415555030${i}`, name: `Seg ${i}`, tags } });
+    const admin = { id: org.users.admin._id, name: org.users.admin.name };
+    const segment = await createSegment(org.orgId, admin, { name: "VIPs", definition: { match: "all", conditions: [{ field: "tags", op: "has_any", value: ["vip"] }] } });
+    const segments = await call((await route("segments")).GET!, "GET", "/api/v1/segments", { secret });
+    expect(segments.body).toEqual({ segments: [expect.objectContaining({ id: segment._id.toHexString(), name: "VIPs", definition: segment.definition })] });
+    const members = await call(GET!, "GET", "/api/v1/contacts", { secret, query: `?segmentId=${segment._id.toHexString()}` });
+    expect((members.body!.contacts as { name: string }[]).map((c) => c.name).sort()).toEqual(["Seg 0", "Seg 2"]);
+    const foreign = await keyFor(orgB, ["contacts:read"]);
+    expect(await call(GET!, "GET", "/api/v1/contacts", { secret: foreign.secret, query: `?segmentId=${segment._id.toHexString()}` })).toMatchObject({ status: 404, body: error("not_found", "Segment not found") });
+  });
+});
