@@ -46,11 +46,13 @@ export type V1Operation = {
   response: z.ZodType;
   status?: number;
   idempotencyKey?: boolean;
+  /** A 404 besides the path's own id: an id in the query or body that names another record. */
+  refersById?: boolean;
 };
 
 const byId = "[id]";
 export const v1Operations: V1Operation[] = [
-  { method: "GET", path: "/api/v1/contacts", scope: "contacts:read", summary: "List contacts (search with q; cursor pagination)", query: v1ListContactsQuery, response: v1ContactPage },
+  { method: "GET", path: "/api/v1/contacts", scope: "contacts:read", summary: "List contacts (search with q; cursor pagination)", query: v1ListContactsQuery, response: v1ContactPage, refersById: true },
   { method: "POST", path: "/api/v1/contacts", scope: "contacts:write", summary: "Create a contact", body: createContactBody, response: v1Contact, status: 201 },
   { method: "GET", path: `/api/v1/contacts/${byId}`, scope: "contacts:read", summary: "Get a contact", response: v1Contact },
   { method: "PATCH", path: `/api/v1/contacts/${byId}`, scope: "contacts:write", summary: "Update a contact", body: updateContactBody, response: v1Contact },
@@ -133,7 +135,7 @@ export function openApiDocument(serverUrl: string) {
         ...(op.method !== "GET" || op.query ? { "400": errorResponse("Malformed request") } : {}),
         "401": errorResponse("Missing, invalid, expired or revoked API key"),
         "403": errorResponse(`The key lacks the ${op.scope} scope`),
-        ...(op.path.includes("[") ? { "404": errorResponse("Not found in the key's organization") } : {}),
+        ...(op.path.includes("[") || op.refersById ? { "404": errorResponse("Not found in the key's organization") } : {}),
         ...(op.method !== "GET" ? { "409": errorResponse("Conflicts with the current state") } : {}),
         ...(op.body ? { "413": errorResponse("The body is too large"), "415": errorResponse("The body is not JSON (send Content-Type: application/json)") } : {}),
         "422": errorResponse("Invalid input (the message names the field)"),
