@@ -5,7 +5,7 @@ import { useState } from "react";
 import { SegmentBuilder } from "@/components/contacts/segment-builder";
 import { Button } from "@/components/ui/button";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
-import { behaviorEvents, lifecycleEvents, stepKindLabels, type ConditionGroup, type Step, type TriggerInput } from "@/lib/schemas/automation";
+import { behaviorEvents, contextFields, lifecycleEvents, stepKindLabels, type ConditionGroup, type Step, type TriggerInput } from "@/lib/schemas/automation";
 import { journeyStages } from "@/lib/schemas/journey";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 
@@ -274,7 +274,7 @@ function whenMode(w: TriggerInput["when"]): keyof typeof whenLabels {
 }
 
 /** Create or edit an automation: when, under which conditions, which steps; a dry run before saving. */
-export function AutomationEditor({ id, initial, templates, users }: { id: string | null; initial: TriggerInput; templates: TemplateOption[]; users: Named[] }) {
+export function AutomationEditor({ id, initial, templates, users, segments }: { id: string | null; initial: TriggerInput; templates: TemplateOption[]; users: Named[]; segments: Named[] }) {
   const router = useRouter();
   const [def, setDef] = useState<TriggerInput>(initial);
   const [keywordText, setKeywordText] = useState(initial.when.type === "conversation_pattern" ? (initial.when.keywords ?? []).join(", ") : "");
@@ -431,8 +431,17 @@ export function AutomationEditor({ id, initial, templates, users }: { id: string
 
       <section className="space-y-2 rounded-lg border border-slate-200 p-3">
         <h2 className="text-sm font-semibold text-slate-900">Only for contacts who match</h2>
-        <p className="text-xs text-slate-500">No conditions: every contact. The API also takes conversation, message, AI and business-hours conditions.</p>
-        <SegmentBuilder value={(def.conditions ?? { match: "all", conditions: [] }) as SegmentGroup} onChange={(g) => setDef({ ...def, conditions: g as ConditionGroup })} users={users} />
+        <p className="text-xs text-slate-500">
+          No conditions: every contact. {mode === "schedule" ? "A schedule tests contact fields and saved segments." : "Besides the contact's fields: saved segments, the conversation, the message, the AI's reading and business hours."}
+        </p>
+        <SegmentBuilder
+          value={(def.conditions ?? { match: "all", conditions: [] }) as SegmentGroup}
+          onChange={(g) => setDef({ ...def, conditions: g as ConditionGroup })}
+          users={users}
+          segments={segments}
+          extraFields={mode === "schedule" ? { segment: contextFields.segment } : contextFields}
+          subject="Run for contacts"
+        />
       </section>
 
       <section className="space-y-2 rounded-lg border border-slate-200 p-3">

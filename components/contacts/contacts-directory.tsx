@@ -13,7 +13,7 @@ import { useAction } from "@/lib/swr/use-action";
 import type { ContactResponse } from "@/lib/schemas/contact";
 import { contactListSearch, contactSortNames, decodeFilter, encodeFilter } from "@/lib/schemas/contact-directory";
 import type { SegmentGroup } from "@/lib/schemas/segment";
-import { journeyStageLabels } from "@/lib/schemas/journey";
+import { journeyStageLabels, type JourneyStage } from "@/lib/schemas/journey";
 import { BulkActions } from "./bulk-actions";
 import { NewContactDialog } from "./new-contact-dialog";
 import { SegmentBuilder } from "./segment-builder";
@@ -42,8 +42,8 @@ const columns = {
   createdAt: { label: "Created", cell: (c: ContactResponse) => day(c.createdAt) },
   lastInboundAt: { label: "Last message", cell: (c: ContactResponse) => (c.lastInboundAt ? day(c.lastInboundAt) : "Never") },
   leadScore: { label: "Lead score", cell: (c: ContactResponse) => (c.leadScore === null ? "—" : <span className="tabular-nums">{c.leadScore}</span>) },
-  journeyStage: { label: "Journey stage", cell: (c: ContactResponse) => (c.journeyStage ? journeyStageLabels[c.journeyStage] : "—") },
-} as const satisfies Record<string, { label: string; cell: (c: ContactResponse, colors: Record<string, string>, ownerNames: Map<string, string>) => React.ReactNode }>;
+  journeyStage: { label: "Journey stage", cell: (c: ContactResponse, _colors: Record<string, string>, _owners: Map<string, string>, stages: Record<JourneyStage, string>) => (c.journeyStage ? stages[c.journeyStage] : "—") },
+} as const satisfies Record<string, { label: string; cell: (c: ContactResponse, colors: Record<string, string>, ownerNames: Map<string, string>, stages: Record<JourneyStage, string>) => React.ReactNode }>;
 type Column = keyof typeof columns;
 const DEFAULT_COLUMNS: Column[] = ["phone", "email", "company", "tags", "consent", "lastInboundAt"];
 const COLUMNS_KEY = "contacts.columns";
@@ -93,6 +93,7 @@ export function ContactsDirectory({
   lists: initialLists,
   owners,
   tagColors,
+  stageNames = journeyStageLabels,
   canManage,
   initialPage,
   renderedQuery,
@@ -101,6 +102,8 @@ export function ContactsDirectory({
   lists: ListSummary[];
   owners: { id: string; name: string }[];
   tagColors: Record<string, string>;
+  /** The organization's names for the journey stages. */
+  stageNames?: Record<JourneyStage, string>;
   canManage: boolean;
   initialPage: Page;
   /** The query the server rendered `initialPage` for: reused only while the URL still asks for it. */
@@ -394,7 +397,7 @@ export function ContactsDirectory({
                 </td>
                 {shownColumns.map((col) => (
                   <td key={col} className="whitespace-nowrap px-3 py-2 text-slate-700">
-                    {columns[col].cell(c, tagColors, ownerNames)}
+                    {columns[col].cell(c, tagColors, ownerNames, stageNames)}
                   </td>
                 ))}
               </tr>

@@ -27,16 +27,18 @@ export const operatorLabels: Record<SegmentOperator, string> = {
   at_most: "is at most",
 };
 
-type FieldName = keyof typeof segmentFields;
-const fieldNames = Object.keys(segmentFields) as FieldName[];
+type FieldSpec = { label: string; type: keyof typeof operatorsByType; values?: readonly string[] };
+/** The fields a builder offers: the contact's, plus a caller's own (an automation's event facts). */
+type Fields = Record<string, FieldSpec>;
+const contactFields = segmentFields as Fields;
 const CUSTOM = "custom";
 
 const noValue = new Set<string>(["is_set", "is_not_set", "is_true", "is_false"]);
 const listValue = new Set<string>(["is_any_of", "is_none_of", "has_any", "has_all", "has_none"]);
 const dayValue = new Set<string>(["in_last_days", "more_than_days_ago"]);
 
-function typeOf(field: string) {
-  return field in segmentFields ? segmentFields[field as FieldName].type : "text";
+function typeOf(field: string, fields: Fields = contactFields) {
+  return field in fields ? fields[field]!.type : "text";
 }
 
 /** The value input a condition's operator needs; lists are typed comma-separated. */
@@ -48,20 +50,27 @@ function ValueInput({
   label,
   lists,
   users,
+  segments,
+  fields,
 }: {
   condition: SegmentCondition;
   onChange: (v: SegmentCondition["value"]) => void;
   label: string;
   lists: Named[];
   users: Named[];
+  segments: Named[];
+  fields: Fields;
 }) {
   const cls = "min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm";
-  const spec = segmentFields[condition.field as FieldName];
+  const spec = fields[condition.field];
   if (noValue.has(condition.op)) return null;
   if (spec?.type === "lists" || spec?.type === "user") {
     const chosen = Array.isArray(condition.value) ? condition.value : [];
-    const options = spec.type === "lists" ? lists : users;
-    if (options.length === 0) return <span className="text-sm text-slate-500">{spec.type === "lists" ? "No lists yet: create one with “Add to list”." : "No teammates yet."}</span>;
+    const isSegment = condition.field === "segment";
+    const options = spec.type === "lists" ? (isSegment ? segments : lists) : users;
+    if (options.length === 0) {
+      return <span className="text-sm text-slate-500">{spec.type === "user" ? "No teammates yet." : isSegment ? "No saved segments yet: save one in Contacts." : "No lists yet: create one with “Add to list”."}</span>;
+    }
     return (
       <fieldset className="flex flex-wrap gap-2" aria-label={label}>
         {options.map((l) => (
@@ -111,10 +120,10 @@ function ValueInput({
   if (dayValue.has(condition.op)) {
     return <input type="number" min={0} aria-label={label} className={cls} value={typeof condition.value === "number" ? condition.value : ""} onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))} />;
   }
-  if (typeOf(condition.field) === "number") {
+  if (typeOf(condition.field, fields) === "number") {
     return <input type="number" aria-label={label} className={cls} value={typeof condition.value === "number" ? condition.value : ""} onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))} />;
   }
-  if (typeOf(condition.field) === "date") {
+  if (typeOf(condition.field, fields) === "date") {
     return <input type="date" aria-label={label} className={cls} value={typeof condition.value === "string" ? condition.value : ""} onChange={(e) => onChange(e.target.value)} />;
   }
   if (listValue.has(condition.op)) {
@@ -136,6 +145,8 @@ function ConditionRow({
   index,
   lists,
   users,
+  segments,
+  fields,
   onChange,
   onRemove,
 }: {
@@ -143,11 +154,13 @@ function ConditionRow({
   index: number;
   lists: Named[];
   users: Named[];
+  segments: Named[];
+  fields: Fields;
   onChange: (c: SegmentCondition) => void;
   onRemove: () => void;
 }) {
   const custom = condition.field.startsWith("customFields.");
-  const type = typeOf(condition.field);
+  const type = typeOf(condition.field, fields);
   const ops = operatorsByType[type] as readonly SegmentOperator[];
   const label = `Condition ${index + 1}`;
   const cls = "rounded-md border border-slate-300 px-2 py-1 text-sm";
@@ -159,12 +172,12 @@ function ConditionRow({
         value={custom ? CUSTOM : condition.field}
         onChange={(e) => {
           const field = e.target.value === CUSTOM ? "customFields.plan" : e.target.value;
-          onChange({ field, op: operatorsByType[typeOf(field)][0] });
+          onChange({ field, op: operatorsByType[typeOf(field, fields)][0] });
         }}
       >
-        {fieldNames.map((f) => (
+        {Object.entries(fields).map(([f, spec]) => (
           <option key={f} value={f}>
-            {segmentFields[f].label}
+            {spec.label}
           </option>
         ))}
         <option value={CUSTOM}>Custom field…</option>
@@ -184,7 +197,7 @@ function ConditionRow({
           </option>
         ))}
       </select>
-      <ValueInput condition={condition} lists={lists} users={users} label={`${label} value`} onChange={(value) => onChange({ ...condition, value })} />
+      <ValueInput condition={condition} lists={lists} users={users} segments={segments} fields={fields} label={`${label} value`} onChange={(value) => onChange({ ...condition, value })} />
       <button type="button" onClick={onRemove} className="rounded px-2 text-slate-500 hover:bg-slate-200 hover:text-slate-800" aria-label={`Remove condition ${index + 1}`}>
         ×
       </button>
@@ -199,12 +212,31 @@ const isGroup = (x: SegmentCondition | SegmentGroup): x is SegmentGroup => "matc
  * API or an older builder) are kept and shown as a summary: the builder never drops what it
  * cannot edit.
  */
-export function SegmentBuilder({ value, onChange, lists = [], users = [] }: { value: SegmentGroup; onChange: (g: SegmentGroup) => void; lists?: Named[]; users?: Named[] }) {
+export function SegmentBuilder({
+  value,
+  onChange,
+  lists = [],
+  users = [],
+  segments = [],
+  extraFields,
+  subject = "Contacts",
+}: {
+  value: SegmentGroup;
+  onChange: (g: SegmentGroup) => void;
+  lists?: Named[];
+  users?: Named[];
+  /** Saved segments, for an extra `segment` field (membership). */
+  segments?: Named[];
+  /** Fields beyond the contact's, offered after them (the segment compiler takes them through its extension). */
+  extraFields?: Fields;
+  subject?: string;
+}) {
+  const fields: Fields = extraFields ? { ...contactFields, ...extraFields } : contactFields;
   const set = (conditions: SegmentGroup["conditions"]) => onChange({ ...value, conditions });
   return (
     <div className="space-y-2">
       <div className="flex items-center gap-2 text-sm">
-        <span>Contacts matching</span>
+        <span>{subject} matching</span>
         <select aria-label="Match" className="rounded-md border border-slate-300 px-2 py-1 text-sm" value={value.match} onChange={(e) => onChange({ ...value, match: e.target.value as "all" | "any" })}>
           <option value="all">all</option>
           <option value="any">any</option>
@@ -228,6 +260,8 @@ export function SegmentBuilder({ value, onChange, lists = [], users = [] }: { va
               index={i}
               lists={lists}
               users={users}
+              segments={segments}
+              fields={fields}
               condition={c}
               onChange={(nc) => set(value.conditions.map((x, j) => (j === i ? nc : x)))}
               onRemove={() => set(value.conditions.filter((_, j) => j !== i))}

@@ -7,7 +7,7 @@ import { useState } from "react";
 import useSWR from "swr";
 import { Button } from "@/components/ui/button";
 import { encodeFilter } from "@/lib/schemas/contact-directory";
-import { journeyStageLabels, journeyStages, type JourneyBoard, type JourneyCard, type JourneyMoveResponse, type JourneyStage, type JourneySuggestion } from "@/lib/schemas/journey";
+import { journeyStages, type JourneyBoard, type JourneyCard, type JourneyMoveResponse, type JourneyStage, type JourneySuggestion } from "@/lib/schemas/journey";
 import type { SegmentCondition, SegmentGroup } from "@/lib/schemas/segment";
 import { fetcher, sendJson } from "@/lib/swr/fetcher";
 
@@ -30,6 +30,9 @@ function withMove(board: JourneyBoard, card: JourneyCard, from: JourneyStage, to
     ),
   };
 }
+
+type Labels = Record<JourneyStage, string>;
+const stageNamesOf = (board: JourneyBoard): Labels => Object.fromEntries(board.columns.map((c) => [c.stage, c.label])) as Labels;
 
 function dayCount(d: number): string {
   if (d < 1) return "less than a day";
@@ -64,6 +67,8 @@ export function JourneyBoardView({
   const key = boardKey(filter);
   const { data, error, mutate } = useSWR<JourneyBoard>(key, fetcher, { fallbackData: filter === initialFilter ? initialBoard : undefined, keepPreviousData: true });
   const board = data ?? initialBoard;
+  // The organization's names for the stages come with the board.
+  const labels = stageNamesOf(board);
   const [toast, setToast] = useState<Toast | null>(null);
   const [failure, setFailure] = useState<string | null>(filterError ? `That filter ${filterError}; showing every customer.` : null);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
@@ -77,7 +82,7 @@ export function JourneyBoardView({
       await mutate(
         async () => {
           const { move: done } = await sendJson<{ move: JourneyMoveResponse }>(`/api/contacts/${card.contactId}/journey`, "PUT", { stage: to, expectedStage: from });
-          setToast({ text: `Moved ${card.name} to ${journeyStageLabels[to]}.`, undo: done.moveId ? { contactId: card.contactId, moveId: done.moveId, name: card.name } : undefined });
+          setToast({ text: `Moved ${card.name} to ${labels[to]}.`, undo: done.moveId ? { contactId: card.contactId, moveId: done.moveId, name: card.name } : undefined });
           return fetcher<JourneyBoard>(key);
         },
         { optimisticData: withMove(board, card, from, to), rollbackOnError: true, revalidate: false },
@@ -92,7 +97,7 @@ export function JourneyBoardView({
     setFailure(null);
     try {
       const { move: done } = await sendJson<{ move: JourneyMoveResponse }>(`/api/contacts/${u.contactId}/journey/undo`, "POST", { moveId: u.moveId });
-      setToast({ text: done.to ? `${u.name} is back in ${journeyStageLabels[done.to]}.` : `${u.name} is off the board again.` });
+      setToast({ text: done.to ? `${u.name} is back in ${labels[done.to]}.` : `${u.name} is off the board again.` });
     } catch (err) {
       setFailure((err as Error).message);
     }
@@ -106,8 +111,8 @@ export function JourneyBoardView({
       const { move: done } = await sendJson<{ move: JourneyMoveResponse | null }>(`/api/contacts/${s.contactId}/journey/suggestion`, "POST", { decision });
       setToast(
         done?.moveId
-          ? { text: `Moved ${s.name} to ${journeyStageLabels[s.to]}, as the AI suggested.`, undo: { contactId: s.contactId, moveId: done.moveId, name: s.name } }
-          : { text: decision === "dismiss" ? `Dismissed the suggestion for ${s.name}.` : `${s.name} is already in ${journeyStageLabels[s.to]}.` },
+          ? { text: `Moved ${s.name} to ${labels[s.to]}, as the AI suggested.`, undo: { contactId: s.contactId, moveId: done.moveId, name: s.name } }
+          : { text: decision === "dismiss" ? `Dismissed the suggestion for ${s.name}.` : `${s.name} is already in ${labels[s.to]}.` },
       );
     } catch (err) {
       setFailure((err as Error).message);
@@ -163,7 +168,7 @@ export function JourneyBoardView({
         )}
       </div>
 
-      {board.suggestions.length > 0 && <Suggestions suggestions={board.suggestions} canDecide={canMove} onDecide={decide} />}
+      {board.suggestions.length > 0 && <Suggestions suggestions={board.suggestions} canDecide={canMove} onDecide={decide} labels={labels} />}
 
       {empty && (
         <p className="rounded-lg bg-white p-6 text-center text-sm text-slate-600 ring-1 ring-slate-200">
@@ -179,7 +184,7 @@ export function JourneyBoardView({
         <div className="relative -mx-4 overflow-x-auto px-4 pb-2 md:mx-0 md:px-0">
           <div className="flex gap-3" data-testid="journey-board">
             {board.columns.map((column, i) => (
-              <Column key={column.stage} column={column} next={journeyStages[i + 1]} canMove={canMove} owners={owners} onMove={move} />
+              <Column key={column.stage} column={column} next={journeyStages[i + 1]} canMove={canMove} owners={owners} onMove={move} labels={labels} />
             ))}
           </div>
         </div>
@@ -194,7 +199,9 @@ function Column({
   canMove,
   owners,
   onMove,
+  labels,
 }: {
+  labels: Labels;
   column: JourneyBoard["columns"][number];
   next: JourneyStage | undefined;
   canMove: boolean;
@@ -223,8 +230,8 @@ function Column({
           {next && column.conversionToNext !== null && (
             <>
               {" · "}
-              <span title={`Of the ${column.reachedCount} who reached ${column.label}, how many went on to ${journeyStageLabels[next]}`}>
-                {percent(column.conversionToNext)} went on to {journeyStageLabels[next]}
+              <span title={`Of the ${column.reachedCount} who reached ${column.label}, how many went on to ${labels[next]}`}>
+                {percent(column.conversionToNext)} went on to {labels[next]}
               </span>
             </>
           )}
@@ -232,7 +239,7 @@ function Column({
       </header>
       <ul className="flex min-h-24 flex-col gap-2" aria-label={`Customers in ${column.label}`}>
         {column.cards.map((card) => (
-          <Card key={card.contactId} card={card} stage={column.stage} canMove={canMove} owner={card.ownerId ? ownerName.get(card.ownerId) : undefined} onMove={onMove} />
+          <Card key={card.contactId} card={card} stage={column.stage} canMove={canMove} owner={card.ownerId ? ownerName.get(card.ownerId) : undefined} onMove={onMove} labels={labels} />
         ))}
       </ul>
       {column.count > column.cards.length && <p className="px-1 pt-2 text-xs text-slate-600">Showing the {column.cards.length} most recent of {column.count}.</p>}
@@ -246,7 +253,9 @@ function Card({
   canMove,
   owner,
   onMove,
+  labels,
 }: {
+  labels: Labels;
   card: JourneyCard;
   stage: JourneyStage;
   canMove: boolean;
@@ -305,7 +314,7 @@ function Card({
           >
             {journeyStages.map((s) => (
               <option key={s} value={s}>
-                {s === stage ? `In ${journeyStageLabels[s]}` : `Move to ${journeyStageLabels[s]}`}
+                {s === stage ? `In ${labels[s]}` : `Move to ${labels[s]}`}
               </option>
             ))}
           </select>
@@ -316,7 +325,7 @@ function Card({
 }
 
 /** The AI's stage moves it was not sure enough to make itself (Settings > General sets how sure). */
-function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: JourneySuggestion[]; canDecide: boolean; onDecide: (s: JourneySuggestion, d: "apply" | "dismiss") => void }) {
+function Suggestions({ suggestions, canDecide, onDecide, labels }: { suggestions: JourneySuggestion[]; canDecide: boolean; onDecide: (s: JourneySuggestion, d: "apply" | "dismiss") => void; labels: Labels }) {
   return (
     <section aria-labelledby="suggestions-h" className="rounded-lg bg-violet-50 p-3 ring-1 ring-violet-200">
       <h2 id="suggestions-h" className="text-sm font-semibold text-violet-950">
@@ -329,7 +338,7 @@ function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: Journe
               <Link href={`/contacts/${s.contactId}`} className="font-medium hover:underline">
                 {s.name}
               </Link>
-              : {s.from ? journeyStageLabels[s.from] : "not on the board"} → <strong className="font-medium">{journeyStageLabels[s.to]}</strong>{" "}
+              : {s.from ? labels[s.from] : "not on the board"} → <strong className="font-medium">{labels[s.to]}</strong>{" "}
               <span className="text-slate-600">({percent(s.confidence)} sure)</span>
             </span>
             <span className="text-xs text-slate-700">{s.reason}</span>
@@ -340,7 +349,7 @@ function Suggestions({ suggestions, canDecide, onDecide }: { suggestions: Journe
             )}
             {canDecide && (
               <span className="flex gap-1">
-                <Button type="button" variant="secondary" onClick={() => onDecide(s, "apply")} aria-label={`Apply: move ${s.name} to ${journeyStageLabels[s.to]}`}>
+                <Button type="button" variant="secondary" onClick={() => onDecide(s, "apply")} aria-label={`Apply: move ${s.name} to ${labels[s.to]}`}>
                   Apply
                 </Button>
                 <Button type="button" variant="ghost" onClick={() => onDecide(s, "dismiss")} aria-label={`Dismiss the suggestion for ${s.name}`}>

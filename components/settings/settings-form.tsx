@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorText, SelectField, TextField } from "@/components/ui/field";
+import { journeyStageLabels, journeyStages } from "@/lib/schemas/journey";
 import { weekdays, type SettingsResponse, type UpdateSettingsBody } from "@/lib/schemas/settings";
 import { sendJson } from "@/lib/swr/fetcher";
 
@@ -54,6 +55,8 @@ function toBody(d: Draft): UpdateSettingsBody {
     jobLogRetentionDays: Number(d.jobLogRetentionDays),
     aiRunRetentionDays: Number(d.aiRunRetentionDays),
     journeyAutoApplyConfidence: d.journeyAutoApplyConfidence,
+    // An emptied name goes back to the default.
+    journeyStageNames: Object.fromEntries(Object.entries(d.journeyStageNames).filter(([, v]) => v && v.trim())),
   };
 }
 
@@ -67,6 +70,7 @@ const fieldLabels: Record<string, string> = {
   autoAssignOnReply: "Assign on reply",
   maxConversationsPerAgent: "Max conversations per agent",
   journeyAutoApplyConfidence: "AI journey moves",
+  journeyStageNames: "Stage names",
   agentsSeeAllConversations: "Agents see all conversations",
   "businessHours.timezone": "Time zone",
   optOutKeywords: "Opt-out keywords",
@@ -194,6 +198,19 @@ export function SettingsForm({ initial, timeZones }: { initial: SettingsResponse
           </SelectField>
           <p className="mt-1 text-xs text-slate-500">Below that, the suggestion waits on the journey board for someone to apply or dismiss it. Every move can be undone.</p>
         </div>
+        <div className="mt-3 grid gap-2 sm:grid-cols-5" role="group" aria-label="Stage names">
+          {journeyStages.map((s) => (
+            <TextField
+              key={s}
+              label={`${journeyStageLabels[s]} stage name`}
+              placeholder={journeyStageLabels[s]}
+              maxLength={40}
+              value={draft.journeyStageNames[s] ?? ""}
+              onChange={(e) => set("journeyStageNames", { ...draft.journeyStageNames, [s]: e.target.value })}
+            />
+          ))}
+        </div>
+        <p className="mt-1 text-xs text-slate-500">Your own names for the five stages, on the board, the contacts list and the inbox. Leave one empty for its default.</p>
       </fieldset>
 
       <fieldset className={section}>

@@ -4,7 +4,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { getContact, toContactResponse } from "@/lib/contacts/contacts";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
-import { journeyStageLabels } from "@/lib/schemas/journey";
+import { stageLabels } from "@/lib/schemas/journey";
 import type { ConversationDoc } from "@/lib/schemas/conversation";
 import { seesAll, visibilityFilter, type Viewer } from "./access";
 import { toConversationResponse } from "./responses";
@@ -45,6 +45,6 @@ export async function getContactPanel(user: ContactViewer, id: ObjectId) {
     conversations: (conversations as ConversationDoc[]).map(toConversationResponse),
     conversationCount,
     leadScore: leadScore ? { score: leadScore.locked?.score ?? leadScore.score, explanation: leadScore.explanation, locked: leadScore.locked !== null, computedAt: leadScore.computedAt.toISOString() } : null,
-    journey: journey ? { stage: journey.stage, label: journeyStageLabels[journey.stage], since: journey.since.toISOString() } : null,
+    journey: journey ? { stage: journey.stage, label: stageLabels(user.settings.journeyStageNames)[journey.stage], since: journey.since.toISOString() } : null,
   };
 }

@@ -2,8 +2,9 @@ import type { ObjectId } from "mongodb";
 import { contactLabel } from "@/lib/contacts/contacts";
 import { asSegmentQuery, audienceFilter } from "@/lib/contacts/segments/run";
 import { scoped } from "@/lib/db/scoped";
+import { getSettings } from "@/lib/settings/settings";
 import type { ContactDoc } from "@/lib/schemas/contact";
-import { journeyStageLabels, journeyStages, type JourneyBoard, type JourneyCard, type JourneyStage, type JourneySuggestion } from "@/lib/schemas/journey";
+import { journeyStages, stageLabels, type JourneyBoard, type JourneyCard, type JourneyStage, type JourneySuggestion } from "@/lib/schemas/journey";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 
 /** Cards per column: the newest arrivals; the count says how many more there are. */
@@ -44,7 +45,7 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
   const has = (s: JourneyStage) => ({ $ifNull: [`$reached.${s}`, false] });
   const run = <T>(fn: () => Promise<T>) => (definition ? asSegmentQuery(fn) : fn());
   const projection = { name: 1, profileName: 1, phone: 1, username: 1, tags: 1, ownerId: 1, leadScore: 1, journey: 1, liveConversationIds: 1 };
-  const [columns, counts, reached, suggestions] = await Promise.all([
+  const [columns, counts, reached, suggestions, settings] = await Promise.all([
     Promise.all(
       journeyStages.map((stage) =>
         run(() =>
@@ -72,6 +73,7 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
       ])
       .toArray(),
     pendingSuggestions(orgId),
+    getSettings(orgId),
   ]);
   // Each card opens the customer's conversation: the live one the contact points at, else their newest.
   const unlinked = (columns.flat() as ContactDoc[]).filter((c) => !Object.keys(c.liveConversationIds ?? {}).length).map((c) => c._id);
@@ -83,6 +85,7 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
     for (const r of rows) newest.set(r._id.toHexString(), r.id);
   }
   const countOf = new Map(counts.map((c) => [c._id, c.n]));
+  const labels = stageLabels(settings.journeyStageNames);
   const reachedOf = reached[0];
   return {
     suggestions,
@@ -91,7 +94,7 @@ export async function journeyBoard(orgId: ObjectId, definition: SegmentGroup | n
       const here = reachedOf?.[stage] ?? 0;
       return {
         stage,
-        label: journeyStageLabels[stage],
+        label: labels[stage],
         count: countOf.get(stage) ?? 0,
         cards,
         medianDaysInStage: median(cards.map((c) => (now.getTime() - Date.parse(c.since)) / DAY_MS)),

@@ -6,6 +6,11 @@ export const journeyStages = ["awareness", "interest", "consideration", "purchas
 export const journeyStage = z.enum(journeyStages);
 export type JourneyStage = z.infer<typeof journeyStage>;
 
+/** An organization's names for the stages: its own where it set one, else the default. */
+export function stageLabels(names: Partial<Record<JourneyStage, string>> | null | undefined): Record<JourneyStage, string> {
+  return Object.fromEntries(journeyStages.map((s) => [s, names?.[s] || journeyStageLabels[s]])) as Record<JourneyStage, string>;
+}
+
 export const journeyStageLabels: Record<JourneyStage, string> = {
   awareness: "Awareness",
   interest: "Interest",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { objectId } from "./common";
+import { journeyStages } from "./journey";
 import { defaultLeadScoring, leadScoringConfig } from "./lead-score";
 
 const DEFAULT_HANDOVER_MESSAGE = "Thanks for your patience. I'm passing you to a member of our team, who will reply here.";
@@ -73,6 +74,8 @@ export const settingsValues = z.object({
    * applied without review. Older documents lack it: 0.85.
    */
   journeyAutoApplyConfidence: z.number().min(0).max(1).nullable().default(0.85),
+  /** The organization's own names for the journey stages (the stages themselves are fixed); missing: the default name. */
+  journeyStageNames: z.partialRecord(z.enum(journeyStages), z.string().trim().min(1, "a stage needs a name").max(40, "has at most 40 characters")).default({}),
 });
 export type SettingsValues = z.infer<typeof settingsValues>;
 
@@ -102,6 +105,7 @@ export const defaultSettings: SettingsValues = {
   pricing: defaultPricing,
   leadScoring: defaultLeadScoring,
   journeyAutoApplyConfidence: 0.85,
+  journeyStageNames: {},
 };
 
 /** Inbound texts longer than this are never read as a keyword (lib/webhook/consent.ts). */
@@ -173,6 +177,10 @@ export const updateSettingsBody = z
     /** Replaced as a whole (PUT /api/settings/lead-scoring is the page's own door to it). */
     leadScoring: leadScoringConfig.optional(),
     journeyAutoApplyConfidence: z.number().min(0).max(1).nullable().optional(),
+    journeyStageNames: z
+      .partialRecord(z.enum(journeyStages), z.string().trim().min(1, "a stage needs a name").max(40, "has at most 40 characters"))
+      .refine((names) => new Set(Object.values(names).map((n) => n!.toLowerCase())).size === Object.values(names).length, "two stages cannot have the same name")
+      .optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to update");
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;

@@ -19,6 +19,11 @@ test.describe("automations", () => {
 
       await page.getByLabel("Name", { exact: true }).fill(name);
       await page.getByLabel("Keywords (any, separated by commas)").fill("price, precio");
+      // A condition on the event itself, from the same builder as segments.
+      await page.getByRole("button", { name: "+ Add condition" }).click();
+      await page.getByLabel("Condition 1 field").selectOption({ label: "Message text" });
+      await page.getByLabel("Condition 1 operator").selectOption({ label: "contains" });
+      await page.getByLabel("Condition 1 value").fill("price");
       const add = async (kind: string) => {
         await page.getByLabel("Then: step to add").selectOption({ label: kind });
         await page.getByRole("button", { name: "Then: add step" }).click();

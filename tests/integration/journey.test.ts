@@ -4,6 +4,9 @@ import { GET as getJourney, PUT as moveRoute } from "@/app/api/contacts/[id]/jou
 import { POST as undoRoute } from "@/app/api/contacts/[id]/journey/undo/route";
 import { GET as boardRoute } from "@/app/api/journey/route";
 import { GET as listRoute } from "@/app/api/contacts/route";
+import { PUT as settingsRoute } from "@/app/api/settings/route";
+import { getContactPanel } from "@/lib/inbox/contacts";
+import { getSettings } from "@/lib/settings/settings";
 import { mergeContacts, undoMerge } from "@/lib/contacts/merge";
 import { scoped } from "@/lib/db/scoped";
 import { encodeFilter } from "@/lib/schemas/contact-directory";
@@ -54,6 +57,25 @@ describe("customer journey", () => {
       [{ stage: null }, { stage: "awareness" }, "supervisor user"],
       [{ stage: "awareness" }, { stage: "interest", reason: "Asked for the price list" }, "supervisor user"],
     ]);
+  });
+
+  it("shows the organization's own stage names on the board and in the inbox panel, and refuses two stages with one name", async () => {
+    const { orgId, users } = await createOrg();
+    const ana = await customer(orgId, "Ana Costa");
+    await move(users.supervisor, ana.contactId, { stage: "interest" });
+    const put = async (journeyStageNames: Record<string, string>) =>
+      settingsRoute(await request(users.admin, "/api/settings", { method: "PUT", body: { journeyStageNames } }), routeParams({}));
+    expect((await put({ interest: "Curious", purchase: "Bought" })).status).toBe(200);
+    const b = (await (await board(users.viewer)).json()) as JourneyBoard;
+    expect(b.columns.map((c) => c.label)).toEqual(["Awareness", "Curious", "Consideration", "Bought", "Retention"]);
+    const panel = await getContactPanel({ ...users.supervisor, settings: await getSettings(orgId) } as Parameters<typeof getContactPanel>[0], ana.contactId);
+    expect(panel.journey).toMatchObject({ stage: "interest", label: "Curious" });
+    const clash = await put({ interest: "Curious", consideration: "curious" });
+    expect(clash.status).toBe(422);
+    expect((await clash.json()).error.message).toMatch(/two stages cannot have the same name/);
+    // Another organization keeps the default names.
+    const other = await createOrg();
+    expect(((await (await board(other.users.viewer)).json()) as JourneyBoard).columns[1]!.label).toBe("Interest");
   });
 
   it("undoes a move, refuses to undo over a later move, and takes a customer off the board when the move put them on it", async () => {

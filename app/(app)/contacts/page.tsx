@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { ContactsDirectory } from "@/components/contacts/contacts-directory";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
+import { stageLabels } from "@/lib/schemas/journey";
+import { getSettings } from "@/lib/settings/settings";
 import { listContacts } from "@/lib/contacts/directory";
 import { resolveListQuery } from "@/lib/contacts/list-query";
 import { listContactLists, toContactListResponse } from "@/lib/contacts/lists";
@@ -20,11 +22,12 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
   const user = await requirePageUser("view:contacts");
   const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
   const parsed = contactListQuery.safeParse(raw);
-  const [segments, lists, tagColors, owners] = await Promise.all([
+  const [segments, lists, tagColors, owners, settings] = await Promise.all([
     listSegments(user.orgId).then((s) => s.map(toSegmentResponse)),
     listContactLists(user.orgId).then((l) => l.map(toContactListResponse)),
     tagColorMap(user.orgId),
     listAssignees(user.orgId).then((a) => a.map(({ id, name }) => ({ id, name }))),
+    getSettings(user.orgId),
   ]);
   let initialPage = { contacts: [] as ReturnType<typeof toContactResponse>[], nextCursor: null as string | null };
   // Matches no client query unless the first page below was rendered.
@@ -39,5 +42,5 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
       // Left to the client, which shows the API's message for the same query.
     }
   }
-  return <ContactsDirectory segments={segments} lists={lists} owners={owners} tagColors={tagColors} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
+  return <ContactsDirectory segments={segments} lists={lists} owners={owners} tagColors={tagColors} stageNames={stageLabels(settings.journeyStageNames)} canManage={can(user.role, "manage:contacts")} initialPage={initialPage} renderedQuery={renderedQuery} />;
 }

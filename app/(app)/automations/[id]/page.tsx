@@ -6,6 +6,7 @@ import { AutomationEditor } from "@/components/automations/automation-editor";
 import { AutomationRuns } from "@/components/automations/automation-runs";
 import { requirePageUser } from "@/lib/auth/session";
 import { getTrigger, listRuns, sendableTemplates } from "@/lib/automation/triggers";
+import { listSegments } from "@/lib/contacts/segments/store";
 import { listAssignees } from "@/lib/team/users";
 
 export const metadata: Metadata = { title: "Automation" };
@@ -17,9 +18,10 @@ export default async function AutomationPage({ params }: { params: Promise<{ id:
   if (!ObjectId.isValid(id) || !/^[a-f0-9]{24}$/i.test(id)) notFound();
   const trigger = await getTrigger(user.orgId, new ObjectId(id)).catch(() => null);
   if (!trigger) notFound();
-  const [templates, users, runs] = await Promise.all([
+  const [templates, users, segments, runs] = await Promise.all([
     sendableTemplates(user.orgId),
     listAssignees(user.orgId).then((a) => a.map(({ id, name }) => ({ id, name }))),
+    listSegments(user.orgId).then((s) => s.map((x) => ({ id: x._id.toHexString(), name: x.name }))),
     listRuns(user.orgId, trigger._id, null),
   ]);
   const finished = trigger.successCount + trigger.failureCount;
@@ -42,6 +44,7 @@ export default async function AutomationPage({ params }: { params: Promise<{ id:
         id={id}
         templates={templates}
         users={users}
+        segments={segments}
         initial={{
           name: trigger.name,
           description: trigger.description,
