@@ -5,7 +5,9 @@ import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { contactLabel, getContact } from "@/lib/contacts/contacts";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
-import { journeyStageLabels, type JourneyMove, type JourneyMoveResponse, type JourneyStage } from "@/lib/schemas/journey";
+import { journeyStageLabels, stageLabels, type JourneyMove, type JourneyMoveResponse, type JourneyStage } from "@/lib/schemas/journey";
+import { getSettings } from "@/lib/settings/settings";
+import { insightsFor, journeyTouchpoints } from "./insights";
 
 /** Moves kept on a journey (for undo and the contact's history); older ones live in the audit log. */
 const MOVES_KEPT = 50;
@@ -88,14 +90,20 @@ export async function undoJourneyMove(orgId: ObjectId, actor: Actor, contactId: 
 /** The journey shown on a contact's page: stage, since when, and the recent moves (newest first). 404 for no such contact. */
 export async function getContactJourney(orgId: ObjectId, contactId: ObjectId) {
   const db = scoped(orgId);
-  const [contact, journey] = await Promise.all([
-    db("contacts").findOne({ _id: contactId }, { projection: { journey: 1, erasedAt: 1 } }),
+  const [contact, journey, settings] = await Promise.all([
+    db("contacts").findOne({ _id: contactId }, { projection: { journey: 1, erasedAt: 1, leadScore: 1, lastInboundAt: 1 } }),
     db("customer_journeys").findOne({ contactId }, { projection: { moves: 1 } }),
+    getSettings(orgId),
   ]);
   if (!contact || contact.erasedAt) throw new ApiError("not_found", "Contact not found");
+  const stage = contact.journey?.stage ?? null;
+  const { touchpoints, awaitingReply } = await journeyTouchpoints(orgId, contactId, journey?.moves ?? []);
   return {
-    stage: contact.journey?.stage ?? null,
+    stage,
     since: contact.journey?.since.toISOString() ?? null,
+    labels: stageLabels(settings.journeyStageNames),
+    insights: insightsFor(contact, stage, awaitingReply),
+    touchpoints,
     moves: (journey?.moves ?? [])
       .slice(-10)
       .reverse()

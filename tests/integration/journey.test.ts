@@ -9,12 +9,13 @@ import { getContactPanel } from "@/lib/inbox/contacts";
 import { getSettings } from "@/lib/settings/settings";
 import { mergeContacts, undoMerge } from "@/lib/contacts/merge";
 import { scoped } from "@/lib/db/scoped";
+import { createTicket } from "@/lib/tickets/tickets";
 import { encodeFilter } from "@/lib/schemas/contact-directory";
 import type { JourneyBoard } from "@/lib/schemas/journey";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 import type { UserDoc } from "@/lib/schemas/user";
 import { createOrg, request, routeParams } from "../support/factories";
-import { seedConversation } from "../support/inbox-fixtures";
+import { seedConversation, seedMessage } from "../support/inbox-fixtures";
 
 const move = async (user: UserDoc, contactId: ObjectId, body: unknown) =>
   moveRoute(await request(user, `/api/contacts/${contactId}/journey`, { method: "PUT", body }), routeParams({ id: contactId.toHexString() }));
@@ -76,6 +77,29 @@ describe("customer journey", () => {
     // Another organization keeps the default names.
     const other = await createOrg();
     expect(((await (await board(other.users.viewer)).json()) as JourneyBoard).columns[1]!.label).toBe("Interest");
+  });
+
+  it("shows a customer's touchpoints (messages, tickets, stage moves) with engagement, churn risk and the next action", async () => {
+    const { orgId, users } = await createOrg();
+    const ana = await customer(orgId, "Ana Costa");
+    await seedMessage(orgId, ana, { direction: "outbound", text: "Our spring catalog", sentAt: new Date(Date.now() - 3 * 3600_000) });
+    await seedMessage(orgId, ana, { text: "How much is the blue one?", sentAt: new Date(Date.now() - 3600_000) });
+    await createTicket(orgId, { id: users.admin._id, name: "Ada" }, { subject: "Price question", conversationId: ana._id.toHexString() }, "agent");
+    await move(users.supervisor, ana.contactId, { stage: "interest" });
+    await scoped(orgId)("contacts").updateOne({ _id: ana.contactId }, { $set: { leadScore: 75, lastInboundAt: new Date(Date.now() - 3600_000) } });
+    const view = (await (await getJourney(await request(users.viewer, "/"), routeParams({ id: ana.contactId.toHexString() }))).json()).journey;
+    expect(view.touchpoints.map((t: { kind: string }) => t.kind)).toEqual(["stage_changed", "ticket_opened", "message_in", "message_out"]);
+    expect(view.touchpoints[2]).toMatchObject({ text: "Wrote “How much is the blue one?”", href: `/inbox/${ana._id.toHexString()}` });
+    // The customer wrote last: the next action is to answer them.
+    expect(view.insights).toMatchObject({ engagement: "high", churnRisk: null, nextAction: "Reply: their last message has no answer yet", daysSinceLastMessage: 0 });
+
+    // A customer who bought and has been quiet for three months is at risk.
+    const ben = await customer(orgId, "Ben Okafor");
+    await seedMessage(orgId, ben, { direction: "outbound", text: "Thanks for your order", sentAt: new Date(Date.now() - 90 * 24 * 3600_000) });
+    await move(users.supervisor, ben.contactId, { stage: "purchase" });
+    await scoped(orgId)("contacts").updateOne({ _id: ben.contactId }, { $set: { leadScore: 20, lastInboundAt: new Date(Date.now() - 91 * 24 * 3600_000) } });
+    const benView = (await (await getJourney(await request(users.viewer, "/"), routeParams({ id: ben.contactId.toHexString() }))).json()).journey;
+    expect(benView.insights).toMatchObject({ engagement: "low", churnRisk: "high", nextAction: expect.stringMatching(/^Win them back/) });
   });
 
   it("undoes a move, refuses to undo over a later move, and takes a customer off the board when the move put them on it", async () => {
