@@ -8,6 +8,7 @@ import { ErrorText, SelectField, TextField } from "@/components/ui/field";
 import { sendJson } from "@/lib/swr/fetcher";
 import { useAction } from "@/lib/swr/use-action";
 import { variableFields, type CampaignInput, type VariableSource } from "@/lib/schemas/campaign";
+import { journeyStageLabels, journeyStages } from "@/lib/schemas/journey";
 import type { SegmentGroup } from "@/lib/schemas/segment";
 import { renderTemplateText, templateSlots, type TemplateShape, type TemplateSlot } from "@/lib/templates/variables";
 import { commaList } from "@/components/contacts/comma-list";
@@ -192,13 +193,33 @@ export function CampaignComposer(props: ComposerProps) {
           <SelectField
             label="Conversion goal"
             value={conversion?.kind ?? ""}
-            onChange={(e) => setConversion(e.target.value === "tag" ? { kind: "tag", tag: "", windowHours: 72 } : e.target.value === "event" ? { kind: "event", name: "", windowHours: 72 } : null)}
+            onChange={(e) =>
+              setConversion(
+                e.target.value === "tag"
+                  ? { kind: "tag", tag: "", windowHours: 72 }
+                  : e.target.value === "event"
+                    ? { kind: "event", name: "", windowHours: 72 }
+                    : e.target.value === "journey_stage"
+                      ? { kind: "journey_stage", stage: "purchase", windowHours: 72 }
+                      : null,
+              )
+            }
           >
             <option value="">None</option>
             <option value="tag">The contact gets a tag</option>
+            <option value="journey_stage">The contact reaches a journey stage</option>
             <option value="event">An API event</option>
           </SelectField>
-          {conversion && (
+          {conversion?.kind === "journey_stage" && (
+            <SelectField label="Stage" value={conversion.stage} onChange={(e) => setConversion({ ...conversion, stage: e.target.value as typeof conversion.stage })}>
+              {journeyStages.map((s) => (
+                <option key={s} value={s}>
+                  {journeyStageLabels[s]}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          {conversion && conversion.kind !== "journey_stage" && (
             <TextField
               label={conversion.kind === "tag" ? "Tag" : "Event name"}
               required

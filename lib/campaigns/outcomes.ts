@@ -242,11 +242,14 @@ export async function recordConversion(orgId: ObjectId, recipientId: ObjectId, a
   return !!r;
 }
 
+export type GoalReached = { kind: "event"; name: string } | { kind: "journey_stage"; stage: string };
+
 /**
- * An event of the contact's (`POST` by the public API): converts the recipients of campaigns whose
- * goal is this event and whose window it falls in.
+ * Something the contact did that a campaign may count as its goal: an event posted through the
+ * public API, or a move into a journey stage. Converts the recipients of the campaigns whose goal
+ * it is and whose window it falls in (each once: recordConversion's filter holds `convertedAt: null`).
  */
-export async function recordConversionEvent(orgId: ObjectId, contactId: ObjectId, name: string, at: Date): Promise<number> {
+export async function recordGoalReached(orgId: ObjectId, contactId: ObjectId, reached: GoalReached, at: Date): Promise<number> {
   const db = scoped(orgId);
   const candidates = await db("campaign_recipients")
     .find({ contactId, sentAt: { $gte: new Date(at.getTime() - 720 * 3600_000), $lte: at }, convertedAt: null }, { projection: { _id: 1, campaignId: 1, sentAt: 1 } })
@@ -255,7 +258,8 @@ export async function recordConversionEvent(orgId: ObjectId, contactId: ObjectId
   for (const r of candidates) {
     const meta = await campaignMeta(orgId, r.campaignId);
     const goal = meta?.conversion;
-    if (goal?.kind !== "event" || goal.name !== name) continue;
+    const matches = goal?.kind === "event" ? reached.kind === "event" && goal.name === reached.name : goal?.kind === "journey_stage" ? reached.kind === "journey_stage" && goal.stage === reached.stage : false;
+    if (!goal || !matches) continue;
     if (at.getTime() - r.sentAt!.getTime() > goal.windowHours * 3600_000) continue;
     if (await recordConversion(orgId, r._id, at)) n++;
   }

@@ -1,5 +1,6 @@
 import { ObjectId, type Filter } from "mongodb";
 import { emitLifecycle } from "@/lib/automation/emit";
+import { recordGoalReached } from "@/lib/campaigns/outcomes";
 import { ApiError } from "@/lib/api/errors";
 import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { contactLabel, getContact } from "@/lib/contacts/contacts";
@@ -69,6 +70,8 @@ export async function moveJourneyStage(
       after: { stage: to, ...(input.reason ? { reason: input.reason } : {}) },
     }),
     emitLifecycle(orgId, "journey_stage_changed", { contactId }, { from, to, source }),
+    // A campaign whose goal is this stage converts the customer (an undo is not reaching it).
+    to && source !== "undo" ? recordGoalReached(orgId, contactId, { kind: "journey_stage", stage: to }, now) : null,
   ]);
   return { moveId: move.id.toHexString(), contactId: contactId.toHexString(), from, to };
 }

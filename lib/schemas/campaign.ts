@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idString, objectId, tenantFields } from "./common";
+import { journeyStages } from "./journey";
 import { segmentGroup, type SegmentGroup } from "./segment";
 
 /**
@@ -54,6 +55,8 @@ export const conversionGoal = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("tag"), tag: z.string().trim().toLowerCase().min(1).max(40), windowHours: z.number().int().min(1).max(720).default(72) }),
   /** An event posted through the public API (`POST /api/v1/events`) for the contact. */
   z.strictObject({ kind: z.literal("event"), name: z.string().trim().min(1).max(60), windowHours: z.number().int().min(1).max(720).default(72) }),
+  /** The contact is moved into this journey stage (by a person, an automation or the AI). */
+  z.strictObject({ kind: z.literal("journey_stage"), stage: z.enum(journeyStages), windowHours: z.number().int().min(1).max(720).default(72) }),
 ]);
 export type ConversionGoal = z.infer<typeof conversionGoal>;
 

@@ -15,7 +15,8 @@ import { GET as clickRoute } from "@/app/r/[token]/route";
 import { PATCH as accountRoute } from "@/app/api/whatsapp-accounts/[id]/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/whatsapp/route";
 import { getCampaign } from "@/lib/campaigns/campaigns";
-import { recordConversionEvent } from "@/lib/campaigns/outcomes";
+import { recordGoalReached } from "@/lib/campaigns/outcomes";
+import { moveJourneyStage } from "@/lib/journey/journey";
 import { campaignsTickJob } from "@/lib/campaigns/tick-job";
 import { campaignWinnerJob } from "@/lib/campaigns/winner-job";
 import { scoped } from "@/lib/db/scoped";
@@ -271,6 +272,27 @@ describe("campaigns API: a marketer plans, tests, sends and reads the results", 
     expect(after.byVariant.A!.converted).toBe(2);
   });
 
+  it("converts a recipient who is moved into the campaign's goal stage, once, and not by an undo", async () => {
+    const { tag } = await audienceTag(3);
+    const created = await create(org.users.marketer, welcomeOfferInput(templates.byName("welcome_offer")._id, { audience: onTag(tag), conversion: { kind: "journey_stage", stage: "purchase", windowHours: 72 } }));
+    expect(created.status).toBe(201);
+    const id = created.body.campaign.id as string;
+    await call(sendRoute, org.users.marketer, `/api/campaigns/${id}/send`, { method: "POST", params: { id } });
+    await until(id, (c) => c.status === "completed");
+    const [r1, r2] = await db()("campaign_recipients").find({ campaignId: new ObjectId(id), status: "sent" }).limit(2).toArray();
+    const person = { id: org.users.admin._id, name: "Ada" };
+    await moveJourneyStage(org.orgId, person, r1!.contactId, { stage: "consideration" });
+    await moveJourneyStage(org.orgId, person, r1!.contactId, { stage: "purchase" });
+    // Back and forth again: still one conversion.
+    await moveJourneyStage(org.orgId, person, r1!.contactId, { stage: "retention" });
+    await moveJourneyStage(org.orgId, person, r1!.contactId, { stage: "purchase" });
+    // Another stage is not the goal.
+    await moveJourneyStage(org.orgId, person, r2!.contactId, { stage: "interest" });
+    const after = await getCampaign(org.orgId, new ObjectId(id));
+    expect(after.counters.converted).toBe(1);
+    expect((await db()("campaign_recipients").findOne({ _id: r1!._id }))!.convertedAt).toEqual(expect.any(Date));
+  });
+
   it("an A/B test sends the holdback with the winner after the rule's hours", async () => {
     const { tag } = await audienceTag(60);
     const A = templates.byName("welcome_offer");
@@ -293,8 +315,8 @@ describe("campaigns API: a marketer plans, tests, sends and reads the results", 
     for (const r of bs) await sim.sim.customerSends(r.to!.slice(1), { type: "text", text: "yes please" });
     await until(id, (c) => c.byVariant.B!.replied === bs.length);
     // An API event converts a recipient of a campaign whose goal it is.
-    expect(await recordConversionEvent(org.orgId, bs[0]!.contactId, "purchase", new Date())).toBe(1);
-    expect(await recordConversionEvent(org.orgId, bs[0]!.contactId, "signup", new Date())).toBe(0);
+    expect(await recordGoalReached(org.orgId, bs[0]!.contactId, { kind: "event", name: "purchase" }, new Date())).toBe(1);
+    expect(await recordGoalReached(org.orgId, bs[0]!.contactId, { kind: "event", name: "signup" }, new Date())).toBe(0);
     const result = (await campaignWinnerJob.handle({ orgId: org.orgId.toHexString(), campaignId: id }, { messageId: "w", attempt: 1, enqueue })) as { winner: string; moved: number };
     expect(result).toMatchObject({ winner: "B", moved: holdback });
     const done = await until(id, (c) => c.status === "completed");
