@@ -24,6 +24,14 @@ export const v1ContactTagsBody = z
   .strictObject({ add: tagList.optional(), remove: tagList.optional() })
   .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, "Give tags to add or remove");
 
+/** Something the contact did in another system (a purchase, a signup): campaigns whose goal it is count a conversion. */
+export const v1ContactEventBody = z.strictObject({
+  name: z.string().trim().min(1).max(60),
+  /** When it happened (ISO 8601); default now. Not in the future. */
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+export const v1ContactEventResult = z.object({ name: z.string(), at: z.string(), conversions: z.number().int() });
+
 export const v1ConsentBody = z.strictObject({
   state: z.enum(["opted_in", "opted_out"]),
   /** "marketing" changes only the marketing permission; "all" (default) the contact's consent as a whole. */

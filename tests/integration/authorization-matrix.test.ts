@@ -201,6 +201,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/v1/contacts/[id]": async (fx) => ({ id: await fx.freshContact() }),
   "/api/v1/contacts/[id]/tags": (fx) => ({ id: fx.contactId }),
   "/api/v1/contacts/[id]/consent": (fx) => ({ id: fx.contactId }),
+  "/api/v1/contacts/[id]/events": (fx) => ({ id: fx.contactId }),
   "/api/v1/conversations/[id]": (fx) => ({ id: fx.conversationId }),
   "/api/v1/conversations/[id]/assignee": (fx) => ({ id: fx.conversationId }),
   "/api/v1/conversations/[id]/status": (fx) => ({ id: fx.conversationId }),

@@ -7,6 +7,8 @@ import { createApiKey, revokeApiKey } from "@/lib/api-keys/keys";
 import { scoped } from "@/lib/db/scoped";
 import { rawCollection } from "@/lib/db/collections";
 import type { ApiScope, CreateApiKeyBody } from "@/lib/schemas/api-key";
+import { createCampaign, getCampaign, startCampaign } from "@/lib/campaigns/campaigns";
+import { campaignContacts, syncedTemplates, welcomeOfferInput } from "../support/campaign-fixtures";
 import { createConversation } from "../support/conversation-fixtures";
 import { createOrg, request } from "../support/factories";
 import { ROOT } from "../support/access-declarations";
@@ -202,6 +204,32 @@ describe("contacts", () => {
     );
     expect((await call(one.DELETE!, "DELETE", `/api/v1/contacts/${contact.id}`, { secret, params })).body).toEqual({ ok: true });
     expect(await call(one.GET!, "GET", `/api/v1/contacts/${contact.id}`, { secret, params })).toMatchObject({ status: 404, body: error("not_found", "Contact not found") });
+  });
+
+  it("records a contact's event, which converts their recipient of a campaign whose goal it is, once", async () => {
+    const templates = await syncedTemplates(orgA.orgId, accountA._id);
+    const tag = `evt${randomUUID().slice(0, 6)}`;
+    const [buyer] = await campaignContacts(orgA.orgId, 1, () => ({ tags: [tag] }), 700);
+    const actor = { id: orgA.users.admin._id, name: "Ada" };
+    const campaign = await createCampaign(
+      orgA.orgId,
+      actor,
+      welcomeOfferInput(templates.byName("welcome_offer")._id, { audience: { segmentId: null, definition: { match: "all", conditions: [{ field: "tags", op: "has_any", value: [tag] }] } }, conversion: { kind: "event", name: "purchase", windowHours: 72 } }),
+    );
+    sim.sim.sim.configure({ statusDelayMs: 5, enforceWindow: false });
+    await startCampaign(orgA.orgId, actor, campaign._id);
+    await expect.poll(async () => (await getCampaign(orgA.orgId, campaign._id)).counters.sent, { timeout: 20_000 }).toBe(1);
+    const { secret } = await keyFor(orgA, ["contacts:write"]);
+    const events = await route("contacts/[id]/events");
+    const params = { id: buyer!._id.toHexString() };
+    const post = (body: unknown, key = secret) => call(events.POST!, "POST", `/api/v1/contacts/${params.id}/events`, { secret: key, params, body });
+    expect((await post({ name: "signup" })).body).toMatchObject({ name: "signup", conversions: 0 });
+    expect((await post({ name: "purchase" })).body).toMatchObject({ name: "purchase", conversions: 1 });
+    expect((await post({ name: "purchase" })).body).toMatchObject({ conversions: 0 });
+    expect((await getCampaign(orgA.orgId, campaign._id)).counters.converted).toBe(1);
+    expect(await post({ name: "purchase", at: new Date(Date.now() + 3600_000).toISOString() })).toMatchObject({ status: 422, body: error("unprocessable_entity", "at: an event cannot be in the future") });
+    // Another organization's key does not reach the contact.
+    expect((await post({ name: "purchase" }, (await keyFor(orgB, ["contacts:write"])).secret)).status).toBe(404);
   });
 
   it("pages with a cursor and searches", async () => {

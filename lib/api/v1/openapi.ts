@@ -8,7 +8,7 @@ import { ticketInput, ticketPatch } from "@/lib/schemas/ticket";
 import type { ApiScope } from "@/lib/schemas/api-key";
 import {
   v1AssignBody,
-  v1ConsentBody,
+  v1ConsentBody, v1ContactEventBody, v1ContactEventResult,
   v1Contact,
   v1ContactPage,
   v1ContactTagsBody,
@@ -59,6 +59,14 @@ export const v1Operations: V1Operation[] = [
   { method: "DELETE", path: `/api/v1/contacts/${byId}`, scope: "contacts:admin", summary: "Erase a contact and their conversations (GDPR)", response: v1Deleted },
   { method: "POST", path: `/api/v1/contacts/${byId}/tags`, scope: "contacts:write", summary: "Add and remove a contact's tags", body: v1ContactTagsBody, response: v1Contact },
   { method: "PUT", path: `/api/v1/contacts/${byId}/consent`, scope: "contacts:write", summary: "Record a contact's opt-in or opt-out", body: v1ConsentBody, response: v1Contact },
+  {
+    method: "POST",
+    path: `/api/v1/contacts/${byId}/events`,
+    scope: "contacts:write",
+    summary: "Record an event of the contact's (a purchase, a signup): campaigns whose goal it is count a conversion",
+    body: v1ContactEventBody,
+    response: v1ContactEventResult,
+  },
   { method: "GET", path: "/api/v1/segments", scope: "contacts:read", summary: "List saved segments (filter contacts with segmentId)", response: v1SegmentList },
   { method: "GET", path: "/api/v1/conversations", scope: "conversations:read", summary: "List conversations, most recent activity first", query: v1ListConversationsQuery, response: v1ConversationPage },
   { method: "GET", path: `/api/v1/conversations/${byId}`, scope: "conversations:read", summary: "Get a conversation", response: v1Conversation },
