@@ -15,6 +15,7 @@ import { fetcher, sendJson } from "@/lib/swr/fetcher";
 import { useAction } from "@/lib/swr/use-action";
 import { CampaignStatusBadge, pct } from "./status-badge";
 import { FunnelChart } from "./funnel-chart";
+import { FunnelTimeline } from "./funnel-timeline";
 
 const LIVE = new Set(["preparing", "sending"]);
 
@@ -365,6 +366,9 @@ function Funnel({ c }: { c: CampaignResponse }) {
       </div>
       <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
         <FunnelChart byVariant={c.byVariant} />
+      </div>
+      <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
+        <FunnelTimeline campaignId={c.id} live={c.status !== "draft" && c.status !== "cancelled"} />
       </div>
       {(Object.keys(c.failedBy).length > 0 || Object.keys(c.excludedBy).length > 0) && (
         <div className="grid gap-4 sm:grid-cols-2">

@@ -145,6 +145,7 @@ const paramsFor: Record<string, (fx: Fixtures) => Promise<Record<string, string 
   "/api/campaigns/[id]/cancel": async (fx) => ({ id: await fx.freshCampaign() }),
   "/api/campaigns/[id]/test": async (fx) => ({ id: await fx.freshCampaign() }),
   "/api/campaigns/[id]/recipients": async (fx) => ({ id: await fx.freshCampaign() }),
+  "/api/campaigns/[id]/timeline": async (fx) => ({ id: await fx.freshCampaign() }),
   "/api/campaigns/[id]/export": async (fx) => ({ id: await fx.freshCampaign() }),
   "/api/campaigns/[id]/retarget": async (fx) => ({ id: await fx.freshCampaign() }),
   "/api/canned-responses/[id]": async (fx) => ({ id: await fx.freshCannedResponse() }),

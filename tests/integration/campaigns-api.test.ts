@@ -5,6 +5,7 @@ import { POST as cancelRoute } from "@/app/api/campaigns/[id]/cancel/route";
 import { GET as exportRoute } from "@/app/api/campaigns/[id]/export/route";
 import { GET as planRoute } from "@/app/api/campaigns/[id]/plan/route";
 import { GET as recipientsRoute } from "@/app/api/campaigns/[id]/recipients/route";
+import { GET as timelineRoute } from "@/app/api/campaigns/[id]/timeline/route";
 import { POST as retargetRoute } from "@/app/api/campaigns/[id]/retarget/route";
 import { GET as getRoute, PUT as putRoute } from "@/app/api/campaigns/[id]/route";
 import { POST as scheduleRoute } from "@/app/api/campaigns/[id]/schedule/route";
@@ -291,6 +292,13 @@ describe("campaigns API: a marketer plans, tests, sends and reads the results", 
     const after = await getCampaign(org.orgId, new ObjectId(id));
     expect(after.counters.converted).toBe(1);
     expect((await db()("campaign_recipients").findOne({ _id: r1!._id }))!.convertedAt).toEqual(expect.any(Date));
+    // The funnel over time ends where the counters are: all three sent, one converted.
+    const timeline = await call(timelineRoute, org.users.marketer, `/api/campaigns/${id}/timeline`, { params: { id } });
+    expect(timeline.status).toBe(200);
+    const points = timeline.body.timeline as { hour: string; sent: number; converted: number }[];
+    expect(points.at(-1)).toMatchObject({ sent: 3, converted: 1 });
+    expect(points.every((p, i) => i === 0 || p.sent >= points[i - 1]!.sent)).toBe(true);
+    expect((await call(timelineRoute, (await createOrg()).users.admin, `/api/campaigns/${id}/timeline`, { params: { id } })).status).toBe(404);
   });
 
   it("an A/B test sends the holdback with the winner after the rule's hours", async () => {
