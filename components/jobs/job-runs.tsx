@@ -20,9 +20,11 @@ function duration(ms: number | null) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function JobRuns({ initialRuns, initialStatus }: { initialRuns: ExecutionResponse[]; initialStatus: string }) {
+export function JobRuns({ initialRuns, initialStatus, jobNames }: { initialRuns: ExecutionResponse[]; initialStatus: string; jobNames: string[] }) {
   const [status, setStatus] = useState(initialStatus);
-  const { data, error: loadError, isLoading, mutate } = useJobRuns(status, status === initialStatus ? initialRuns : undefined);
+  // Automation events and webhook fan-outs run by the hundred: one job's runs are easier to find on their own.
+  const [job, setJob] = useState("");
+  const { data, error: loadError, isLoading, mutate } = useJobRuns(status, job, status === initialStatus && job === "" ? initialRuns : undefined);
   const runs = data?.executions ?? [];
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -47,14 +49,24 @@ export function JobRuns({ initialRuns, initialStatus }: { initialRuns: Execution
           <h1 className="text-xl font-semibold">Background jobs</h1>
           <p className="text-slate-500">Recent runs of queued and scheduled jobs. Dead runs spent their retries; failed runs could not succeed as sent.</p>
         </div>
-        <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">All</option>
-          {executionStatuses.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </SelectField>
+        <div className="flex flex-wrap gap-3">
+          <SelectField label="Job" value={job} onChange={(e) => setJob(e.target.value)}>
+            <option value="">All jobs</option>
+            {jobNames.map((j) => (
+              <option key={j} value={j}>
+                {j}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">All</option>
+            {executionStatuses.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </SelectField>
+        </div>
       </div>
       <ErrorText>{error ?? (loadError ? `Could not load job runs: ${(loadError as Error).message}` : null)}</ErrorText>
       {isLoading ? (

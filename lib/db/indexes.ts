@@ -220,6 +220,9 @@ export const indexes: { [K in CollectionName]: IndexDescription[] } = {
     // The admin page (org + status, newest first) and retention (org, oldest first).
     { key: { orgId: 1, startedAt: -1 }, name: "org_time" },
     { key: { orgId: 1, status: 1, startedAt: -1 }, name: "org_status_time" },
+    // The admin page filtered by job (and status): automation events and webhook fan-outs outnumber the rest.
+    { key: { orgId: 1, job: 1, startedAt: -1 }, name: "org_job_time" },
+    { key: { orgId: 1, job: 1, status: 1, startedAt: -1 }, name: "org_job_status_time" },
   ],
   api_keys: [
     // Every public-API request finds its key by the secret's hash (the only thing it sends).

@@ -184,6 +184,11 @@ describe("jobs on QStash (local QStash-compatible server, real SDK)", () => {
     const listed = (await list.json()).executions;
     expect(listed).toEqual([expect.objectContaining({ id: dead!._id.toHexString(), job: "test-dying", status: "dead", attempts: 3, error: "the downstream API is down", retryable: true })]);
 
+    // Filtered by job (the page's Job select): that job's runs only.
+    const byJob = async (job: string) => (await (await listExecutionsRoute(await request(users.admin, `/api/jobs-admin?job=${job}`), routeParams({}))).json()).executions as { job: string }[];
+    expect((await byJob("test-dying")).map((e) => e.job)).toEqual(["test-dying"]);
+    expect(await byJob("retention")).toEqual([]);
+
     const other = await createOrg("Other");
     const hidden = await listExecutionsRoute(await request(other.users.admin, "/api/jobs-admin?status=dead"), routeParams({}));
     expect((await hidden.json()).executions).toEqual([]);
