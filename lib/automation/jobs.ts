@@ -93,7 +93,7 @@ export const automationEventJob = defineJob({
     let started = 0;
     for (const m of matched) {
       const w = m.trigger.when;
-      if (w.type === "behavior" && w.event === "messages_in_period" && !(await claimPeriod(orgId, m.trigger._id, contactId, w.periodHours ?? 24))) continue;
+      if (w.type === "behavior" && w.event === "messages_in_period" && !(await claimPeriod(orgId, m.trigger._id, contactId, w.periodHours ?? 24, eventKey(event)))) continue;
       const run = await startRun(orgId, m.trigger, event, eventKey(event), day);
       if (!run) continue;
       started++;

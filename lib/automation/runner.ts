@@ -79,20 +79,22 @@ async function finish(orgId: ObjectId, run: AutomationRunDoc, status: "completed
 /**
  * A count-in-a-period trigger fires once per period for a contact: claimed with one upsert whose
  * filter accepts only an expired claim, so two events of the same burst cannot both fire it (the
- * loser's insert hits the unique key).
+ * loser's insert hits the unique key). The claim names its event, so that event delivered again
+ * (a retry after a crash) still holds it and finds its run.
  */
-export async function claimPeriod(orgId: ObjectId, triggerId: ObjectId, contactId: ObjectId, hours: number): Promise<boolean> {
+export async function claimPeriod(orgId: ObjectId, triggerId: ObjectId, contactId: ObjectId, hours: number, holder: string): Promise<boolean> {
   const now = new Date();
+  const quotas = scoped(orgId)("automation_quotas");
   try {
-    await scoped(orgId)("automation_quotas").updateOne(
+    await quotas.updateOne(
       { triggerId, contactId, day: "period", expiresAt: { $lt: now } },
-      { $set: { expiresAt: new Date(now.getTime() + hours * 3600_000), count: 1 }, $setOnInsert: { _id: new ObjectId() } },
+      { $set: { expiresAt: new Date(now.getTime() + hours * 3600_000), count: 1, holder }, $setOnInsert: { _id: new ObjectId() } },
       { upsert: true },
     );
     return true;
   } catch (err) {
-    if (isDuplicateKeyError(err)) return false;
-    throw err;
+    if (!isDuplicateKeyError(err)) throw err;
+    return (await quotas.findOne({ triggerId, contactId, day: "period" }, { projection: { holder: 1 } }))?.holder === holder;
   }
 }
 

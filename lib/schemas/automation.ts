@@ -261,6 +261,8 @@ export const automationQuotaDoc = z.object({
   contactId: objectId,
   day: z.string(),
   count: z.number().int(),
+  /** A period claim's event (claimPeriod): the same event delivered again still holds it. */
+  holder: z.string().optional(),
   expiresAt: z.date(),
 });
 export type AutomationQuotaDoc = z.infer<typeof automationQuotaDoc>;

@@ -318,6 +318,12 @@ describe("triggers and workflows", () => {
     expect(runs[0]!.event).toMatchObject({ kind: "message", recent: { "24": expect.any(Number) } });
     expect((runs[0]!.event as { recent: Record<string, number> }).recent["24"]).toBeGreaterThanOrEqual(3);
     expect((await db()("conversations").findOne({ contactId: contact!._id }))!.priority).toBe("high");
+    // The firing event delivered again after a crash mid-run still holds the period and finishes its run.
+    const firing = runs[0]!.event as Extract<AutomationEvent, { kind: "message" }>;
+    await db()("automation_runs").updateOne({ _id: runs[0]!._id }, { $set: { status: "running", cursor: "0", trace: [] } });
+    await deliver({ ...firing, recent: undefined, text: null }, null, 2);
+    expect(await runsOf(chatty.id, contact!._id)).toHaveLength(1);
+    expect((await runsOf(chatty.id, contact!._id))[0]!.status).toBe("completed");
   });
 
   it("calls the organization's webhook endpoints with an automation.webhook event, once however often the step runs", async () => {
