@@ -79,6 +79,11 @@ async function recordOutcome(orgId: ObjectId, endpointId: ObjectId, result: Deli
   if (after.consecutiveFailures < AUTO_DISABLE_AFTER_FAILURES) return false;
   const reason = `Disabled automatically after ${after.consecutiveFailures} failed attempts in a row; the last: ${result.error}`.slice(0, 500);
   const off = await endpoints.updateOne({ _id: endpointId, active: true }, { $set: { active: false, disabledReason: reason, disabledAt: now, updatedAt: now } });
-  if (off.modifiedCount) log.warn("outbound_webhook.endpoint_disabled", { orgId: orgId.toHexString(), endpointId: endpointId.toHexString(), reason });
+  if (off.modifiedCount) {
+    log.warn("outbound_webhook.endpoint_disabled", { orgId: orgId.toHexString(), endpointId: endpointId.toHexString(), reason });
+    // The endpoint's other deliveries waiting for a retry stop here too: re-enabling starts a fresh
+    // streak instead of resuming old retries that would fail it again (a replay sends any of them).
+    await scoped(orgId)("webhook_deliveries").updateMany({ endpointId, status: "pending" }, { $set: { status: "failed", nextAttemptAt: null, updatedAt: now } });
+  }
   return true;
 }

@@ -267,7 +267,12 @@ describe("delivery", () => {
 
   it("disables the endpoint after repeated failures with the reason; re-enabling clears it and a success resets the count", async () => {
     const ep = await addEndpoint(org.users.admin, `${BASE}/fail?disable`);
-    for (let i = 1; i < AUTO_DISABLE_AFTER_FAILURES; i++) expect((await attempt(org.orgId, (await seedDelivery(org.orgId, ep.id))._id, 1)).result).toMatchObject({ ok: false, disabled: false });
+    const earlier: ObjectId[] = [];
+    for (let i = 1; i < AUTO_DISABLE_AFTER_FAILURES; i++) {
+      const d = await seedDelivery(org.orgId, ep.id);
+      earlier.push(d._id);
+      expect((await attempt(org.orgId, d._id, 1)).result).toMatchObject({ ok: false, disabled: false });
+    }
     const last = await seedDelivery(org.orgId, ep.id);
     const { result, enqueued } = await attempt(org.orgId, last._id, 1);
     expect(result).toMatchObject({ ok: false, disabled: true });
@@ -275,6 +280,8 @@ describe("delivery", () => {
     const off = (await call(getRoute, org.users.admin, `/api/webhook-endpoints/${ep.id}`, { id: ep.id })).body.endpoint as WebhookEndpoint;
     expect(off).toMatchObject({ active: false, consecutiveFailures: AUTO_DISABLE_AFTER_FAILURES, disabledReason: `Disabled automatically after ${AUTO_DISABLE_AFTER_FAILURES} failed attempts in a row; the last: HTTP 500` });
     expect((await scoped(org.orgId)("webhook_deliveries").findOne({ _id: last._id }))!.status).toBe("failed");
+    // The earlier deliveries waiting for their retries stop too, so re-enabling does not resume them into a new streak.
+    expect(await scoped(org.orgId)("webhook_deliveries").countDocuments({ _id: { $in: earlier }, status: "pending" })).toBe(0);
     // Nothing more goes out while it is off: a pending attempt finds it disabled, a test ping is refused.
     const waiting = await seedDelivery(org.orgId, ep.id);
     expect((await attempt(org.orgId, waiting._id, 1)).result).toEqual({ skipped: "Endpoint disabled" });
