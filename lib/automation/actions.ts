@@ -4,7 +4,7 @@ import { recordActivity, type Actor } from "@/lib/audit/audit";
 import { updateContact } from "@/lib/contacts/contacts";
 import { scoped } from "@/lib/db/scoped";
 import { autoAssign } from "@/lib/inbox/auto-assign";
-import { addSystemMessage } from "@/lib/inbox/system-message";
+import { applyAssignment, assignableUser, changeConversationStatus } from "@/lib/inbox/actions";
 import { moveJourneyStage } from "@/lib/journey/journey";
 import { sendMessage } from "@/lib/messaging/send-message";
 import type { AutomationRunDoc, Step } from "@/lib/schemas/automation";
@@ -12,7 +12,6 @@ import { windowOpen, type ConversationDoc } from "@/lib/schemas/conversation";
 import { createTicket } from "@/lib/tickets/tickets";
 import { replyToConversation } from "@/lib/ai/ai-reply-job";
 import { emitEvents } from "@/lib/outbound-webhooks/emit";
-import { emitLifecycle } from "./emit";
 
 /**
  * What each step does. Every effect is idempotent by (run, step path): a job delivered twice, or a
@@ -148,6 +147,12 @@ async function conversationAction(orgId: ObjectId, run: AutomationRunDoc, path: 
     await recordActivity(orgId, actor, { action: "conversation.priority_changed", entityType: "conversation", entityId: conversation._id, before: { priority: conversation.priority }, after: { priority: step.priority } });
     return done(`Priority set to ${step.priority}`);
   }
+  // The inbox's own mechanisms (thread line, audit, AI reset and analysis on resolve, outbound events), acting as the automation.
+  const by = { id: null, name: actor.name };
+  const refused = (err: unknown) => {
+    if (err instanceof ApiError && (err.code === "conflict" || err.code === "unprocessable_entity")) return skipped(err.message);
+    throw err;
+  };
   if (step.kind === "assign") {
     if (step.userId === null) {
       const r = await autoAssign(orgId, conversation._id);
@@ -155,32 +160,24 @@ async function conversationAction(orgId: ObjectId, run: AutomationRunDoc, path: 
     }
     const userId = new ObjectId(step.userId);
     if (conversation.assigneeId?.equals(userId)) return done("Already assigned to them");
-    const user = await db("users").findOne({ _id: userId, active: true }, { projection: { name: 1 } });
-    if (!user) return skipped("That teammate is no longer active");
-    const updated = await db("conversations").findOneAndUpdate(
-      { _id: conversation._id, assigneeId: conversation.assigneeId, status: { $nin: ["resolved", "closed"] } },
-      { $set: { assigneeId: userId, status: "assigned", updatedAt: now } },
-    );
-    if (!updated) return skipped("The conversation was resolved or reassigned meanwhile");
-    await Promise.all([
-      addSystemMessage(orgId, conversation, { text: `${actor.name} assigned the conversation to ${user.name}`, payload: { event: "assigned", by: null, assigneeId: step.userId, assigneeName: user.name }, key: `automation:${run._id.toHexString()}:${path}` }),
-      recordActivity(orgId, actor, { action: "conversation.assigned", entityType: "conversation", entityId: conversation._id, before: { assigneeId: conversation.assigneeId?.toHexString() ?? null }, after: { assigneeId: step.userId } }),
-    ]);
-    return done(`Assigned to ${user.name}`);
+    if (conversation.status === "resolved" || conversation.status === "closed") return skipped(`The conversation is ${conversation.status}`);
+    try {
+      const user = await assignableUser(orgId, userId);
+      await applyAssignment(orgId, by, actor, conversation, user);
+      return done(`Assigned to ${user.name}`);
+    } catch (err) {
+      return refused(err);
+    }
   }
   // set_status
   const target: ConversationDoc["status"] = step.status === "open" ? (conversation.assigneeId ? "assigned" : "open") : step.status;
   if (conversation.status === target) return done(`Already ${step.status}`);
+  // A closed conversation is history: reopening it is a person's decision.
   if (conversation.status === "closed") return skipped("The conversation is closed");
-  const res = await db("conversations").updateOne(
-    { _id: conversation._id, status: conversation.status },
-    { $set: { status: target, resolvedAt: target === "resolved" ? now : null, snoozedUntil: null, updatedAt: now } },
-  );
-  if (res.modifiedCount === 0) return skipped("Someone changed the status meanwhile");
-  await Promise.all([
-    addSystemMessage(orgId, conversation, { text: `${actor.name} set the conversation to ${step.status}`, payload: { event: step.status === "open" ? "reopened" : step.status, by: null }, key: `automation:${run._id.toHexString()}:${path}` }),
-    recordActivity(orgId, actor, { action: `conversation.${step.status === "open" ? "reopened" : step.status}`, entityType: "conversation", entityId: conversation._id, before: { status: conversation.status }, after: { status: target } }),
-    target === "resolved" ? emitLifecycle(orgId, "conversation_resolved", { contactId: conversation.contactId, conversationId: conversation._id }) : null,
-  ]);
-  return done(`Status set to ${step.status}`);
+  try {
+    await changeConversationStatus(orgId, by, actor, conversation, { status: step.status });
+    return done(`Status set to ${step.status}`);
+  } catch (err) {
+    return refused(err);
+  }
 }

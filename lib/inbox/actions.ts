@@ -24,7 +24,7 @@ type ConversationUpdate = UpdateFilter<ConversationDoc & Document>;
 const MAX_SNOOZE_MS = 366 * 24 * 3600_000;
 
 /** An active team member who can hold conversations (viewers and marketers cannot). */
-async function assignableUser(orgId: ObjectId, id: ObjectId): Promise<UserDoc> {
+export async function assignableUser(orgId: ObjectId, id: ObjectId): Promise<UserDoc> {
   const user = await scoped(orgId)("users").findOne({ _id: id });
   if (!user || !user.active || !can(user.role, "write:messages")) {
     throw new ApiError("unprocessable_entity", "The assignee must be an active agent, supervisor or admin of this organization");
@@ -54,6 +54,22 @@ export async function assignConversation(
   }
   // Taking it oneself needs no read: the session has just checked that this user is active and may write.
   const target = !targetId ? null : targetId.equals(user._id) ? user : await assignableUser(orgId, targetId);
+  return applyAssignment(orgId, { id: user._id, name: user.name }, actor, conversation, target);
+}
+
+/**
+ * The assignment itself, once who may assign whom is settled (above, or an automation step): one
+ * conditional write on the assignee read, the thread line, the audit entry and the outbound event.
+ */
+export async function applyAssignment(
+  orgId: ObjectId,
+  by: ChangedBy,
+  actor: Actor,
+  conversation: ConversationDoc,
+  target: Pick<UserDoc, "_id" | "name"> | null,
+): Promise<ConversationDoc> {
+  const current = conversation.assigneeId;
+  const targetId = target?._id ?? null;
   const status = nextStatusOnAssign(conversation.status, targetId !== null);
   const now = new Date();
   const updated = await scoped(orgId)("conversations").findOneAndUpdate(
@@ -63,15 +79,15 @@ export async function assignConversation(
   );
   if (!updated) throw new ApiError("conflict", "Someone else changed the assignment in the meantime; reload and try again");
   const text = !target
-    ? `${user.name} unassigned the conversation`
-    : target._id.equals(user._id)
-      ? `${user.name} took the conversation`
-      : `${user.name} assigned the conversation to ${target.name}`;
+    ? `${by.name} unassigned the conversation`
+    : by.id && target._id.equals(by.id)
+      ? `${by.name} took the conversation`
+      : `${by.name} assigned the conversation to ${target.name}`;
   // The thread line and the audit entry are independent writes: sent together, one round trip of wait.
   await Promise.all([
     addSystemMessage(orgId, conversation, {
       text,
-      payload: { event: target ? "assigned" : "unassigned", by: user._id.toHexString(), assigneeId: target?._id.toHexString() ?? null, assigneeName: target?.name ?? null },
+      payload: { event: target ? "assigned" : "unassigned", by: by.id?.toHexString() ?? null, assigneeId: target?._id.toHexString() ?? null, assigneeName: target?.name ?? null },
     }),
     recordActivity(orgId, actor, {
       action: target ? "conversation.assigned" : "conversation.unassigned",
@@ -80,7 +96,7 @@ export async function assignConversation(
       before: { assigneeId: current?.toHexString() ?? null, status: conversation.status },
       after: { assigneeId: target?._id.toHexString() ?? null, status },
     }),
-    target ? emitEvent(orgId, "conversation.assigned", { ...conversationData(updated as ConversationDoc), assignedBy: user._id.toHexString() }) : null,
+    target ? emitEvent(orgId, "conversation.assigned", { ...conversationData(updated as ConversationDoc), assignedBy: by.id?.toHexString() ?? null }) : null,
   ]);
   return updated as ConversationDoc;
 }
@@ -103,7 +119,20 @@ export async function setConversationStatus(
   conversation: ConversationDoc,
   input: { status: (typeof settableStatuses)[number]; snoozedUntil?: Date },
 ): Promise<ConversationDoc> {
-  const orgId = user.orgId;
+  return changeConversationStatus(user.orgId, { id: user._id, name: user.name }, actor, conversation, input);
+}
+
+/** Who changed a conversation, for its thread line: a person, or the product itself (an automation step; `id` null). */
+export type ChangedBy = { id: ObjectId | null; name: string };
+
+/** The status change itself, for a person (above) or an automation: one mechanism, one set of side effects. */
+export async function changeConversationStatus(
+  orgId: ObjectId,
+  by: ChangedBy,
+  actor: Actor,
+  conversation: ConversationDoc,
+  input: { status: (typeof settableStatuses)[number]; snoozedUntil?: Date },
+): Promise<ConversationDoc> {
   const now = new Date();
   if (input.status === "snoozed") {
     const until = input.snoozedUntil!;
@@ -137,11 +166,11 @@ export async function setConversationStatus(
     throw err;
   }
   if (!updated) throw new ApiError("conflict", "Someone else changed the status in the meantime; reload and try again");
-  const text = `${user.name} ${statusText[input.status]}${snoozedUntil ? ` until ${formatUtc(snoozedUntil)}` : ""}`;
+  const text = `${by.name} ${statusText[input.status]}${snoozedUntil ? ` until ${formatUtc(snoozedUntil)}` : ""}`;
   await Promise.all([
     addSystemMessage(orgId, conversation, {
       text,
-      payload: { event: input.status === "open" ? "reopened" : input.status, by: user._id.toHexString(), ...(snoozedUntil ? { until: snoozedUntil.toISOString() } : {}) },
+      payload: { event: input.status === "open" ? "reopened" : input.status, by: by.id?.toHexString() ?? null, ...(snoozedUntil ? { until: snoozedUntil.toISOString() } : {}) },
     }),
     recordActivity(orgId, actor, {
       action: `conversation.${input.status === "open" ? "reopened" : input.status}`,
@@ -152,7 +181,7 @@ export async function setConversationStatus(
     }),
     status === "resolved" ? enqueueResolvedAnalysis(orgId, conversation._id) : null,
     status === "resolved" ? emitLifecycle(orgId, "conversation_resolved", { contactId: conversation.contactId, conversationId: conversation._id }) : null,
-    status === "resolved" ? emitEvent(orgId, "conversation.resolved", { ...conversationData(updated), resolvedBy: user._id.toHexString() }) : null,
+    status === "resolved" ? emitEvent(orgId, "conversation.resolved", { ...conversationData(updated), resolvedBy: by.id?.toHexString() ?? null }) : null,
   ]);
   return updated;
 }

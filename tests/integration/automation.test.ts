@@ -375,6 +375,22 @@ describe("triggers and workflows", () => {
     }
   });
 
+  it("assigns and resolves through the inbox's own mechanisms: the thread says so, the audit names the automation, the AI's handover is reset", async () => {
+    await disableAll();
+    const t = await created({ name: "Close the loop", when: { type: "lifecycle", event: "contact_created" }, steps: [{ kind: "assign", userId: org.users.agent._id.toHexString() }, { kind: "set_status", status: "resolved" }] });
+    const c = await seedConversation(org.orgId);
+    await db()("conversations").updateOne({ _id: c._id }, { $set: { "ai.handoverReason": "Customer asked for a human" } });
+    await deliver(lifecycle(c.contactId, "contact_created"));
+    const [run] = await runsOf(t.id, c.contactId);
+    expect(run!.trace.map((s) => [s.kind, s.status, s.detail])).toEqual([["assign", "done", `Assigned to ${org.users.agent.name}`], ["set_status", "done", "Status set to resolved"]]);
+    const after = (await db()("conversations").findOne({ _id: c._id }))!;
+    expect(after).toMatchObject({ status: "resolved", assigneeId: org.users.agent._id, resolvedAt: expect.any(Date), ai: { handoverReason: null } });
+    const lines = await db()("messages").find({ conversationId: c._id, type: "system" }, { sort: { createdAt: 1 } }).toArray();
+    expect(lines.map((m) => m.text)).toEqual([`Automation “Close the loop” assigned the conversation to ${org.users.agent.name}`, "Automation “Close the loop” resolved the conversation"]);
+    const audit = await db()("activity_logs").find({ entityId: c._id }, { sort: { at: 1 } }).toArray();
+    expect(audit.map((a) => [a.action, a.actorName])).toEqual([["conversation.assigned", "Automation “Close the loop”"], ["conversation.resolved", "Automation “Close the loop”"]]);
+  });
+
   it("retention removes finished runs past the job-log period and keeps a run still waiting, however old", async () => {
     const t = await created({ name: "Old runs", when: { type: "lifecycle", event: "contact_created" }, steps: [{ kind: "wait", minutes: 60 }] });
     const c = await seedConversation(org.orgId);
