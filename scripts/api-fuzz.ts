@@ -12,10 +12,9 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { startGraphSimulator } from "../tests/fakes/graph-simulator";
 import { buildNext, startNext } from "./lib/next-process";
 import { startLocalDatabase, startMongoJavaServer } from "./lib/local-db";
-import { onStop, runBench, waitForHealth } from "./bench/lib/app-server";
+import { onStop, runBench, startDemoWhatsApp, setAppEnv, waitForHealth } from "./bench/lib/app-server";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = process.env.FUZZ_DIST_DIR ?? ".next-api-fuzz";
@@ -29,36 +28,10 @@ async function main(): Promise<boolean> {
   const dbServer = process.env.MONGODB_URI ? await startLocalDatabase({ persistent: false }) : await startMongoJavaServer({ port: DB_PORT });
   onStop(dbServer.stop);
   const appUrl = `http://127.0.0.1:${APP_PORT}`;
-  Object.assign(process.env, {
-    MONGODB_URI: dbServer.uri,
-    MONGODB_DB: `api_fuzz_${Date.now()}`,
-    APP_URL: appUrl,
-    NEXTAUTH_URL: appUrl,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "fuzz-secret-0123456789abcdef",
-    LOG_LEVEL: "warn",
-    NEXT_TELEMETRY_DISABLED: "1",
-    IN_PROCESS_SCHEDULER: "off",
-    WHATSAPP_ACCESS_TOKEN: "fuzz-access-token",
-    WHATSAPP_APP_SECRET: "fuzz-app-secret",
-    WHATSAPP_VERIFY_TOKEN: "fuzz-verify-token",
-    WHATSAPP_BUSINESS_ACCOUNT_ID: "102290129340398",
-  });
-  delete process.env.DB_COMMAND_LOG;
+  setAppEnv("api_fuzz", dbServer.uri, appUrl);
   delete process.env.QSTASH_TOKEN;
-  const { DEMO_PHONE_NUMBER_ID, seedDemoData } = await import("./seed/demo-data");
-  process.env.WHATSAPP_PHONE_NUMBER_ID = DEMO_PHONE_NUMBER_ID;
-  const sim = await startGraphSimulator({
-    webhookUrl: `${appUrl}/api/webhooks/whatsapp`,
-    appSecret: "fuzz-app-secret",
-    accessToken: "fuzz-access-token",
-    phoneNumberId: DEMO_PHONE_NUMBER_ID,
-    wabaId: "102290129340398",
-    displayPhoneNumber: "+1 555 0100",
-    statusDelayMs: 200,
-    port: SIM_PORT,
-  });
-  onStop(sim.stop);
-  process.env.WHATSAPP_GRAPH_API_URL = sim.url;
+  await startDemoWhatsApp(appUrl, SIM_PORT);
+  const { seedDemoData } = await import("./seed/demo-data");
 
   const { closeClient } = await import("@/lib/db/client");
   const { rawCollection } = await import("@/lib/db/collections");

@@ -19,10 +19,9 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { ObjectId } from "mongodb";
-import { startGraphSimulator } from "../../tests/fakes/graph-simulator";
 import { buildNext } from "../lib/next-process";
 import { describeDb, startLocalDatabase, startMongoJavaServer } from "../lib/local-db";
-import { onStop, percentile, processTreeCpuMs, runBench, startApp } from "./lib/app-server";
+import { onStop, percentile, processTreeCpuMs, runBench, startApp, startDemoWhatsApp, setAppEnv } from "./lib/app-server";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIST = process.env.BENCH_DIST_DIR ?? ".next-bench-api";
@@ -45,37 +44,11 @@ async function main(): Promise<boolean> {
   const dbServer = process.env.MONGODB_URI ? await startLocalDatabase({ persistent: false }) : await startMongoJavaServer({ port: DB_PORT });
   onStop(dbServer.stop);
   const appUrl = `http://127.0.0.1:${APP_PORT}`;
-  Object.assign(process.env, {
-    MONGODB_URI: dbServer.uri,
-    MONGODB_DB: `bench_api_${Date.now()}`,
-    APP_URL: appUrl,
-    NEXTAUTH_URL: appUrl,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "bench-secret-0123456789abcdef",
-    LOG_LEVEL: "warn",
-    NEXT_TELEMETRY_DISABLED: "1",
-    IN_PROCESS_SCHEDULER: "off",
-    WHATSAPP_ACCESS_TOKEN: "bench-access-token",
-    WHATSAPP_APP_SECRET: "bench-app-secret",
-    WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
-    WHATSAPP_BUSINESS_ACCOUNT_ID: "102290129340398",
-  });
-  delete process.env.DB_COMMAND_LOG;
+  setAppEnv("bench_api", dbServer.uri, appUrl);
   delete process.env.QSTASH_TOKEN;
-  const { DEMO_PHONE_NUMBER_ID, seedDemoData } = await import("../seed/demo-data");
-  process.env.WHATSAPP_PHONE_NUMBER_ID = DEMO_PHONE_NUMBER_ID;
   // Statuses come back to the app as Meta's would (signed webhooks), part of the load as in production.
-  const sim = await startGraphSimulator({
-    webhookUrl: `${appUrl}/api/webhooks/whatsapp`,
-    appSecret: "bench-app-secret",
-    accessToken: "bench-access-token",
-    phoneNumberId: DEMO_PHONE_NUMBER_ID,
-    wabaId: "102290129340398",
-    displayPhoneNumber: "+1 555 0100",
-    statusDelayMs: 200,
-    port: SIM_PORT,
-  });
-  onStop(sim.stop);
-  process.env.WHATSAPP_GRAPH_API_URL = sim.url;
+  const { sim, phoneNumberId: DEMO_PHONE_NUMBER_ID } = await startDemoWhatsApp(appUrl, SIM_PORT);
+  const { seedDemoData } = await import("../seed/demo-data");
 
   const { closeClient } = await import("@/lib/db/client");
   const { rawCollection } = await import("@/lib/db/collections");

@@ -32,7 +32,7 @@ import { encode } from "next-auth/jwt";
 import type { Role } from "@/lib/schemas/common";
 import { buildNext } from "../lib/next-process";
 import { describeDb, freePort, startLocalDatabase } from "../lib/local-db";
-import { onStop, percentile, runBench, startApp } from "./lib/app-server";
+import { onStop, percentile, runBench, startApp, setAppEnv } from "./lib/app-server";
 import { seedInbox } from "./lib/inbox-seed";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -152,18 +152,7 @@ async function main(): Promise<boolean> {
   const engine = dbServer.engine === "external" ? "the MongoDB at MONGODB_URI" : dbServer.engine === "mongo-java-server" ? "mongo-java-server 1.47 (memory backend)" : "mongod (mongodb-memory-server)";
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
-  Object.assign(process.env, {
-    MONGODB_URI: dbServer.uri,
-    MONGODB_DB: `bench_inbox_${Date.now()}`,
-    APP_URL: appUrl,
-    NEXTAUTH_URL: appUrl,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "bench-secret-0123456789abcdef",
-    LOG_LEVEL: "warn",
-    NEXT_TELEMETRY_DISABLED: "1",
-    // Recurring jobs would add their own commands to the log and compete for the cores.
-    IN_PROCESS_SCHEDULER: "off",
-  });
-  delete process.env.DB_COMMAND_LOG;
+  setAppEnv("bench_inbox", dbServer.uri, appUrl);
   const { closeClient } = await import("@/lib/db/client");
   const { rawCollection } = await import("@/lib/db/collections");
   const { ensureIndexes } = await import("@/lib/db/indexes");

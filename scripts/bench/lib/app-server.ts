@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { startGraphSimulator } from "../../../tests/fakes/graph-simulator";
 import { startNext } from "../../lib/next-process";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,4 +92,55 @@ export function processTreeCpuMs(pid: number): number {
   };
   visit(pid);
   return total;
+}
+
+/**
+ * The environment of an app run on its own database by a benchmark or the API fuzz: `name` makes
+ * its database, recurring jobs are off (they would add their own commands and compete for the
+ * cores), and the command log of the parent shell is not inherited.
+ */
+export function setAppEnv(name: string, dbUri: string, appUrl: string) {
+  Object.assign(process.env, {
+    MONGODB_URI: dbUri,
+    MONGODB_DB: `${name}_${Date.now()}`,
+    APP_URL: appUrl,
+    NEXTAUTH_URL: appUrl,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "bench-secret-0123456789abcdef",
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    IN_PROCESS_SCHEDULER: "off",
+  });
+  delete process.env.DB_COMMAND_LOG;
+}
+
+const SIM_WABA_ID = "102290129340398";
+
+/**
+ * "Meta" for the demo organization's number: the Graph API simulator on `port`, whose signed
+ * webhooks (statuses, replies) reach the app as Meta's would, and the WhatsApp environment that
+ * points the app and the demo seed at it. Call before seeding the demo data.
+ */
+export async function startDemoWhatsApp(appUrl: string, port: number) {
+  // Loaded here: the seed reads the environment set just above it.
+  const { DEMO_PHONE_NUMBER_ID } = await import("../../seed/demo-data");
+  const credentials = { accessToken: "bench-access-token", appSecret: "bench-app-secret" };
+  Object.assign(process.env, {
+    WHATSAPP_ACCESS_TOKEN: credentials.accessToken,
+    WHATSAPP_APP_SECRET: credentials.appSecret,
+    WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
+    WHATSAPP_BUSINESS_ACCOUNT_ID: SIM_WABA_ID,
+    WHATSAPP_PHONE_NUMBER_ID: DEMO_PHONE_NUMBER_ID,
+  });
+  const sim = await startGraphSimulator({
+    webhookUrl: `${appUrl}/api/webhooks/whatsapp`,
+    ...credentials,
+    phoneNumberId: DEMO_PHONE_NUMBER_ID,
+    wabaId: SIM_WABA_ID,
+    displayPhoneNumber: "+1 555 0100",
+    statusDelayMs: 200,
+    port,
+  });
+  onStop(sim.stop);
+  process.env.WHATSAPP_GRAPH_API_URL = sim.url;
+  return { sim, phoneNumberId: DEMO_PHONE_NUMBER_ID };
 }
