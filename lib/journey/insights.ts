@@ -1,4 +1,4 @@
-import type { ObjectId } from "mongodb";
+import { ObjectId } from "mongodb";
 import { scoped } from "@/lib/db/scoped";
 import type { ContactDoc } from "@/lib/schemas/contact";
 import type { JourneyMove, JourneyStage } from "@/lib/schemas/journey";
@@ -59,8 +59,8 @@ export async function journeyTouchpoints(orgId: ObjectId, contactId: ObjectId, m
     db("campaign_recipients").find({ contactId, sentAt: { $ne: null } }, { sort: { sentAt: -1 }, limit: 5, projection: { campaignId: 1, sentAt: 1, readAt: 1, clickedAt: 1, repliedAt: 1 } }).toArray(),
     db("tickets").find({ contactId }, { sort: { createdAt: -1 }, limit: 5, projection: { number: 1, subject: 1, createdAt: 1 } }).toArray(),
   ]);
-  const campaignIds = [...new Set(recipients.map((r) => r.campaignId.toHexString()))];
-  const campaigns = campaignIds.length ? await db("campaigns").find({ _id: { $in: recipients.map((r) => r.campaignId) } }, { projection: { name: 1 } }).toArray() : [];
+  const campaignIds = [...new Set(recipients.map((r) => r.campaignId.toHexString()))].map((id) => new ObjectId(id));
+  const campaigns = campaignIds.length ? await db("campaigns").find({ _id: { $in: campaignIds } }, { projection: { name: 1 } }).toArray() : [];
   const campaignName = new Map(campaigns.map((c) => [c._id.toHexString(), c.name]));
 
   const out: Touchpoint[] = [];
